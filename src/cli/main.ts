@@ -1,0 +1,127 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { build } from "../build.js";
+import { InputError, LlmsgenError } from "../errors.js";
+import { buildReportJson, formatBuildReport } from "./report-build.js";
+import { styleFor, type OutStream } from "./style.js";
+
+/** Everything the CLI touches of the world, injected so tests can run it in-process. */
+export interface CliDeps {
+  stdout: OutStream;
+  stderr: OutStream;
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Exit codes (SPEC §8): 0 ok, 1 problems found or refused, 2 bad input or usage, 3 internal error. */
+export const EXIT = { ok: 0, findings: 1, input: 2, internal: 3 } as const;
+
+interface LayoutFlags {
+  root?: string;
+  atoms?: string;
+  profiles?: string;
+  out?: string;
+  profile: string[];
+}
+
+/** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
+export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = createProgram(deps, (exitCode) => (code = exitCode));
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (error) {
+    return reportError(error, deps);
+  }
+}
+
+function createProgram(deps: CliDeps, setExit: (code: number) => void): Command {
+  const program = new Command("llmsgen")
+    .description("Build token-budgeted LLM context bundles from markdown atoms, and keep hand edits from being lost.")
+    .version(packageVersion(), "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => deps.stdout.write(text), writeErr: (text) => deps.stderr.write(text) });
+
+  const layoutOf = (flags: LayoutFlags) => ({
+    cwd: deps.cwd,
+    ...(flags.root === undefined ? {} : { root: flags.root }),
+    ...(flags.atoms === undefined ? {} : { atoms: flags.atoms }),
+    ...(flags.profiles === undefined ? {} : { profiles: flags.profiles }),
+    ...(flags.out === undefined ? {} : { out: flags.out }),
+    profile: flags.profile,
+  });
+
+  withCommonOptions(program.command("build"))
+    .description("render each profile's output under its budgets and write it with the manifest")
+    .option("--check", "write nothing; exit 1 if any output or the manifest would change")
+    .option("--json", "print the report as one JSON object")
+    .addHelpText("after", examples(["llmsgen build --profile full", "llmsgen build --check", "llmsgen build --json --profile brief"]))
+    .action((flags: LayoutFlags & { check?: boolean; json?: boolean }) => {
+      const check = flags.check === true;
+      const result = build({ ...layoutOf(flags), check });
+      deps.stdout.write(flags.json ? buildReportJson(result) : formatBuildReport(result, check, styleFor(deps.stdout, deps.env)));
+      setExit(check && result.changed.length > 0 ? EXIT.findings : EXIT.ok);
+    });
+
+  return program;
+}
+
+/** `--root/--atoms/--profiles/--out` and `--profile`, which every command takes. */
+function withCommonOptions(command: Command): Command {
+  return command
+    .option("--profile <name|path>", "profile to use; repeatable (default: every profile in the profiles dir)", collect, [])
+    .option("--root <dir>", "project root (default: the current directory)")
+    .option("--atoms <dir>", "atoms dir (default: <root>/atoms)")
+    .option("--profiles <dir>", "profiles dir (default: <root>/profiles)")
+    .option("--out <dir>", "out dir (default: <root>/out)")
+    .helpOption("-h, --help", "show help for this command");
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function examples(lines: readonly string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join("\n")}\n`;
+}
+
+/** The one catch: expected errors print one line each; anything else is a bug and prints its stack. */
+function reportError(error: unknown, deps: CliDeps): number {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; every usage error is bad input (commander itself would exit 1).
+    return error.exitCode === 0 ? EXIT.ok : EXIT.input;
+  }
+  if (error instanceof InputError) {
+    deps.stderr.write(`${error.message}\n`);
+    return EXIT.input;
+  }
+  if (error instanceof LlmsgenError) {
+    deps.stderr.write(`llmsgen: ${error.message}\n`);
+    return EXIT.input;
+  }
+  const system = error as NodeJS.ErrnoException;
+  if (typeof system?.code === "string" && typeof system.path === "string" && FILE_ERRORS.has(system.code)) {
+    deps.stderr.write(`${system.path}: ${system.code}: ${FILE_ERRORS.get(system.code)}\n`);
+    return EXIT.input;
+  }
+  deps.stderr.write(`llmsgen: internal error, please report it with this trace:\n${(error as Error)?.stack ?? String(error)}\n`);
+  return EXIT.internal;
+}
+
+const FILE_ERRORS = new Map([
+  ["EACCES", "permission denied"],
+  ["EPERM", "operation not permitted"],
+  ["EISDIR", "is a directory, expected a file"],
+  ["ENOTDIR", "a part of this path is not a directory"],
+  ["EROFS", "read-only file system"],
+  ["ENOSPC", "no space left on device"],
+  ["ENOENT", "no such file or directory"],
+]);
+
+function packageVersion(): string {
+  const url = new URL("../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
+}

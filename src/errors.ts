@@ -1,0 +1,30 @@
+import type { Issue } from "./model.js";
+
+/** The base of every error llmsgen throws on purpose. */
+export class LlmsgenError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad atoms, profiles or flags: exit 2, with every problem found listed at once. */
+export class InputError extends LlmsgenError {
+  readonly issues: readonly Issue[];
+
+  constructor(issues: readonly Issue[], options?: { cause?: unknown }) {
+    super(issues.map(formatIssue).join("\n"), options);
+    this.issues = issues;
+  }
+}
+
+/** `file:line: message`, the form editors and terminals make clickable. */
+export function formatIssue(issue: Issue): string {
+  const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}`;
+  return `${where}: ${issue.message}`;
+}
+
+/** Throws an InputError when any issue was collected. */
+export function throwIfIssues(issues: readonly Issue[]): void {
+  if (issues.length > 0) throw new InputError(issues);
+}

@@ -1,0 +1,62 @@
+import { existsSync, realpathSync } from "node:fs";
+import path from "node:path";
+import type { Layout } from "../model.js";
+
+export interface LayoutOptions {
+  /** Directory relative flag values resolve against; default `process.cwd()`. */
+  cwd?: string;
+  root?: string;
+  atoms?: string;
+  profiles?: string;
+  out?: string;
+}
+
+/** Resolves `--root/--atoms/--profiles/--out` the way every CLI does: against the current directory. */
+export function resolveLayout(options: LayoutOptions = {}): Layout {
+  const cwd = options.cwd ?? process.cwd();
+  const root = path.resolve(cwd, options.root ?? ".");
+  const under = (flag: string | undefined, fallback: string) =>
+    flag === undefined ? path.join(root, fallback) : path.resolve(cwd, flag);
+  return {
+    root,
+    atomsDir: under(options.atoms, "atoms"),
+    profilesDir: under(options.profiles, "profiles"),
+    outDir: under(options.out, "out"),
+  };
+}
+
+/** A path as messages show it: relative to the root, with `/` separators. */
+export function displayPath(layout: Layout, absolute: string): string {
+  const relative = path.relative(layout.root, absolute);
+  return (relative === "" ? "." : relative).split(path.sep).join("/");
+}
+
+/** `a/b` style path of `absolute` below `base`. */
+export function slashRelative(base: string, absolute: string): string {
+  return path.relative(base, absolute).split(path.sep).join("/");
+}
+
+/** True when `target` is `base` or lies below it, by path text alone. */
+export function isWithin(base: string, target: string): boolean {
+  const relative = path.relative(base, target);
+  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+}
+
+/**
+ * True when `target`, after resolving `..` and every symlink that exists on
+ * the way, still lies inside `base`. Parts that do not exist yet are taken as
+ * written below their deepest existing ancestor.
+ */
+export function staysWithin(base: string, target: string): boolean {
+  const realBase = existsSync(base) ? realpathSync(base) : path.resolve(base);
+  let existing = path.resolve(target);
+  const rest: string[] = [];
+  while (!existsSync(existing)) {
+    const parent = path.dirname(existing);
+    if (parent === existing) break;
+    rest.unshift(path.basename(existing));
+    existing = parent;
+  }
+  const real = path.join(existsSync(existing) ? realpathSync(existing) : existing, ...rest);
+  return isWithin(realBase, real);
+}

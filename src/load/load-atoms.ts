@@ -1,0 +1,109 @@
+import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
+import path from "node:path";
+import type { Atom, Issue, Layout } from "../model.js";
+import { displayPath, isWithin, slashRelative } from "./layout.js";
+import { naturalCompare } from "./natural-compare.js";
+import { parseFrontmatter } from "./parse-frontmatter.js";
+import { readSourceText } from "./read-text.js";
+import { validateAtom } from "./validate-atom.js";
+import { lineAt } from "./yaml-source.js";
+
+export interface LoadedAtoms {
+  /** Every valid atom, in natural path order. */
+  atoms: Atom[];
+  issues: Issue[];
+}
+
+/** Reads and validates every `**\/*.md` file of the atoms dir. */
+export function loadAtoms(layout: Layout): LoadedAtoms {
+  const issues: Issue[] = [];
+  const files = listAtomFiles(layout, issues);
+  const atoms: Atom[] = [];
+  const idLines = new Map<Atom, number>();
+  for (const file of files) {
+    const shown = displayPath(layout, file);
+    const source = readSourceText(file);
+    const parsed = parseFrontmatter(source.text, shown);
+    issues.push(...parsed.issues);
+    if (!parsed.frontmatter) continue;
+    const atom = validateAtom(parsed.frontmatter, {
+      file: shown,
+      path: slashRelative(layout.atomsDir, file),
+      sha256: source.sha256,
+      issues,
+    });
+    if (atom) {
+      atoms.push(atom);
+      idLines.set(atom, lineAt(parsed.frontmatter.yaml, ["id"]));
+    }
+  }
+  issues.push(...duplicateIds(atoms, idLines, layout));
+  return { atoms, issues };
+}
+
+/**
+ * Lists the markdown files below the atoms dir in natural path order. Links
+ * are followed only while they stay inside the dir; one leading out is an error.
+ */
+function listAtomFiles(layout: Layout, issues: Issue[]): string[] {
+  const base = layout.atomsDir;
+  let realBase: string;
+  try {
+    realBase = realpathSync(base);
+    if (!statSync(realBase).isDirectory()) throw new Error("not a directory");
+  } catch {
+    issues.push({ file: displayPath(layout, base), message: "atoms dir not found: create it, or point --atoms or --root at it" });
+    return [];
+  }
+  const found: string[] = [];
+  const visited = new Set<string>([realBase]);
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir)) {
+      const full = path.join(dir, entry);
+      let stats = lstatSync(full);
+      if (stats.isSymbolicLink()) {
+        let real: string;
+        try {
+          real = realpathSync(full);
+        } catch {
+          issues.push({ file: displayPath(layout, full), message: "broken symbolic link in the atoms dir: remove it or fix its target" });
+          continue;
+        }
+        if (!isWithin(realBase, real)) {
+          issues.push({ file: displayPath(layout, full), message: "symbolic link leads outside the atoms dir: atoms must stay inside it" });
+          continue;
+        }
+        stats = statSync(real);
+        if (stats.isDirectory()) {
+          if (visited.has(real)) continue;
+          visited.add(real);
+        }
+      }
+      if (stats.isDirectory()) walk(full);
+      else if (stats.isFile() && entry.endsWith(".md")) found.push(full);
+    }
+  };
+  walk(base);
+  return found
+    .map((file) => ({ file, key: slashRelative(base, file) }))
+    .sort((a, b) => naturalCompare(a.key, b.key))
+    .map(({ file }) => file);
+}
+
+function duplicateIds(atoms: readonly Atom[], idLines: ReadonlyMap<Atom, number>, layout: Layout): Issue[] {
+  const firstById = new Map<string, Atom>();
+  const issues: Issue[] = [];
+  for (const atom of atoms) {
+    const first = firstById.get(atom.id);
+    if (first) {
+      issues.push({
+        file: displayPath(layout, path.join(layout.atomsDir, atom.path)),
+        line: idLines.get(atom) ?? 1,
+        message: `duplicate atom id '${atom.id}', also used by ${displayPath(layout, path.join(layout.atomsDir, first.path))}: ids must be unique`,
+      });
+    } else {
+      firstById.set(atom.id, atom);
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,50 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { InputError } from "../errors.js";
+import type { Layout, Manifest } from "../model.js";
+import { displayPath } from "./layout.js";
+import { readSourceText } from "./read-text.js";
+
+export const MANIFEST_NAME = "llmsgen.lock.json";
+
+export function manifestPath(layout: Layout): string {
+  return path.join(layout.outDir, MANIFEST_NAME);
+}
+
+/** Reads `out/llmsgen.lock.json`; undefined when there is none yet. */
+export function loadManifest(layout: Layout): Manifest | undefined {
+  const file = manifestPath(layout);
+  if (!existsSync(file)) return undefined;
+  const shown = displayPath(layout, file);
+  const fail = (why: string): never => {
+    throw new InputError([
+      {
+        file: shown,
+        message: `not a valid llmsgen manifest (${why}): restore it from version control, or delete it (sync-check then reports drift instead of edits)`,
+      },
+    ]);
+  };
+  let data: unknown;
+  try {
+    data = JSON.parse(readSourceText(file).text);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  if (!isManifest(data)) return fail("unexpected shape");
+  return data;
+}
+
+function isManifest(data: unknown): data is Manifest {
+  if (data === null || typeof data !== "object") return false;
+  const { version, outputs } = data as Partial<Manifest>;
+  if (version !== 1 || outputs === null || typeof outputs !== "object") return false;
+  return Object.values(outputs).every(
+    (output) =>
+      output !== null &&
+      typeof output === "object" &&
+      typeof output.sha256 === "string" &&
+      typeof output.profile === "string" &&
+      Array.isArray(output.sections) &&
+      output.sections.every((section) => typeof section?.tag === "string" && Array.isArray(section.atoms)),
+  );
+}

@@ -1,0 +1,93 @@
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import type { Issue, Layout, Profile } from "../model.js";
+import { displayPath } from "./layout.js";
+import { naturalCompare } from "./natural-compare.js";
+import { readSourceText } from "./read-text.js";
+import { validateProfile } from "./validate-profile.js";
+import { parseYamlSource } from "./yaml-source.js";
+
+export interface LoadedProfiles {
+  profiles: Profile[];
+  issues: Issue[];
+  /** True when every profile of the profiles dir was loaded (no `--profile`). */
+  all: boolean;
+}
+
+/**
+ * Loads the profiles named (a bare name means `profiles/NAME.yaml` or `.yml`,
+ * anything with a slash or a YAML extension is a path), or every profile of
+ * the profiles dir when none is named.
+ */
+export function loadProfiles(layout: Layout, selected: readonly string[] = [], cwd = process.cwd()): LoadedProfiles {
+  const issues: Issue[] = [];
+  const named = selected.length === 0 ? listProfiles(layout, issues) : selected.flatMap((entry) => findProfile(layout, entry, cwd, issues));
+  const files = [...new Set(named)];
+  const profiles: Profile[] = [];
+  for (const file of files) {
+    const shown = displayPath(layout, file);
+    const { source, issues: yamlIssues } = parseYamlSource(readSourceText(file).text, shown);
+    issues.push(...yamlIssues);
+    if (yamlIssues.length > 0) continue;
+    const profile = validateProfile(source, { file, shown, name: profileName(layout, file), layout, issues });
+    if (profile) profiles.push(profile);
+  }
+  issues.push(...sharedOutputs(profiles, layout));
+  return { profiles, issues, all: selected.length === 0 };
+}
+
+const EXTENSIONS = [".yaml", ".yml"];
+
+function listProfiles(layout: Layout, issues: Issue[]): string[] {
+  if (!existsSync(layout.profilesDir)) {
+    issues.push({ file: displayPath(layout, layout.profilesDir), message: "profiles dir not found: create it, or point --profiles or --root at it" });
+    return [];
+  }
+  const files = readdirSync(layout.profilesDir)
+    .filter((entry) => EXTENSIONS.includes(path.extname(entry)))
+    .sort(naturalCompare)
+    .map((entry) => path.join(layout.profilesDir, entry));
+  if (files.length === 0) {
+    issues.push({ file: displayPath(layout, layout.profilesDir), message: "no profiles found: add a NAME.yaml file (see the README for its keys)" });
+  }
+  return files;
+}
+
+function findProfile(layout: Layout, entry: string, cwd: string, issues: Issue[]): string[] {
+  const isPath = entry.includes("/") || entry.includes(path.sep) || EXTENSIONS.includes(path.extname(entry));
+  const candidates = isPath ? [path.resolve(cwd, entry)] : EXTENSIONS.map((ext) => path.join(layout.profilesDir, entry + ext));
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (found) return [found];
+  const known = existsSync(layout.profilesDir)
+    ? readdirSync(layout.profilesDir).filter((f) => EXTENSIONS.includes(path.extname(f))).map((f) => path.basename(f, path.extname(f))).sort(naturalCompare)
+    : [];
+  issues.push({
+    file: isPath ? displayPath(layout, candidates[0] as string) : displayPath(layout, layout.profilesDir),
+    message: isPath
+      ? `profile file not found: '${entry}'`
+      : `no profile named '${entry}'${known.length > 0 ? `; available: ${known.join(", ")}` : ""}`,
+  });
+  return [];
+}
+
+/** A profile of the profiles dir goes by its base name; any other by its path from the root. */
+function profileName(layout: Layout, file: string): string {
+  return path.dirname(file) === layout.profilesDir ? path.basename(file, path.extname(file)) : displayPath(layout, file);
+}
+
+function sharedOutputs(profiles: readonly Profile[], layout: Layout): Issue[] {
+  const byOutput = new Map<string, Profile>();
+  const issues: Issue[] = [];
+  for (const profile of profiles) {
+    const first = byOutput.get(profile.output);
+    if (first && first.file !== profile.file) {
+      issues.push({
+        file: displayPath(layout, profile.file),
+        line: profile.lines.output,
+        message: `output '${profile.output}' is also written by ${displayPath(layout, first.file)}: each profile needs its own output`,
+      });
+    }
+    byOutput.set(profile.output, first ?? profile);
+  }
+  return issues;
+}

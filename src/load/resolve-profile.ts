@@ -1,0 +1,116 @@
+import type { Atom, Issue, Profile, ResolvedProfile, ResolvedSection } from "../model.js";
+import { globToRegExp, isGlob, leavesBase } from "./glob.js";
+
+/**
+ * Looks up every atom a profile names (ids and globs, SPEC §4) and groups
+ * them into sections. Pure: `atoms` must be in natural path order.
+ */
+export function resolveProfile(profile: Profile, atoms: readonly Atom[], shown: string): { resolved?: ResolvedProfile; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const byId = new Map(atoms.map((atom) => [atom.id, atom]));
+  const match = (pattern: string, line: number, where: string): Atom[] => {
+    if (leavesBase(pattern)) {
+      issues.push({ file: shown, line, message: `${where} '${pattern}' leaves the atoms dir: globs are relative to it and may not use '..'` });
+      return [];
+    }
+    const regex = globToRegExp(pattern);
+    const found = atoms.filter((atom) => regex.test(atom.path));
+    if (found.length === 0) {
+      issues.push({ file: shown, line, message: `${where} glob '${pattern}' matches no atom file` });
+    }
+    return found;
+  };
+
+  let sections: ResolvedSection[];
+  if (profile.sections) {
+    const placed = new Map<Atom, string>();
+    sections = profile.sections.map((spec, index) => {
+      const chosen: Atom[] = [];
+      for (const [entryIndex, entry] of spec.atoms.entries()) {
+        const where = `sections[${index}].atoms[${entryIndex}]`;
+        const line = profile.lines[where] ?? spec.line;
+        const found = isGlob(entry) ? match(entry, line, where) : lookup(entry, byId, issues, shown, line, where);
+        for (const atom of found) {
+          const first = placed.get(atom);
+          if (first) {
+            issues.push({
+              file: shown,
+              line,
+              message: `atom '${atom.id}' is named twice (${first} and ${where}): an atom may appear once per profile`,
+            });
+            continue;
+          }
+          placed.set(atom, where);
+          chosen.push(atom);
+        }
+      }
+      return {
+        tag: spec.tag,
+        required: spec.required,
+        atoms: chosen,
+        line: spec.line,
+        ...(spec.intro === undefined ? {} : { intro: spec.intro }),
+        ...(spec.budget === undefined ? {} : { budget: spec.budget }),
+      };
+    });
+  } else {
+    const line = profile.lines.include ?? 1;
+    const chosen = new Set<Atom>();
+    (profile.include ?? []).forEach((pattern, index) => {
+      const where = `include[${index}]`;
+      for (const atom of match(pattern, profile.lines[where] ?? line, where)) chosen.add(atom);
+    });
+    sections = groupByTag(atoms.filter((atom) => chosen.has(atom)), line);
+  }
+
+  if (issues.length === 0 && sections.every((section) => section.atoms.length === 0)) {
+    issues.push({ file: shown, line: profile.lines.sections ?? 1, message: "every section of this profile is empty: name at least one atom" });
+  }
+  return issues.length > 0 ? { issues } : { issues, resolved: { profile, sections } };
+}
+
+function lookup(id: string, byId: ReadonlyMap<string, Atom>, issues: Issue[], shown: string, line: number, where: string): Atom[] {
+  const atom = byId.get(id);
+  if (atom) return [atom];
+  const hint = closest(id, [...byId.keys()]);
+  issues.push({ file: shown, line, message: `${where}: no atom has id '${id}'${hint ? ` (did you mean '${hint}'?)` : ""}` });
+  return [];
+}
+
+/** Sections in the order of the first atom carrying each tag; atoms keep path order. */
+function groupByTag(atoms: readonly Atom[], line: number): ResolvedSection[] {
+  const sections = new Map<string, ResolvedSection>();
+  for (const atom of atoms) {
+    const section = sections.get(atom.tag) ?? { tag: atom.tag, required: false, atoms: [], line };
+    section.atoms.push(atom);
+    sections.set(atom.tag, section);
+  }
+  return [...sections.values()];
+}
+
+/** The known id within a small edit distance of `id`, for "did you mean". */
+function closest(id: string, ids: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(id.length / 4)) + 1;
+  for (const candidate of [...ids].sort()) {
+    const distance = editDistance(id, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

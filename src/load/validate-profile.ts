@@ -1,0 +1,176 @@
+import path from "node:path";
+import { DEFAULT_ENCODING, ENCODINGS, type Encoding, type Issue, type Layout, type Profile, type SectionSpec } from "../model.js";
+import { staysWithin } from "./layout.js";
+import { MANIFEST_NAME } from "./load-manifest.js";
+import { describe, TAG } from "./validate-atom.js";
+import { lineAt, lineIndex, type YamlPath, type YamlSource } from "./yaml-source.js";
+
+const PROFILE_KEYS = ["output", "wrapper", "encoding", "budget", "description", "sections", "include"];
+const SECTION_KEYS = ["tag", "intro", "atoms", "budget", "required"];
+
+export interface ProfileContext {
+  /** Absolute path of the profile file. */
+  file: string;
+  /** The file as messages show it. */
+  shown: string;
+  name: string;
+  layout: Layout;
+  issues: Issue[];
+}
+
+/**
+ * Turns a parsed profile into a typed Profile (SPEC §4), recording every
+ * problem with its line and dot-path; returns undefined when there was any.
+ */
+export function validateProfile(source: YamlSource, context: ProfileContext): Profile | undefined {
+  const before = context.issues.length;
+  const report = (where: YamlPath, message: string) =>
+    context.issues.push({ file: context.shown, line: lineAt(source, where), message });
+  const data: unknown = source.doc.toJS();
+  if (!isRecord(data)) {
+    report([], "a profile must be a mapping with at least 'output' and 'sections' or 'include'");
+    return undefined;
+  }
+  unknownKeys(data, PROFILE_KEYS, [], report);
+
+  const output = validateOutput(data.output, context, report);
+  const wrapper = optional(data, "wrapper", [], report, isTag, "an UPPER_SNAKE tag like 'MLLD_SECURITY'");
+  const encoding = optional(data, "encoding", [], report, isEncoding, `one of ${ENCODINGS.join(", ")}`);
+  const budget = optional(data, "budget", [], report, isBudget, "a whole number of tokens above 0");
+  const description = optional(data, "description", [], report, isString, "a string");
+
+  let sections: SectionSpec[] | undefined;
+  let include: string[] | undefined;
+  if (data.sections !== undefined && data.include !== undefined) {
+    report(["include"], "use either 'sections' or 'include', not both");
+  } else if (data.sections !== undefined) {
+    sections = validateSections(data.sections, wrapper, source, report);
+  } else if (data.include !== undefined) {
+    include = optional(data, "include", [], report, isNonEmptyStringList, "a non-empty list of globs relative to the atoms dir");
+  } else {
+    report([], "a profile needs 'sections' (explicit sections) or 'include' (atoms grouped by their tag)");
+  }
+
+  if (context.issues.length > before || output === undefined) return undefined;
+  const lines = lineIndex(source);
+  return {
+    name: context.name,
+    file: context.file,
+    output,
+    encoding: encoding ?? DEFAULT_ENCODING,
+    ...(wrapper === undefined ? {} : { wrapper }),
+    ...(budget === undefined ? {} : { budget }),
+    ...(description === undefined ? {} : { description }),
+    ...(sections === undefined ? {} : { sections }),
+    ...(include === undefined ? {} : { include }),
+    lines,
+  };
+}
+
+type Report = (where: YamlPath, message: string) => void;
+
+function validateOutput(value: unknown, context: ProfileContext, report: Report): string | undefined {
+  if (value === undefined) {
+    report([], "'output' is required: the file to write, relative to the out dir (e.g. output: llms-security.txt)");
+    return undefined;
+  }
+  if (typeof value !== "string" || value.trim() === "") {
+    report(["output"], `'output' must be a file path relative to the out dir, got ${describe(value)}`);
+    return undefined;
+  }
+  const normalised = path.posix.normalize(value.replace(/\\/g, "/"));
+  const target = path.join(context.layout.outDir, normalised);
+  if (path.isAbsolute(value) || normalised.startsWith("../") || normalised === ".." || !staysWithin(context.layout.outDir, target)) {
+    report(["output"], `'output' ${describe(value)} leaves the out dir: give a path inside it`);
+    return undefined;
+  }
+  if (normalised === "." || normalised.endsWith("/")) {
+    report(["output"], `'output' must name a file, got ${describe(value)}`);
+    return undefined;
+  }
+  if (normalised === MANIFEST_NAME) {
+    report(["output"], `'output' cannot be ${MANIFEST_NAME}: that name is the build manifest`);
+    return undefined;
+  }
+  return normalised;
+}
+
+function validateSections(value: unknown, wrapper: string | undefined, source: YamlSource, report: Report): SectionSpec[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) {
+    report(["sections"], "'sections' must be a non-empty list of { tag, atoms } entries");
+    return undefined;
+  }
+  const specs: SectionSpec[] = [];
+  const seen = new Map<string, number>();
+  value.forEach((entry: unknown, index) => {
+    const at: YamlPath = ["sections", index];
+    const name = `sections[${index}]`;
+    if (!isRecord(entry)) {
+      report(at, `${name} must be a mapping with 'tag' and 'atoms'`);
+      return;
+    }
+    unknownKeys(entry, SECTION_KEYS, at, report, name);
+    const tag = entry.tag;
+    if (!isTag(tag)) {
+      report(tag === undefined ? at : [...at, "tag"], `${name}.tag must be an UPPER_SNAKE tag like 'SIGN_VERIFY', got ${describe(tag)}`);
+    } else if (seen.has(tag)) {
+      report([...at, "tag"], `${name}.tag '${tag}' is used twice (also sections[${seen.get(tag)}]): section tags must be unique`);
+    } else if (tag === wrapper) {
+      report([...at, "tag"], `${name}.tag '${tag}' is the wrapper's tag: pick another`);
+    } else {
+      seen.set(tag, index);
+    }
+    const atoms = entry.atoms;
+    if (!Array.isArray(atoms) || atoms.some((item) => typeof item !== "string" || item.trim() === "")) {
+      report(atoms === undefined ? at : [...at, "atoms"], `${name}.atoms must be a list of atom ids or globs, got ${describe(atoms)}`);
+    }
+    const intro = optional(entry, "intro", at, report, isString, "a string", name);
+    const budget = optional(entry, "budget", at, report, isBudget, "a whole number of tokens above 0", name);
+    const required = optional(entry, "required", at, report, isBoolean, "true or false", name);
+    if (isTag(tag) && Array.isArray(atoms)) {
+      const trimmedIntro = intro?.trim();
+      specs.push({
+        tag,
+        atoms: atoms as string[],
+        required: required ?? false,
+        line: lineAt(source, at),
+        ...(trimmedIntro ? { intro: trimmedIntro } : {}),
+        ...(budget === undefined ? {} : { budget }),
+      });
+    }
+  });
+  return specs;
+}
+
+function optional<T>(
+  data: Record<string, unknown>,
+  key: string,
+  at: YamlPath,
+  report: Report,
+  check: (value: unknown) => value is T,
+  expected: string,
+  prefix?: string,
+): T | undefined {
+  const value = data[key];
+  if (value === undefined) return undefined;
+  if (check(value)) return value;
+  report([...at, key], `${prefix ? `${prefix}.` : ""}${key} must be ${expected}, got ${describe(value)}`);
+  return undefined;
+}
+
+function unknownKeys(data: Record<string, unknown>, known: readonly string[], at: YamlPath, report: Report, prefix?: string): void {
+  for (const key of Object.keys(data)) {
+    if (!known.includes(key)) {
+      report([...at, key], `unknown key '${prefix ? `${prefix}.` : ""}${key}': expected one of ${known.join(", ")}`);
+    }
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+const isString = (value: unknown): value is string => typeof value === "string";
+const isBoolean = (value: unknown): value is boolean => typeof value === "boolean";
+const isTag = (value: unknown): value is string => typeof value === "string" && TAG.test(value);
+const isBudget = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value) && value > 0;
+const isEncoding = (value: unknown): value is Encoding => typeof value === "string" && (ENCODINGS as readonly string[]).includes(value);
+const isNonEmptyStringList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === "string" && item.trim() !== "");

@@ -1,0 +1,150 @@
+/**
+ * The domain types. Every stage takes and returns these plain values, so the
+ * report, `--json`, `--dry-run` and the tests all read the same data.
+ */
+
+/** The tiktoken encodings a profile may name. */
+export const ENCODINGS = ["o200k_base", "cl100k_base", "p50k_base", "p50k_edit", "r50k_base", "gpt2"] as const;
+export type Encoding = (typeof ENCODINGS)[number];
+export const DEFAULT_ENCODING: Encoding = "o200k_base";
+
+/** Where a command reads and writes; all absolute. */
+export interface Layout {
+  root: string;
+  atomsDir: string;
+  profilesDir: string;
+  outDir: string;
+}
+
+/** One markdown file of the atoms dir, parsed and validated. */
+export interface Atom {
+  id: string;
+  title: string;
+  brief: string;
+  tag: string;
+  priority: number;
+  required: boolean;
+  related: string[];
+  updated?: string;
+  /** Path relative to the atoms dir, with `/` separators. */
+  path: string;
+  /** The body after the frontmatter, trimmed: what a build renders. */
+  text: string;
+  /** sha256 of the file's raw bytes. */
+  sha256: string;
+  /** 1-based line of the file where `text` starts. */
+  bodyLine: number;
+}
+
+export interface SectionSpec {
+  tag: string;
+  intro?: string;
+  /** Atom ids or globs, as written. */
+  atoms: string[];
+  budget?: number;
+  required: boolean;
+  /** 1-based line of the entry in the profile file. */
+  line: number;
+}
+
+export interface Profile {
+  /** The file's base name without extension, or its path relative to the root when it lies elsewhere. */
+  name: string;
+  /** Absolute path of the profile file. */
+  file: string;
+  /** Output path relative to the out dir, `/` separators. */
+  output: string;
+  wrapper?: string;
+  encoding: Encoding;
+  budget?: number;
+  description?: string;
+  sections?: SectionSpec[];
+  include?: string[];
+  /** Line of every key and list item by dot-path (`output`, `sections[1].atoms[0]`), for messages. */
+  lines: Record<string, number>;
+}
+
+export interface ResolvedSection {
+  tag: string;
+  intro?: string;
+  budget?: number;
+  /** The section's own `required` flag. */
+  required: boolean;
+  atoms: Atom[];
+  line: number;
+}
+
+/** A profile with every atom reference looked up. */
+export interface ResolvedProfile {
+  profile: Profile;
+  sections: ResolvedSection[];
+}
+
+export type AtomState = "full" | "brief" | "dropped";
+
+export interface PlannedAtom {
+  atom: Atom;
+  state: AtomState;
+  /** Tokens of the text rendered for this atom on its own (0 when dropped). */
+  tokens: number;
+  required: boolean;
+  /** Why it was degraded or dropped; absent when kept in full. */
+  reason?: string;
+}
+
+export interface PlannedSection {
+  tag: string;
+  intro?: string;
+  budget?: number;
+  atoms: PlannedAtom[];
+  /** The rendered `<TAG>…</TAG>` block, or null when every atom was dropped. */
+  text: string | null;
+  /** Exact tokens of `text` (0 when left out). */
+  tokens: number;
+}
+
+/** What a build writes for one profile, and every decision behind it. */
+export interface PackPlan {
+  profile: Profile;
+  sections: PlannedSection[];
+  /** The whole output file. */
+  text: string;
+  tokens: number;
+}
+
+export interface ManifestAtom {
+  id: string;
+  path: string;
+  sha256: string;
+  state: AtomState;
+}
+
+export interface ManifestSection {
+  tag: string;
+  /** sha256 of the rendered section text; null when the section was left out. */
+  sha256: string | null;
+  tokens: number;
+  atoms: ManifestAtom[];
+}
+
+export interface ManifestOutput {
+  profile: string;
+  encoding: Encoding;
+  tokens: number;
+  sha256: string;
+  sections: ManifestSection[];
+}
+
+/** `out/llmsgen.lock.json`: what the last build wrote, keyed by output path. */
+export interface Manifest {
+  version: 1;
+  outputs: Record<string, ManifestOutput>;
+}
+
+/** One problem with the input, located in a file. */
+export interface Issue {
+  /** Path relative to the root, `/` separators. */
+  file: string;
+  line?: number;
+  message: string;
+}

@@ -1,0 +1,48 @@
+import type { AtomState, ManifestOutput, PackPlan } from "../model.js";
+
+export interface AtomReport {
+  id: string;
+  path: string;
+  tokens: number;
+  state: AtomState;
+}
+
+export interface SectionReport {
+  tag: string;
+  tokens: number;
+  budget: number | null;
+  /** Change in tokens since the manifest; null when it has no entry for this section. */
+  delta: number | null;
+  atoms: AtomReport[];
+}
+
+/** One profile of the build report; the shape `--json` prints (SPEC §6). */
+export interface ProfileReport {
+  profile: string;
+  output: string;
+  encoding: string;
+  tokens: number;
+  budget: number | null;
+  sections: SectionReport[];
+}
+
+/** Reads the plan, and the last build's manifest entry for its output, into the report. */
+export function reportPlan(plan: PackPlan, output: string, previous: ManifestOutput | undefined): ProfileReport {
+  return {
+    profile: plan.profile.name,
+    output,
+    encoding: plan.profile.encoding,
+    tokens: plan.tokens,
+    budget: plan.profile.budget ?? null,
+    sections: plan.sections.map((section) => {
+      const before = previous?.sections.find((entry) => entry.tag === section.tag);
+      return {
+        tag: section.tag,
+        tokens: section.tokens,
+        budget: section.budget ?? null,
+        delta: before === undefined ? null : section.tokens - before.tokens,
+        atoms: section.atoms.map(({ atom, tokens, state }) => ({ id: atom.id, path: atom.path, tokens, state })),
+      };
+    }),
+  };
+}

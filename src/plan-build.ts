@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { displayPath } from "./load/layout.js";
+import { manifestPath } from "./load/load-manifest.js";
+import type { Project } from "./load/load-project.js";
+import type { PackPlan } from "./model.js";
+import { packProfile } from "./pack/pack-profile.js";
+import { reportPlan, type ProfileReport } from "./pack/plan-report.js";
+import { withTokenizers } from "./pack/tokenizer.js";
+import { manifestJson, nextManifest } from "./write/manifest-json.js";
+
+/** One file a build writes, with what is on disk now. */
+export interface PlannedFile {
+  /** Absolute path. */
+  file: string;
+  /** Path relative to the root, for messages. */
+  shown: string;
+  text: string;
+  /** Current bytes as text, or null when the file does not exist. */
+  current: string | null;
+  /** The plan behind it; absent for the manifest. */
+  plan?: PackPlan;
+}
+
+export interface BuildPlan {
+  plans: PackPlan[];
+  reports: ProfileReport[];
+  /** Every output, then the manifest last. */
+  files: PlannedFile[];
+}
+
+/** Packs and renders every profile of the project and lays out the files a build would write. Reads, never writes. */
+export function planBuild(project: Project): BuildPlan {
+  const { layout, manifest } = project;
+  const plans = withTokenizers((tokenizers) =>
+    project.profiles.map((resolved) =>
+      packProfile(resolved, tokenizers.counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file)),
+    ),
+  );
+  const files: PlannedFile[] = plans.map((plan) => planFile(path.join(layout.outDir, plan.profile.output), plan.text, layout.root, plan));
+  const reports = plans.map((plan, index) => reportPlan(plan, (files[index] as PlannedFile).shown, manifest?.outputs[plan.profile.output]));
+  const lock = manifestJson(nextManifest(manifest, plans, project.allProfiles));
+  files.push(planFile(manifestPath(layout), lock, layout.root));
+  return { plans, reports, files };
+}
+
+function planFile(file: string, text: string, root: string, plan?: PackPlan): PlannedFile {
+  const current = existsSync(file) ? readFileSync(file, "utf8") : null;
+  const shown = path.relative(root, file).split(path.sep).join("/");
+  return { file, shown, text, current, ...(plan ? { plan } : {}) };
+}
+
+/** Files whose bytes would change. */
+export function changedFiles(files: readonly PlannedFile[]): PlannedFile[] {
+  return files.filter((file) => file.current !== file.text);
+}
