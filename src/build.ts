@@ -1,8 +1,9 @@
 import { resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadProject } from "./load/load-project.js";
-import type { PackPlan } from "./model.js";
+import type { FileCheck, PackPlan } from "./model.js";
 import type { ProfileReport } from "./pack/plan-report.js";
 import { changedFiles, planBuild } from "./plan-build.js";
+import { checkOutputs, handWritten } from "./sync/check-outputs.js";
 import { writeFileAtomic } from "./write/write-atomic.js";
 
 export interface BuildOptions extends LayoutOptions {
@@ -10,6 +11,8 @@ export interface BuildOptions extends LayoutOptions {
   profile?: readonly string[];
   /** Write nothing; report what would change. */
   check?: boolean;
+  /** Overwrite outputs even where they hold hand-written text. */
+  force?: boolean;
 }
 
 export interface BuildResult {
@@ -17,20 +20,31 @@ export interface BuildResult {
   reports: ProfileReport[];
   /** Files (relative to the root) whose bytes differ from what the build produces. */
   changed: string[];
+  /** Outputs holding hand-written text the build would destroy; when any, nothing was written. */
+  refused: FileCheck[];
   /** True when the changed files were written. */
   written: boolean;
 }
 
 /**
  * Loads atoms and profiles, packs each profile under its budgets, renders it,
- * and writes the outputs and the manifest atomically (or, with `check`,
- * only reports which would change). Bad input throws an InputError before
- * anything is written.
+ * and writes the outputs and the manifest atomically. It writes nothing when
+ * `check` is set, or when an output holds hand-written text (anything the
+ * sync check reports other than `stale` and `missing`) unless `force` is set.
+ * Bad input throws an InputError before anything is written.
  */
 export function build(options: BuildOptions = {}): BuildResult {
   const project = loadProject(resolveLayout(options), options.profile, options.cwd);
-  const { plans, reports, files } = planBuild(project);
-  const changed = changedFiles(files);
-  if (!options.check) for (const file of changed) writeFileAtomic(file.file, file.text);
-  return { plans, reports, changed: changed.map((file) => file.shown), written: !options.check && changed.length > 0 };
+  const plan = planBuild(project);
+  const changed = changedFiles(plan.files);
+  const refused = options.force ? [] : handWritten(checkOutputs(project, { ...plan, files: changed }));
+  const write = !options.check && refused.length === 0;
+  if (write) for (const file of changed) writeFileAtomic(file.file, file.text);
+  return {
+    plans: plan.plans,
+    reports: plan.reports,
+    changed: changed.map((file) => file.shown),
+    refused,
+    written: write && changed.length > 0,
+  };
 }

@@ -148,3 +148,31 @@ export interface Issue {
   line?: number;
   message: string;
 }
+
+/** The kinds of sync-check finding (SPEC §8). */
+export const FINDING_KINDS = ["unbacked", "edited", "stale", "conflict", "drift", "missing", "extra", "stray", "malformed"] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+/** One difference between a generated file and what a build would write now. */
+export interface Finding {
+  kind: FindingKind;
+  tag?: string;
+  /** Path relative to the root, `/` separators. */
+  file: string;
+  /** 1-based: where the section opens; for `missing`, where it would go; for `stray`, the first differing line. */
+  line: number;
+  message: string;
+  /** Unified diff from what a build would write (`---`) to the file (`+++`). */
+  diff?: string;
+}
+
+export interface FileCheck {
+  file: string;
+  profile: string;
+  findings: Finding[];
+}
+
+export interface SyncReport {
+  ok: boolean;
+  files: FileCheck[];
+}

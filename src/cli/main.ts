@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { build } from "../build.js";
 import { InputError, LlmsgenError } from "../errors.js";
+import { syncCheck } from "../sync-check.js";
 import { buildReportJson, formatBuildReport } from "./report-build.js";
+import { FINDING_FORMATS, formatRefusal, formatSyncReport, type FindingFormat } from "./report-findings.js";
 import { styleFor, type OutStream } from "./style.js";
 
 /** Everything the CLI touches of the world, injected so tests can run it in-process. */
@@ -57,13 +59,26 @@ function createProgram(deps: CliDeps, setExit: (code: number) => void): Command 
   withCommonOptions(program.command("build"))
     .description("render each profile's output under its budgets and write it with the manifest")
     .option("--check", "write nothing; exit 1 if any output or the manifest would change")
+    .option("--force", "overwrite outputs even where they hold hand-written text")
     .option("--json", "print the report as one JSON object")
     .addHelpText("after", examples(["llmsgen build --profile full", "llmsgen build --check", "llmsgen build --json --profile brief"]))
-    .action((flags: LayoutFlags & { check?: boolean; json?: boolean }) => {
+    .action((flags: LayoutFlags & { check?: boolean; force?: boolean; json?: boolean }) => {
       const check = flags.check === true;
-      const result = build({ ...layoutOf(flags), check });
+      const result = build({ ...layoutOf(flags), check, force: flags.force === true });
       deps.stdout.write(flags.json ? buildReportJson(result) : formatBuildReport(result, check, styleFor(deps.stdout, deps.env)));
-      setExit(check && result.changed.length > 0 ? EXIT.findings : EXIT.ok);
+      if (result.refused.length > 0) deps.stderr.write(formatRefusal(result.refused, styleFor(deps.stderr, deps.env)));
+      setExit(result.refused.length > 0 || (check && result.changed.length > 0) ? EXIT.findings : EXIT.ok);
+    });
+
+  withCommonOptions(program.command("sync-check"))
+    .description("find text written by hand into generated files: sections with no atom, edited sections, stray text")
+    .option("--file <path>", "check this file against the one --profile given, instead of that profile's output")
+    .addOption(new Option("--format <format>", "output format").choices(FINDING_FORMATS).default("text"))
+    .addHelpText("after", examples(["llmsgen sync-check", "llmsgen sync-check --format github", "llmsgen sync-check --profile full --file downloaded/llms-security.txt"]))
+    .action((flags: LayoutFlags & { file?: string; format: FindingFormat }) => {
+      const report = syncCheck({ ...layoutOf(flags), ...(flags.file === undefined ? {} : { file: flags.file }) });
+      deps.stdout.write(formatSyncReport(report, flags.format, styleFor(deps.stdout, deps.env)));
+      setExit(report.ok ? EXIT.ok : EXIT.findings);
     });
 
   return program;

@@ -11,7 +11,8 @@ export function formatBuildReport(result: BuildResult, check: boolean, style: St
 
 /** The machine form (`--json`): one object, the shape SPEC §6 fixes, plus what changed. */
 export function buildReportJson(result: BuildResult): string {
-  return `${JSON.stringify({ profiles: result.reports, changed: result.changed, written: result.written }, null, 2)}\n`;
+  const { reports: profiles, changed, refused, written } = result;
+  return `${JSON.stringify({ profiles, changed, refused, written }, null, 2)}\n`;
 }
 
 function formatProfile(report: ProfileReport, style: Style): string {
@@ -40,6 +41,7 @@ function formatDelta(delta: number | null): string {
 }
 
 function formatOutcome(result: BuildResult, check: boolean, style: Style): string {
+  if (result.refused.length > 0 && !check) return style.red("nothing written: hand-written text found (details on stderr)");
   if (result.changed.length === 0) return style.green("up to date: every output matches its atoms and profile");
   if (check) return ["would change (run llmsgen build):", ...result.changed.map((file) => `  ${file}`)].join("\n");
   return style.green(`wrote ${result.changed.join(", ")}`);

@@ -1,0 +1,42 @@
+import type { Project } from "../load/load-project.js";
+import type { FileCheck, FindingKind } from "../model.js";
+import type { BuildPlan, PlannedFile } from "../plan-build.js";
+import { classifyOutput } from "./classify-output.js";
+
+/**
+ * Checks each planned output against what is on disk (or against `override`,
+ * another file's text, for `sync-check --file`). An output that does not
+ * exist is one `missing` finding without a tag.
+ */
+export function checkOutputs(project: Project, plan: BuildPlan, override?: { shown: string; text: string }): FileCheck[] {
+  const knownTags = new Set(project.atoms.map((atom) => atom.tag));
+  const outputs = plan.files.filter((file): file is PlannedFile & Required<Pick<PlannedFile, "plan">> => file.plan !== undefined);
+  return outputs.map((output) => {
+    const profile = output.plan.profile;
+    const tags = new Set([...knownTags, ...output.plan.sections.map((section) => section.tag)]);
+    const shown = override?.shown ?? output.shown;
+    const actual = override ? override.text : output.current;
+    const findings =
+      actual === null
+        ? [{ kind: "missing" as const, file: shown, line: 1, message: "the output does not exist: run llmsgen build to write it" }]
+        : classifyOutput({
+            file: shown,
+            actual,
+            expected: output.text,
+            wrapper: profile.wrapper,
+            previous: project.manifest?.outputs[profile.output],
+            knownTags: tags,
+          });
+    return { file: shown, profile: profile.name, findings };
+  });
+}
+
+/** Findings a rebuild may overwrite: the file only lags behind its atoms. */
+const REBUILDABLE: ReadonlySet<FindingKind> = new Set(["stale", "missing"]);
+
+/** The checks that hold hand-written text a build would destroy, with only those findings. */
+export function handWritten(checks: readonly FileCheck[]): FileCheck[] {
+  return checks
+    .map((check) => ({ ...check, findings: check.findings.filter((finding) => !REBUILDABLE.has(finding.kind)) }))
+    .filter((check) => check.findings.length > 0);
+}

@@ -1,0 +1,25 @@
+import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from "diff";
+
+export interface DiffSide {
+  lines: readonly string[];
+  /** 1-based line of the file where `lines` start, so hunks point at real lines. */
+  start: number;
+}
+
+/**
+ * A unified diff from what a build would write (`---`) to what the file holds
+ * (`+++`), with hunk line numbers in file coordinates. Both sides are taken as
+ * whole lines, so no "No newline at end of file" marker is ever printed.
+ */
+export function unifiedDiff(file: string, build: DiffSide, actual: DiffSide): string {
+  const patch = structuredPatch(file, file, joinLines(build.lines), joinLines(actual.lines), "build", "file", { context: 3 });
+  for (const hunk of patch.hunks) {
+    hunk.oldStart += build.start - 1;
+    hunk.newStart += actual.start - 1;
+  }
+  return formatPatch(patch, FILE_HEADERS_ONLY);
+}
+
+function joinLines(lines: readonly string[]): string {
+  return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,65 @@
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach } from "vitest";
+import { main } from "../src/cli/main.js";
+
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Creates a temporary project from `files` (path → content) and removes it after the test. */
+export function makeProject(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "llmsgen-test-"));
+  made.push(dir);
+  writeFiles(dir, files);
+  return dir;
+}
+
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured streams; `cwd` defaults to the project. */
+export async function runCli(argv: readonly string[], options: { cwd: string; env?: Record<string, string>; tty?: boolean }): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, {
+    stdout: { write: (text: string) => (stdout += text), isTTY: options.tty ?? false },
+    stderr: { write: (text: string) => (stderr += text), isTTY: options.tty ?? false },
+    cwd: options.cwd,
+    env: options.env ?? {},
+  });
+  return { code, stdout, stderr };
+}
+
+/** Every file below `dir` with its bytes, for asserting that nothing changed. */
+export function snapshotTree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (current: string) => {
+    for (const entry of readdirSync(current).sort()) {
+      const full = path.join(current, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else files[path.relative(dir, full).split(path.sep).join("/")] = readFileSync(full, "latin1");
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** An atom file with the given frontmatter fields and body. */
+export function atom(fields: Record<string, string | number | boolean>, body: string): string {
+  const lines = Object.entries(fields).map(([key, value]) => `${key}: ${typeof value === "string" ? JSON.stringify(value) : String(value)}`);
+  return `---\n${lines.join("\n")}\n---\n${body}\n`;
+}
