@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import { adopt } from "../adopt.js";
 import { build } from "../build.js";
 import { InputError, LlmsgenError } from "../errors.js";
 import { syncCheck } from "../sync-check.js";
+import { formatAdoptReport } from "./report-adopt.js";
 import { buildReportJson, formatBuildReport } from "./report-build.js";
 import { FINDING_FORMATS, formatRefusal, formatSyncReport, type FindingFormat } from "./report-findings.js";
 import { styleFor, type OutStream } from "./style.js";
@@ -79,6 +81,20 @@ function createProgram(deps: CliDeps, setExit: (code: number) => void): Command 
       const report = syncCheck({ ...layoutOf(flags), ...(flags.file === undefined ? {} : { file: flags.file }) });
       deps.stdout.write(formatSyncReport(report, flags.format, styleFor(deps.stdout, deps.env)));
       setExit(report.ok ? EXIT.ok : EXIT.findings);
+    });
+
+  withCommonOptions(program.command("sync"))
+    .description("bring hand-written text in generated files back into atoms and profiles")
+    .option("--adopt", "adopt unbacked and edited sections (required: sync does nothing else yet)")
+    .option("--dry-run", "print the plan and its diffs; write nothing")
+    .option("--section <TAG>", "also adopt this drift section (repeatable)", collect, [])
+    .addHelpText("after", examples(["llmsgen sync --adopt --dry-run", "llmsgen sync --adopt", "llmsgen sync --adopt --section SIGN_VERIFY"]))
+    .action((flags: LayoutFlags & { adopt?: boolean; dryRun?: boolean; section: string[] }) => {
+      if (!flags.adopt) throw new LlmsgenError("sync needs --adopt (try: llmsgen sync --adopt --dry-run)");
+      const dryRun = flags.dryRun === true;
+      const result = adopt({ ...layoutOf(flags), section: flags.section, dryRun });
+      deps.stdout.write(formatAdoptReport(result, dryRun, styleFor(deps.stdout, deps.env)));
+      setExit(result.skipped.length > 0 ? EXIT.findings : EXIT.ok);
     });
 
   return program;

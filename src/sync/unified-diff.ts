@@ -11,8 +11,8 @@ export interface DiffSide {
  * (`+++`), with hunk line numbers in file coordinates. Both sides are taken as
  * whole lines, so no "No newline at end of file" marker is ever printed.
  */
-export function unifiedDiff(file: string, build: DiffSide, actual: DiffSide): string {
-  const patch = structuredPatch(file, file, joinLines(build.lines), joinLines(actual.lines), "build", "file", { context: 3 });
+export function unifiedDiff(file: string, build: DiffSide, actual: DiffSide, labels: readonly [string, string] = ["build", "file"]): string {
+  const patch = structuredPatch(file, file, joinLines(build.lines), joinLines(actual.lines), labels[0], labels[1], { context: 3 });
   for (const hunk of patch.hunks) {
     hunk.oldStart += build.start - 1;
     hunk.newStart += actual.start - 1;

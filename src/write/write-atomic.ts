@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 /**
@@ -17,5 +17,22 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Creates a file that must not exist yet, atomically: the data is written to
+ * a temporary file and hard-linked into place, which fails (EEXIST) rather
+ * than replace a file that appeared in the meantime.
+ */
+export function createFileExclusive(file: string, data: string | Uint8Array): void {
+  const dir = path.dirname(file);
+  mkdirSync(dir, { recursive: true });
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    writeFileSync(temp, data, { flag: "wx" });
+    linkSync(temp, file);
+  } finally {
+    rmSync(temp, { force: true });
   }
 }

@@ -1,0 +1,52 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolveLayout, type LayoutOptions } from "./load/layout.js";
+import { loadProject } from "./load/load-project.js";
+import { changedFiles, planBuild } from "./plan-build.js";
+import { checkOutputs } from "./sync/check-outputs.js";
+import { planAdoption, type AdoptionPlan } from "./sync/plan-adoption.js";
+import { createFileExclusive, writeFileAtomic } from "./write/write-atomic.js";
+
+export interface AdoptOptions extends LayoutOptions {
+  /** Profile names or paths; every profile when empty. */
+  profile?: readonly string[];
+  /** Drift sections to adopt as well (`--section TAG`). */
+  section?: readonly string[];
+  /** Plan and report only; write nothing. */
+  dryRun?: boolean;
+}
+
+export interface AdoptResult extends AdoptionPlan {
+  written: boolean;
+}
+
+/**
+ * Brings hand-written text in generated files back into atoms and profiles
+ * (SPEC §9): runs the sync check, plans the adoption, then creates new atom
+ * files (never replacing one) and rewrites changed atoms and profiles
+ * atomically. What cannot be carried over is listed in `skipped`.
+ */
+export function adopt(options: AdoptOptions = {}): AdoptResult {
+  const project = loadProject(resolveLayout(options), options.profile, options.cwd);
+  const build = planBuild(project);
+  const plan = planAdoption({
+    project,
+    build,
+    checks: checkOutputs(project, build),
+    sections: new Set(options.section ?? []),
+    read: (file) => readFileSync(file, "utf8"),
+    exists: existsSync,
+  });
+  if (options.dryRun || plan.writes.length === 0) return { ...plan, written: false };
+  for (const write of plan.writes) if (write.before === null) createFileExclusive(write.file, write.after);
+  for (const write of plan.writes) if (write.before !== null) writeFileAtomic(write.file, write.after);
+  return { ...plan, alsoChanges: outputsThatWillChange(options, plan), written: true };
+}
+
+/** Outputs, other than the adopted ones, whose bytes the next build changes: measured by planning that build. */
+function outputsThatWillChange(options: AdoptOptions, plan: AdoptionPlan): string[] {
+  const adoptedFrom = new Set(plan.adoptedFrom);
+  const project = loadProject(resolveLayout(options), options.profile, options.cwd);
+  return changedFiles(planBuild(project).files)
+    .filter((file) => file.plan !== undefined && !adoptedFrom.has(file.shown))
+    .map((file) => file.shown);
+}

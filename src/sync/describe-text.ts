@@ -1,0 +1,48 @@
+/**
+ * Derives a title and a one-line brief from a section's text for an atom
+ * created by adoption; both are meant to be edited by a person afterwards.
+ */
+export function describeText(text: string, tag: string): { title: string; brief: string } {
+  const prose = proseLines(text);
+  const first = prose[0] ?? "";
+  const title = clip(stripMarkdown(first).replace(/[:.]$/, ""), 60) || titleCase(tag);
+  const paragraph = prose.find((line) => stripMarkdown(line).length > 0 && !/^\*\*[^*]+:\*\*$/.test(line.trim())) ?? first;
+  const sentence = /^(.+?[.!?])(\s|$)/.exec(stripMarkdown(paragraph))?.[1] ?? stripMarkdown(paragraph);
+  return { title, brief: clip(sentence, 200) || title };
+}
+
+/** Non-empty lines outside code fences, list markers removed. */
+function proseLines(text: string): string[] {
+  const lines: string[] = [];
+  let fenced = false;
+  for (const line of text.split("\n")) {
+    if (/^ {0,3}(`{3,}|~{3,})/.test(line)) {
+      fenced = !fenced;
+      continue;
+    }
+    if (!fenced && line.trim() !== "") lines.push(line.trim().replace(/^([-*+]|\d+\.)\s+/, ""));
+  }
+  return lines;
+}
+
+function stripMarkdown(line: string): string {
+  return line
+    .replace(/^#+\s*/, "")
+    .replace(/\*\*|__/g, "")
+    .replace(/^\|.*$/, "")
+    .trim();
+}
+
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), max / 2)).trimEnd()}…`;
+}
+
+function titleCase(tag: string): string {
+  return tag
+    .split("_")
+    .filter(Boolean)
+    .map((word) => word[0] + word.slice(1).toLowerCase())
+    .join(" ");
+}

@@ -1,0 +1,319 @@
+import path from "node:path";
+import { displayPath } from "../load/layout.js";
+import type { Project } from "../load/load-project.js";
+import { naturalCompare } from "../load/natural-compare.js";
+import { globToRegExp, isGlob } from "../load/glob.js";
+import { ATOM_ID } from "../load/validate-atom.js";
+import type { FileCheck, Finding, PackPlan, PlannedSection } from "../model.js";
+import type { BuildPlan } from "../plan-build.js";
+import { parseOutput, type ParsedSection } from "../render/parse-output.js";
+import { describeText } from "./describe-text.js";
+import { insertSection, replaceIntro } from "./edit-profile.js";
+import { replaceAtomBody } from "./replace-atom-body.js";
+import { unifiedDiff } from "./unified-diff.js";
+import { yamlScalar } from "./yaml-scalar.js";
+
+/** A file adoption writes: a new atom, or a changed atom or profile. */
+export interface AdoptionWrite {
+  /** Absolute path. */
+  file: string;
+  shown: string;
+  /** Current text; null for a file to create. */
+  before: string | null;
+  after: string;
+  /** What and why, for the report. */
+  note: string;
+}
+
+/** A difference adoption leaves alone, and why. */
+export interface AdoptionSkip {
+  file: string;
+  line: number;
+  tag?: string;
+  kind: Finding["kind"];
+  reason: string;
+  diff?: string;
+}
+
+export interface AdoptionPlan {
+  writes: AdoptionWrite[];
+  skipped: AdoptionSkip[];
+  /** The outputs whose hand-written text was adopted. */
+  adoptedFrom: string[];
+  /**
+   * Other outputs that pick up a new atom through a glob or render a changed
+   * atom in full; after a real adoption, `adopt` replaces this estimate with
+   * the outputs whose bytes a build would really change.
+   */
+  alsoChanges: string[];
+}
+
+export interface AdoptionInput {
+  project: Project;
+  build: BuildPlan;
+  checks: readonly FileCheck[];
+  /** Tags named with `--section`: drift sections to adopt as well. */
+  sections: ReadonlySet<string>;
+  /** Reads a file's text exactly as stored (BOM and line ends included). */
+  read: (file: string) => string;
+  exists: (file: string) => boolean;
+}
+
+/**
+ * Plans how hand-written text goes back into atoms and profiles (SPEC §9):
+ * unbacked sections become new atoms with a profile entry at the same place,
+ * edited single-atom sections go back into their atom (and intro changes into
+ * the profile), drift sections only when named. Pure apart from `read` and
+ * `exists`; nothing is written here.
+ */
+export function planAdoption(input: AdoptionInput): AdoptionPlan {
+  const { project } = input;
+  const { layout } = project;
+  const writes = new Map<string, AdoptionWrite>();
+  const skipped: AdoptionSkip[] = [];
+  const takenIds = new Set(project.atoms.map((atom) => atom.id));
+  const newAtoms: { path: string; id: string }[] = [];
+  const sources = new Set<string>();
+  const changedAtoms = new Set<string>();
+
+  const edit = (file: string, change: (text: string) => string, note: string) => {
+    const existing = writes.get(file);
+    const before = existing ? existing.before : input.read(file);
+    const after = change(existing ? existing.after : (before as string));
+    writes.set(file, { file, shown: displayPath(layout, file), before, after, note: existing ? `${existing.note}; ${note}` : note });
+  };
+
+  for (const check of input.checks) {
+    const plan = input.build.plans.find((candidate) => candidate.profile.name === check.profile);
+    const output = input.build.files.find((file) => file.plan === plan);
+    if (!plan || !output || output.current === null) continue;
+    const actual = parseOutput(output.current.replace(/^\uFEFF/, ""), plan.profile.wrapper !== undefined);
+    const profileFile = plan.profile.file;
+    const skip = (finding: Finding, reason: string): void => {
+      skipped.push({ file: finding.file, line: finding.line, kind: finding.kind, reason, ...(finding.tag ? { tag: finding.tag } : {}), ...(finding.diff ? { diff: finding.diff } : {}) });
+    };
+
+    for (const finding of check.findings) {
+      const have = actual.sections.find((section) => section.tag === finding.tag);
+      switch (finding.kind) {
+        case "stale":
+        case "missing":
+          break; // a build brings these up to date; nothing was written by hand
+        case "unbacked":
+          if (have) adoptUnbacked(finding, have);
+          break;
+        case "drift":
+          if (!finding.tag || !input.sections.has(finding.tag)) {
+            skip(finding, `no manifest tells whether the file or the atoms are newer: adopt it with --section ${finding.tag}, or overwrite it with llmsgen build --force`);
+          } else if (have) {
+            adoptEdited(finding, have);
+          }
+          break;
+        case "edited":
+          if (have) adoptEdited(finding, have);
+          break;
+        case "conflict":
+          skip(finding, "edited by hand while its atoms changed too: carry the edit into the atoms by hand, then run llmsgen build");
+          break;
+        case "extra":
+          skip(finding, "a build would not write this section here although atoms carry its tag: add them to the profile, or remove the section");
+          break;
+        case "stray":
+          skip(finding, "text outside any section cannot be expressed by the output format: move it into a section, or remove it");
+          break;
+        case "malformed":
+          skip(finding, "broken section structure: fix the tag lines by hand first");
+          break;
+      }
+    }
+
+    function adoptUnbacked(finding: Finding, have: ParsedSection): void {
+      const text = innerText(have);
+      const problem = edgeProblem(text);
+      if (problem) return skip(finding, problem);
+      const id = freeId(idFromTag(have.tag));
+      const dir = neighbourDir(plan as PackPlan, actual.sections, have);
+      const file = freePath(path.join(dir, `${id}.md`));
+      const relative = path.relative(layout.atomsDir, file).split(path.sep).join("/");
+      takenIds.add(id);
+      newAtoms.push({ path: relative, id });
+      sources.add(check.file);
+      writes.set(file, { file, shown: displayPath(layout, file), before: null, after: atomFile(id, have.tag, text), note: `new atom for <${have.tag}> from ${finding.file}:${finding.line}` });
+      const profile = (plan as PackPlan).profile;
+      if (profile.sections) {
+        edit(profileFile, (source) => insertSection(source, insertIndex(source, have), have.tag, id), `section ${have.tag} added`);
+      } else if (!includePlacesAt(plan as PackPlan, relative, have)) {
+        skipped.push({
+          file: finding.file,
+          line: finding.line,
+          tag: have.tag,
+          kind: finding.kind,
+          reason: `created ${displayPath(layout, file)}, but this profile's include globs ${matchesInclude(plan as PackPlan, relative) ? "put its section at another position" : "do not pick it up"}: rename or move it so that path order places it where it stands in the file`,
+        });
+      }
+    }
+
+    function adoptEdited(finding: Finding, have: ParsedSection): void {
+      const section = (plan as PackPlan).sections.find((candidate) => candidate.tag === have.tag) as PlannedSection;
+      const index = (plan as PackPlan).sections.indexOf(section);
+      let body = innerText(have);
+      let intro = section.intro;
+      if (section.intro !== undefined) {
+        const count = section.intro.split("\n\n").length;
+        const paragraphs = body.split("\n\n");
+        if (paragraphs.length <= count) return skip(finding, `the profile's intro has ${count} paragraph(s) and the section has no text after them`);
+        intro = paragraphs.slice(0, count).join("\n\n");
+        body = paragraphs.slice(count).join("\n\n");
+        if (edgeProblem(intro)) return skip(finding, `the intro part ${edgeProblem(intro)}`);
+      }
+      const kept = section.atoms.filter((atom) => atom.state !== "dropped");
+      const texts = kept.map((atom) => (atom.state === "full" ? atom.atom.text : atom.atom.brief));
+      const split = splitBody(body, texts);
+      if (!split) {
+        return skip(finding, `the edit spans several of its atoms (${kept.map((atom) => atom.atom.id).join(", ")}) and cannot be split back unambiguously: edit those atoms by hand`);
+      }
+      for (const [position, newText] of split.entries()) {
+        if (newText === texts[position]) continue;
+        const planned = kept[position] as (typeof kept)[number];
+        if (planned.state !== "full") return skip(finding, `atom ${planned.atom.id} is rendered as its brief here: edit the brief in its frontmatter by hand`);
+        const problem = edgeProblem(newText);
+        if (problem) return skip(finding, problem);
+      }
+      for (const [position, newText] of split.entries()) {
+        if (newText === texts[position]) continue;
+        const atom = (kept[position] as (typeof kept)[number]).atom;
+        const file = path.join(layout.atomsDir, atom.path);
+        changedAtoms.add(atom.path);
+        sources.add(check.file);
+        edit(file, (raw) => replaceAtomBody(raw, newText), `text of <${have.tag}> from ${finding.file}:${finding.line}`);
+      }
+      if (intro !== undefined && intro !== section.intro) {
+        sources.add(check.file);
+        edit(profileFile, (source) => replaceIntro(source, index, intro as string), `intro of ${have.tag}`);
+      }
+    }
+
+    /** Where in the profile's sections list a new section goes: after the one before it in the file. */
+    function insertIndex(source: string, have: ParsedSection): number {
+      const tags = profileTags(source);
+      const before = actual.sections.filter((section) => section.open < have.open).map((section) => section.tag);
+      for (let i = before.length - 1; i >= 0; i--) {
+        const at = tags.indexOf(before[i] as string);
+        if (at !== -1) return at + 1;
+      }
+      return 0;
+    }
+  }
+
+  function freeId(base: string): string {
+    let id = base;
+    for (let n = 2; takenIds.has(id); n++) id = `${base}-${n}`;
+    return id;
+  }
+
+  function freePath(file: string): string {
+    let candidate = file;
+    const { dir, name } = path.parse(file);
+    for (let n = 2; input.exists(candidate) || writes.has(candidate); n++) candidate = path.join(dir, `${name}-${n}.md`);
+    return candidate;
+  }
+
+  function neighbourDir(plan: PackPlan, sections: readonly ParsedSection[], have: ParsedSection): string {
+    const position = sections.indexOf(have);
+    const order = [...sections.slice(0, position).reverse(), ...sections.slice(position + 1)];
+    for (const section of order) {
+      const atom = plan.sections.find((candidate) => candidate.tag === section.tag)?.atoms[0]?.atom;
+      if (atom) return path.dirname(path.join(layout.atomsDir, atom.path));
+    }
+    return layout.atomsDir;
+  }
+
+  const writesList = [...writes.values()].sort((a, b) => naturalCompare(a.shown, b.shown));
+  return { writes: writesList, skipped, adoptedFrom: [...sources], alsoChanges: alsoChanges(input, sources, newAtoms, changedAtoms) };
+}
+
+/** The lines between a section's tag lines. */
+function innerText(section: ParsedSection): string {
+  return section.text.split("\n").slice(1, -1).join("\n");
+}
+
+/** Why a text cannot round-trip through an atom (whose text is trimmed), if it cannot. */
+function edgeProblem(text: string): string | undefined {
+  if (text.trim() === "") return "the section is empty: an atom needs text";
+  if (text !== text.trim()) return "blank lines or spaces at the edges of the section cannot be carried over (an atom's text is trimmed): remove them";
+  return undefined;
+}
+
+/**
+ * Splits an edited body back into its atoms along the same blank-line joins:
+ * unchanged atoms are matched from both ends, and the split is unambiguous
+ * only when at most one atom is left in the middle.
+ */
+export function splitBody(body: string, texts: readonly string[]): string[] | undefined {
+  if (texts.length === 1) return [body];
+  let first = 0;
+  let rest = body;
+  while (first < texts.length - 1 && rest.startsWith(`${texts[first]}\n\n`)) {
+    rest = rest.slice((texts[first] as string).length + 2);
+    first++;
+  }
+  let last = texts.length - 1;
+  while (last > first && rest.endsWith(`\n\n${texts[last]}`)) {
+    rest = rest.slice(0, rest.length - (texts[last] as string).length - 2);
+    last--;
+  }
+  if (first !== last) return undefined;
+  return texts.map((text, index) => (index === first ? rest : text));
+}
+
+function idFromTag(tag: string): string {
+  const id = tag.toLowerCase().replace(/_+/g, "-").replace(/^-+|-+$/g, "");
+  return ATOM_ID.test(id) ? id : `section-${id.replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "adopted"}`;
+}
+
+function atomFile(id: string, tag: string, text: string): string {
+  const { title, brief } = describeText(text, tag);
+  return `---\nid: ${id}\ntitle: ${yamlScalar(title)}\nbrief: ${yamlScalar(brief)}\ntag: ${tag}\n---\n${text}\n`;
+}
+
+function profileTags(source: string): string[] {
+  return [...source.matchAll(/^\s*-?\s*tag:\s*["']?([A-Z][A-Z0-9_]*)["']?\s*(#.*)?$/gm)].map((match) => match[1] as string);
+}
+
+function matchesInclude(plan: PackPlan, relative: string): boolean {
+  return (plan.profile.include ?? []).some((pattern) => globToRegExp(pattern).test(relative));
+}
+
+/** With an include profile, whether path order puts the new atom's section where it stands in the file. */
+function includePlacesAt(plan: PackPlan, relative: string, have: ParsedSection): boolean {
+  if (!matchesInclude(plan, relative)) return false;
+  const firstPaths = plan.sections.map((section) => ({ tag: section.tag, path: section.atoms[0]?.atom.path ?? "" }));
+  const order = [...firstPaths, { tag: have.tag, path: relative }].sort((a, b) => naturalCompare(a.path, b.path)).map((entry) => entry.tag);
+  const fileOrder = plan.sections.map((section) => section.tag);
+  const at = order.indexOf(have.tag);
+  const previous = order[at - 1];
+  const next = order[at + 1];
+  // Its neighbours in path order must be its neighbours among the profile's sections in the file.
+  return (previous === undefined || fileOrder.includes(previous)) && (next === undefined || fileOrder.indexOf(next) === (previous === undefined ? 0 : fileOrder.indexOf(previous) + 1));
+}
+
+/** Outputs of other profiles that pick up a new atom through a glob, or render a changed atom. */
+function alsoChanges(input: AdoptionInput, adoptedFrom: ReadonlySet<string>, created: readonly { path: string }[], changed: ReadonlySet<string>): string[] {
+  const outputs: string[] = [];
+  for (const plan of input.build.plans) {
+    const output = input.build.files.find((candidate) => candidate.plan === plan);
+    if (!output || adoptedFrom.has(output.shown)) continue;
+    const globs = plan.profile.include ?? (plan.profile.sections ?? []).flatMap((section) => section.atoms.filter(isGlob));
+    const picksUp = created.some((atom) => globs.some((pattern) => globToRegExp(pattern).test(atom.path)));
+    const renders = plan.sections.some((section) => section.atoms.some((atom) => atom.state === "full" && changed.has(atom.atom.path)));
+    if (picksUp || renders) outputs.push(output.shown);
+  }
+  return outputs;
+}
+
+/** A diff of one planned write, for `--dry-run`. */
+export function writeDiff(write: AdoptionWrite): string {
+  const before = write.before === null ? [] : write.before.replace(/\n$/, "").split("\n");
+  const after = write.after.replace(/\n$/, "").split("\n");
+  return unifiedDiff(write.shown, { lines: before, start: 1 }, { lines: after, start: 1 }, ["current", "adopted"]);
+}
