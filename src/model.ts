@@ -34,6 +34,8 @@ export interface Atom {
   sha256: string;
   /** 1-based line of the file where `text` starts. */
   bodyLine: number;
+  /** Line of each frontmatter key and list item by dot-path (`related[1]`), for messages. */
+  keyLines?: Record<string, number>;
 }
 
 export interface SectionSpec {

@@ -2,9 +2,11 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { adopt } from "../adopt.js";
 import { build } from "../build.js";
+import { lint } from "../lint.js";
 import { InputError, LlmsgenError } from "../errors.js";
 import { syncCheck } from "../sync-check.js";
 import { formatAdoptReport } from "./report-adopt.js";
+import { formatLintReport } from "./report-lint.js";
 import { buildReportJson, formatBuildReport } from "./report-build.js";
 import { FINDING_FORMATS, formatRefusal, formatSyncReport, type FindingFormat } from "./report-findings.js";
 import { styleFor, type OutStream } from "./style.js";
@@ -95,6 +97,15 @@ function createProgram(deps: CliDeps, setExit: (code: number) => void): Command 
       const result = adopt({ ...layoutOf(flags), section: flags.section, dryRun });
       deps.stdout.write(formatAdoptReport(result, dryRun, styleFor(deps.stdout, deps.env)));
       setExit(result.skipped.length > 0 ? EXIT.findings : EXIT.ok);
+    });
+
+  withCommonOptions(program.command("lint"))
+    .description("check atoms and profiles: schema, ids, tags, related ids, fences, tag-like lines")
+    .addHelpText("after", examples(["llmsgen lint", "llmsgen lint --atoms docs/atoms"]))
+    .action((flags: LayoutFlags) => {
+      const result = lint(layoutOf(flags));
+      deps.stdout.write(formatLintReport(result, styleFor(deps.stdout, deps.env)));
+      setExit(result.errors > 0 ? EXIT.findings : EXIT.ok);
     });
 
   return program;

@@ -52,10 +52,11 @@ export function atomStructureIssues(atom: Atom, file: string): Issue[] {
     message: `line '${text}' would read as a section tag in every output: indent it, or put it inside a code fence`,
   }));
   if (scan.unclosedFence !== undefined) {
+    const opening = (atom.text.split("\n")[scan.unclosedFence - 1] ?? "").trim();
     issues.push({
       file,
       line: atom.bodyLine + scan.unclosedFence - 1,
-      message: "code fence never closes: add a closing fence line, or the rest of every output would read as code",
+      message: `code fence '${opening}' never closes: add a closing fence line, or the rest of every output would read as code`,
     });
   }
   return issues;

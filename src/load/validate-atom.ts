@@ -1,6 +1,6 @@
 import type { Atom, Issue } from "../model.js";
 import type { Frontmatter } from "./parse-frontmatter.js";
-import { lineAt } from "./yaml-source.js";
+import { lineAt, lineIndex } from "./yaml-source.js";
 
 export const ATOM_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const TAG = /^[A-Z][A-Z0-9_]*$/;
@@ -91,6 +91,7 @@ export function validateAtom(frontmatter: Frontmatter, context: AtomContext): At
     text: frontmatter.body.trim(),
     sha256: context.sha256,
     bodyLine: frontmatter.bodyLine + countNewlines(leading),
+    keyLines: lineIndex(yaml),
   };
 }
 

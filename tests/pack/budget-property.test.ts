@@ -69,7 +69,11 @@ const block = fc.oneof(
   { arbitrary: fc.array(markdownLine, { minLength: 1, maxLength: 3 }).map((lines) => lines.join("\n")), weight: 4 },
   { arbitrary: codeBlock, weight: 1 },
 );
-const atomText = fc.array(block, { minLength: 1, maxLength: 4 }).map((blocks) => blocks.join("\n\n"));
+// Mostly paragraphs and code; sometimes a word or two, shorter than any brief.
+const atomText = fc.oneof(
+  { arbitrary: fc.array(block, { minLength: 1, maxLength: 4 }).map((blocks) => blocks.join("\n\n")), weight: 4 },
+  { arbitrary: sentence(2), weight: 1 },
+);
 const rarely = fc.integer({ min: 0, max: 5 }).map((n) => n === 0);
 const budget = (min: number, max: number) => fc.option(fc.integer({ min, max }), { nil: undefined, freq: 3 });
 
