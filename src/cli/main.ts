@@ -49,7 +49,18 @@ function createProgram(deps: CliDeps, setExit: (code: number) => void): Command 
     .helpOption("-h, --help", "show help")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
-    .configureOutput({ writeOut: (text) => deps.stdout.write(text), writeErr: (text) => deps.stderr.write(text) });
+    .configureOutput({
+      writeOut: (text) => deps.stdout.write(text),
+      writeErr: (text) => deps.stderr.write(text),
+      // The same help on every terminal: tests and docs can quote it exactly.
+      getOutHelpWidth: () => 80,
+      getErrHelpWidth: () => 80,
+    })
+    .addHelpText(
+      "after",
+      examples(["llmsgen build --profile full", "llmsgen sync-check", "llmsgen sync --adopt --dry-run", "llmsgen lint"]) +
+        "\nExit codes: 0 ok, 1 findings or refused to overwrite hand-written text, 2 bad input or usage, 3 internal error.\n",
+    );
 
   const layoutOf = (flags: LayoutFlags) => ({
     cwd: deps.cwd,
@@ -87,9 +98,9 @@ function createProgram(deps: CliDeps, setExit: (code: number) => void): Command 
 
   withCommonOptions(program.command("sync"))
     .description("bring hand-written text in generated files back into atoms and profiles")
-    .option("--adopt", "adopt unbacked and edited sections (required: sync does nothing else yet)")
+    .option("--adopt", "turn unbacked sections into atoms and put edited text back into its atoms")
     .option("--dry-run", "print the plan and its diffs; write nothing")
-    .option("--section <TAG>", "also adopt this drift section (repeatable)", collect, [])
+    .addOption(new Option("--section <TAG>", "also adopt this drift section; repeatable").argParser(collect).default([], "none"))
     .addHelpText("after", examples(["llmsgen sync --adopt --dry-run", "llmsgen sync --adopt", "llmsgen sync --adopt --section SIGN_VERIFY"]))
     .action((flags: LayoutFlags & { adopt?: boolean; dryRun?: boolean; section: string[] }) => {
       if (!flags.adopt) throw new LlmsgenError("sync needs --adopt (try: llmsgen sync --adopt --dry-run)");
@@ -114,7 +125,7 @@ function createProgram(deps: CliDeps, setExit: (code: number) => void): Command 
 /** `--root/--atoms/--profiles/--out` and `--profile`, which every command takes. */
 function withCommonOptions(command: Command): Command {
   return command
-    .option("--profile <name|path>", "profile to use; repeatable (default: every profile in the profiles dir)", collect, [])
+    .addOption(new Option("--profile <name|path>", "profile to use, by name or path; repeatable").argParser(collect).default([], "every profile in the profiles dir"))
     .option("--root <dir>", "project root (default: the current directory)")
     .option("--atoms <dir>", "atoms dir (default: <root>/atoms)")
     .option("--profiles <dir>", "profiles dir (default: <root>/profiles)")

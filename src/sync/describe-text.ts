@@ -1,11 +1,12 @@
 /**
- * Derives a title and a one-line brief from a section's text for an atom
+ * Derives a title (from the tag) and a one-line brief (the first sentence) from a section's text for an atom
  * created by adoption; both are meant to be edited by a person afterwards.
  */
 export function describeText(text: string, tag: string): { title: string; brief: string } {
   const prose = proseLines(text);
   const first = prose[0] ?? "";
-  const title = clip(stripMarkdown(first).replace(/[:.]$/, ""), 60) || titleCase(tag);
+  // The tag names the concept better than a clipped first line would.
+  const title = titleCase(tag);
   const paragraph = prose.find((line) => stripMarkdown(line).length > 0 && !/^\*\*[^*]+:\*\*$/.test(line.trim())) ?? first;
   const sentence = /^(.+?[.!?])(\s|$)/.exec(stripMarkdown(paragraph))?.[1] ?? stripMarkdown(paragraph);
   return { title, brief: clip(sentence, 200) || title };

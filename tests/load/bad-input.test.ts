@@ -151,7 +151,7 @@ describe("build refuses a bad atom", () => {
   it("refuses a code fence that never closes", async () => {
     await expectRefused(
       { "atoms/a.md": atomFile("id: a\ntitle: A\nbrief: b\n", "An example:\n\n```js\nconst x = 1;\n"), "profiles/p.yaml": ONE_SECTION },
-      "atoms/a.md:8: code fence never closes: add a closing fence line, or the rest of every output would read as code\n",
+      "atoms/a.md:8: code fence '```js' never closes: add a closing fence line, or the rest of every output would read as code\n",
     );
   });
 
