@@ -40,8 +40,8 @@ export function lint(options: LintOptions = {}): LintResult {
   }
   const profiles = loadProfiles(layout, options.profile, options.cwd);
   errors.push(...profiles.issues);
-  if (loaded.issues.length === 0) {
-    for (const profile of profiles.profiles) errors.push(...resolveProfile(profile, loaded.atoms, displayPath(layout, profile.file)).issues);
+  for (const profile of profiles.profiles) {
+    errors.push(...resolveProfile(profile, loaded.atoms, displayPath(layout, profile.file), loaded.failed).issues);
   }
   const issues: LintIssue[] = [
     ...errors.map((issue) => ({ ...issue, severity: "error" as const })),

@@ -11,6 +11,8 @@ import { lineAt } from "./yaml-source.js";
 export interface LoadedAtoms {
   /** Every valid atom, in natural path order. */
   atoms: Atom[];
+  /** Paths (relative to the atoms dir) of files that failed to load; their issues are in `issues`. */
+  failed: string[];
   issues: Issue[];
 }
 
@@ -20,12 +22,16 @@ export function loadAtoms(layout: Layout): LoadedAtoms {
   const files = listAtomFiles(layout, issues);
   const atoms: Atom[] = [];
   const idLines = new Map<Atom, number>();
+  const failed: string[] = [];
   for (const file of files) {
     const shown = displayPath(layout, file);
     const source = readSourceText(file);
     const parsed = parseFrontmatter(source.text, shown);
     issues.push(...parsed.issues);
-    if (!parsed.frontmatter) continue;
+    if (!parsed.frontmatter) {
+      failed.push(slashRelative(layout.atomsDir, file));
+      continue;
+    }
     const atom = validateAtom(parsed.frontmatter, {
       file: shown,
       path: slashRelative(layout.atomsDir, file),
@@ -35,10 +41,12 @@ export function loadAtoms(layout: Layout): LoadedAtoms {
     if (atom) {
       atoms.push(atom);
       idLines.set(atom, lineAt(parsed.frontmatter.yaml, ["id"]));
+    } else {
+      failed.push(slashRelative(layout.atomsDir, file));
     }
   }
   issues.push(...duplicateIds(atoms, idLines, layout));
-  return { atoms, issues };
+  return { atoms, failed, issues };
 }
 
 /**

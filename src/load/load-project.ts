@@ -22,18 +22,16 @@ export interface Project {
  * throws one InputError listing every problem found.
  */
 export function loadProject(layout: Layout, selected: readonly string[] = [], cwd?: string): Project {
-  const { atoms, issues } = loadAtoms(layout);
+  const { atoms, failed, issues } = loadAtoms(layout);
   const loaded = loadProfiles(layout, selected, cwd);
   issues.push(...loaded.issues);
   const profiles: ResolvedProfile[] = [];
-  if (issues.length === 0) {
-    for (const profile of loaded.profiles) {
-      const result = resolveProfile(profile, atoms, displayPath(layout, profile.file));
-      issues.push(...result.issues);
-      if (result.resolved) profiles.push(result.resolved);
-    }
-    issues.push(...structureIssues(profiles, layout));
+  for (const profile of loaded.profiles) {
+    const result = resolveProfile(profile, atoms, displayPath(layout, profile.file), failed);
+    issues.push(...result.issues);
+    if (result.resolved) profiles.push(result.resolved);
   }
+  issues.push(...structureIssues(profiles, layout));
   throwIfIssues(issues);
   return { layout, atoms, profiles, allProfiles: loaded.all, manifest: loadManifest(layout) };
 }

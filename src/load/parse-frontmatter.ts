@@ -14,6 +14,8 @@ export interface Frontmatter {
 }
 
 const DELIMITER = "---";
+/** `---yaml` asks for the engine llmsgen uses anyway; every other name is refused. */
+const YAML_NAMES = new Set(["", "yaml", "yml"]);
 
 /**
  * Splits a normalised atom text into YAML frontmatter and body with
@@ -28,14 +30,15 @@ export function parseFrontmatter(text: string, file: string): { frontmatter?: Fr
   if (!first.startsWith(DELIMITER)) {
     return fail(file, 1, "expected YAML frontmatter: the file must start with a line '---', then id, title and brief, then '---'");
   }
-  if (first !== DELIMITER) {
-    const language = first.slice(DELIMITER.length).trim();
+  const language = first.slice(DELIMITER.length).trim();
+  if (first.startsWith(`${DELIMITER}-`)) {
+    return fail(file, 1, "the opening frontmatter delimiter must be exactly '---'");
+  }
+  if (first !== DELIMITER && !YAML_NAMES.has(language.toLowerCase())) {
     return fail(
       file,
       1,
-      language === ""
-        ? "the opening frontmatter delimiter must be exactly '---'"
-        : `frontmatter language '${truncate(language)}' is refused: only YAML is read (first line exactly '---'); the block was not evaluated`,
+      `frontmatter language '${truncate(language)}' is refused: only YAML frontmatter is read (first line exactly '---'); the block was not evaluated`,
     );
   }
   const closeIndex = lines.findIndex((line, index) => index > 0 && line.startsWith(DELIMITER));

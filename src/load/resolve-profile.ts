@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Atom, Issue, Profile, ResolvedProfile, ResolvedSection } from "../model.js";
 import { globToRegExp, isGlob, leavesBase } from "./glob.js";
 
@@ -5,9 +6,20 @@ import { globToRegExp, isGlob, leavesBase } from "./glob.js";
  * Looks up every atom a profile names (ids and globs, SPEC §4) and groups
  * them into sections. Pure: `atoms` must be in natural path order.
  */
-export function resolveProfile(profile: Profile, atoms: readonly Atom[], shown: string): { resolved?: ResolvedProfile; issues: Issue[] } {
+export function resolveProfile(
+  profile: Profile,
+  atoms: readonly Atom[],
+  shown: string,
+  /**
+   * Atom files (relative paths) that failed to load and were reported already:
+   * references that may mean them are not reported again.
+   */
+  failed: readonly string[] = [],
+): { resolved?: ResolvedProfile; issues: Issue[] } {
   const issues: Issue[] = [];
+  const failedIds = new Set(failed.map((file) => path.posix.basename(file, ".md")));
   const byId = new Map(atoms.map((atom) => [atom.id, atom]));
+  let skippedUnreadable = false;
   const match = (pattern: string, line: number, where: string): Atom[] => {
     if (leavesBase(pattern)) {
       issues.push({ file: shown, line, message: `${where} '${pattern}' leaves the atoms dir: globs are relative to it and may not use '..'` });
@@ -15,7 +27,9 @@ export function resolveProfile(profile: Profile, atoms: readonly Atom[], shown: 
     }
     const regex = globToRegExp(pattern);
     const found = atoms.filter((atom) => regex.test(atom.path));
-    if (found.length === 0) {
+    if (found.length === 0 && failed.some((file) => regex.test(file))) {
+      skippedUnreadable = true;
+    } else if (found.length === 0) {
       issues.push({ file: shown, line, message: `${where} glob '${pattern}' matches no atom file` });
     }
     return found;
@@ -29,6 +43,10 @@ export function resolveProfile(profile: Profile, atoms: readonly Atom[], shown: 
       for (const [entryIndex, entry] of spec.atoms.entries()) {
         const where = `sections[${index}].atoms[${entryIndex}]`;
         const line = profile.lines[where] ?? spec.line;
+        if (!isGlob(entry) && failedIds.has(entry)) {
+          skippedUnreadable = true;
+          continue;
+        }
         const found = isGlob(entry) ? match(entry, line, where) : lookup(entry, byId, issues, shown, line, where);
         for (const atom of found) {
           const first = placed.get(atom);
@@ -63,7 +81,7 @@ export function resolveProfile(profile: Profile, atoms: readonly Atom[], shown: 
     sections = groupByTag(atoms.filter((atom) => chosen.has(atom)), line);
   }
 
-  if (issues.length === 0 && sections.every((section) => section.atoms.length === 0)) {
+  if (issues.length === 0 && !skippedUnreadable && sections.every((section) => section.atoms.length === 0)) {
     issues.push({ file: shown, line: profile.lines.sections ?? 1, message: "every section of this profile is empty: name at least one atom" });
   }
   return issues.length > 0 ? { issues } : { issues, resolved: { profile, sections } };

@@ -121,8 +121,10 @@ function validateSections(value: unknown, wrapper: string | undefined, source: Y
       seen.set(tag, index);
     }
     const atoms = entry.atoms;
-    if (!Array.isArray(atoms) || atoms.some((item) => typeof item !== "string" || item.trim() === "")) {
-      report(atoms === undefined ? at : [...at, "atoms"], `${name}.atoms must be a list of atom ids or globs, got ${describe(atoms)}`);
+    if (atoms === undefined) {
+      report(at, `${name}.atoms is required: a list of atom ids or globs`);
+    } else if (!Array.isArray(atoms) || atoms.some((item) => typeof item !== "string" || item.trim() === "")) {
+      report([...at, "atoms"], `${name}.atoms must be a list of atom ids or globs, got ${describe(atoms)}`);
     }
     const intro = optional(entry, "intro", at, report, isString, "a string", name);
     const budget = optional(entry, "budget", at, report, isBudget, "a whole number of tokens above 0", name);

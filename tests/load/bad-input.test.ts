@@ -43,7 +43,7 @@ describe("build refuses a bad atom", () => {
     expect(run).toEqual({
       code: 2,
       stdout: "",
-      stderr: "atoms/a.md:1: frontmatter language 'js' is refused: only YAML is read (first line exactly '---'); the block was not evaluated\n",
+      stderr: "atoms/a.md:1: frontmatter language 'js' is refused: only YAML frontmatter is read (first line exactly '---'); the block was not evaluated\n",
     });
     expect(existsSync(trace)).toBe(false);
     expect(snapshotTree(project)).toEqual(before);
@@ -52,7 +52,7 @@ describe("build refuses a bad atom", () => {
   it.each(["json", "coffee", "javascript", "toml"])("refuses ---%s frontmatter", async (language) => {
     await expectRefused(
       { "atoms/a.md": `---${language}\n{"id": "a", "title": "A", "brief": "b"}\n---\nbody\n`, "profiles/p.yaml": ONE_SECTION },
-      `atoms/a.md:1: frontmatter language '${language}' is refused: only YAML is read (first line exactly '---'); the block was not evaluated\n`,
+      `atoms/a.md:1: frontmatter language '${language}' is refused: only YAML frontmatter is read (first line exactly '---'); the block was not evaluated\n`,
     );
   });
 
