@@ -49,6 +49,22 @@ export interface SectionSpec {
   line: number;
 }
 
+/** What an index profile (`index:`) lists, and how (the llms.txt convention). */
+export interface IndexSpec {
+  /** The H1 line. */
+  title: string;
+  /** The `>` summary line. */
+  summary: string;
+  /** Prefixed to each output's path to make its link; relative links without it. */
+  baseUrl?: string;
+  /** The H2 heading the outputs are listed under. */
+  heading: string;
+  /** Profile names listed under the heading, in this order; default: every other profile, by name. */
+  profiles?: string[];
+  /** Profile names listed under `## Optional` (secondary reading, agents may skip them). */
+  optional: string[];
+}
+
 export interface Profile {
   /** The file's base name without extension, or its path relative to the root when it lies elsewhere. */
   name: string;
@@ -62,6 +78,8 @@ export interface Profile {
   description?: string;
   sections?: SectionSpec[];
   include?: string[];
+  /** Set for an index profile: it writes an llms.txt listing the other outputs instead of tagged sections. */
+  index?: IndexSpec;
   /** Line of every key and list item by dot-path (`output`, `sections[1].atoms[0]`), for messages. */
   lines: Record<string, number>;
 }

@@ -3,7 +3,10 @@ import path from "node:path";
 import { displayPath } from "./load/layout.js";
 import { manifestPath } from "./load/load-manifest.js";
 import type { Project } from "./load/load-project.js";
-import type { PackPlan } from "./model.js";
+import { naturalCompare } from "./load/natural-compare.js";
+import type { IndexSpec, PackPlan, Profile, ResolvedProfile } from "./model.js";
+import type { CountTokens } from "./pack/tokenizer.js";
+import { renderIndex } from "./render/render-index.js";
 import { packProfile } from "./pack/pack-profile.js";
 import { reportPlan, type ProfileReport } from "./pack/plan-report.js";
 import { withTokenizers } from "./pack/tokenizer.js";
@@ -32,16 +35,33 @@ export interface BuildPlan {
 /** Packs and renders every profile of the project and lays out the files a build would write. Reads, never writes. */
 export function planBuild(project: Project): BuildPlan {
   const { layout, manifest } = project;
-  const plans = withTokenizers((tokenizers) =>
-    project.profiles.map((resolved) =>
-      packProfile(resolved, tokenizers.counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file)),
-    ),
-  );
+  const plans = withTokenizers((tokenizers) => {
+    const count = (resolved: ResolvedProfile) => tokenizers.counter(resolved.profile.encoding);
+    const packed = new Map<ResolvedProfile, PackPlan>();
+    for (const resolved of [...project.profiles, ...project.support]) {
+      if (!resolved.profile.index) packed.set(resolved, packProfile(resolved, count(resolved), displayPath(layout, resolved.profile.file)));
+    }
+    const listed = [...packed.values()];
+    return project.profiles.map((resolved) => packed.get(resolved) ?? planIndex(resolved.profile, listed, count(resolved)));
+  });
   const files: PlannedFile[] = plans.map((plan) => planFile(path.join(layout.outDir, plan.profile.output), plan.text, layout.root, plan));
   const reports = plans.map((plan, index) => reportPlan(plan, (files[index] as PlannedFile).shown, manifest?.outputs[plan.profile.output]));
   const lock = manifestJson(nextManifest(manifest, plans, project.allProfiles));
   files.push(planFile(manifestPath(layout), lock, layout.root));
   return { plans, reports, files };
+}
+
+/** Renders an index profile: every other output with its description and exact token count. */
+function planIndex(profile: Profile, plans: readonly PackPlan[], count: CountTokens): PackPlan {
+  const spec = profile.index as IndexSpec;
+  const byName = new Map(plans.map((plan) => [plan.profile.name, plan]));
+  const entry = (plan: PackPlan) => ({ output: plan.profile.output, description: plan.profile.description ?? plan.profile.name, tokens: plan.tokens });
+  const optional = new Set(spec.optional);
+  const main = spec.profiles
+    ? spec.profiles.map((name) => byName.get(name) as PackPlan)
+    : [...byName.values()].filter((plan) => !optional.has(plan.profile.name)).sort((a, b) => naturalCompare(a.profile.name, b.profile.name));
+  const text = renderIndex(spec, main.map(entry), spec.optional.map((name) => entry(byName.get(name) as PackPlan)));
+  return { profile, sections: [], text, tokens: count(text) };
 }
 
 function planFile(file: string, text: string, root: string, plan?: PackPlan): PlannedFile {

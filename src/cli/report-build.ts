@@ -18,6 +18,7 @@ export function buildReportJson(result: BuildResult): string {
 function formatProfile(report: ProfileReport, style: Style): string {
   const budget = report.budget === null ? "no budget" : `budget ${formatCount(report.budget)}`;
   const head = `${style.bold(report.profile)} → ${report.output}  ${formatCount(report.tokens)} tokens, ${budget} (${report.encoding})`;
+  if (report.sections.length === 0) return head;
   const rows: string[][] = [["section / atom", "tokens", "budget", "delta", "state"]];
   for (const section of report.sections) {
     rows.push([section.tag, formatCount(section.tokens), section.budget === null ? "-" : formatCount(section.budget), formatDelta(section.delta), ""]);

@@ -1,6 +1,6 @@
 import path from "node:path";
-import { throwIfIssues } from "../errors.js";
-import type { Atom, Issue, Layout, Manifest, ResolvedProfile } from "../model.js";
+import { formatIssue, throwIfIssues } from "../errors.js";
+import type { Atom, Issue, Layout, Manifest, Profile, ResolvedProfile } from "../model.js";
 import { scanMarkdown } from "../render/scan-markdown.js";
 import { displayPath } from "./layout.js";
 import { loadAtoms } from "./load-atoms.js";
@@ -14,6 +14,8 @@ export interface Project {
   profiles: ResolvedProfile[];
   /** True when every profile of the profiles dir is loaded. */
   allProfiles: boolean;
+  /** Profiles an index lists that were not chosen: planned for their token counts, never written. */
+  support: ResolvedProfile[];
   manifest: Manifest | undefined;
 }
 
@@ -25,15 +27,41 @@ export function loadProject(layout: Layout, selected: readonly string[] = [], cw
   const { atoms, failed, issues } = loadAtoms(layout);
   const loaded = loadProfiles(layout, selected, cwd);
   issues.push(...loaded.issues);
+  // An index lists other outputs with their token counts, so it needs their plans even when they were not chosen.
+  const chosen = new Set(loaded.profiles.map((profile) => profile.file));
+  const everything = loaded.profiles.some((profile) => profile.index) && !loaded.all ? loadProfiles(layout, [], cwd) : loaded;
+  if (everything !== loaded) {
+    const known = new Set(loaded.issues.map(formatIssue));
+    issues.push(...everything.issues.filter((issue) => !known.has(formatIssue(issue))));
+  }
+  issues.push(...indexIssues(everything.profiles, layout));
   const profiles: ResolvedProfile[] = [];
-  for (const profile of loaded.profiles) {
+  const support: ResolvedProfile[] = [];
+  for (const profile of everything.profiles) {
     const result = resolveProfile(profile, atoms, displayPath(layout, profile.file), failed);
     issues.push(...result.issues);
-    if (result.resolved) profiles.push(result.resolved);
+    if (result.resolved) (chosen.has(profile.file) ? profiles : support).push(result.resolved);
   }
   issues.push(...structureIssues(profiles, layout));
   throwIfIssues(issues);
-  return { layout, atoms, profiles, allProfiles: loaded.all, manifest: loadManifest(layout) };
+  return { layout, atoms, profiles, support, allProfiles: loaded.all, manifest: loadManifest(layout) };
+}
+
+/** An index may name only profiles that exist and are not indexes themselves. */
+function indexIssues(profiles: readonly Profile[], layout: Layout): Issue[] {
+  const listable = new Set(profiles.filter((profile) => !profile.index).map((profile) => profile.name));
+  return profiles.flatMap((profile) => {
+    const spec = profile.index;
+    if (!spec) return [];
+    const named = [...(spec.profiles ?? []).map((name, i) => ({ name, where: `index.profiles[${i}]` })), ...spec.optional.map((name, i) => ({ name, where: `index.optional[${i}]` }))];
+    return named
+      .filter(({ name }) => !listable.has(name))
+      .map(({ name, where }) => ({
+        file: displayPath(layout, profile.file),
+        line: profile.lines[where] ?? 1,
+        message: `${where}: no profile named '${name}' to list (an index lists the other, non-index profiles: ${[...listable].join(", ")})`,
+      }));
+  });
 }
 
 /** Atoms whose text would break the structure of an output they go into (SPEC §10). */

@@ -16,6 +16,7 @@ export function resolveProfile(
    */
   failed: readonly string[] = [],
 ): { resolved?: ResolvedProfile; issues: Issue[] } {
+  if (profile.index) return { issues: [], resolved: { profile, sections: [] } };
   const issues: Issue[] = [];
   const failedIds = new Set(failed.map((file) => path.posix.basename(file, ".md")));
   const byId = new Map(atoms.map((atom) => [atom.id, atom]));

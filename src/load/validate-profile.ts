@@ -1,11 +1,14 @@
 import path from "node:path";
-import { DEFAULT_ENCODING, ENCODINGS, type Encoding, type Issue, type Layout, type Profile, type SectionSpec } from "../model.js";
+import { DEFAULT_ENCODING, ENCODINGS, type Encoding, type IndexSpec, type Issue, type Layout, type Profile, type SectionSpec } from "../model.js";
 import { staysWithin } from "./layout.js";
 import { MANIFEST_NAME } from "./load-manifest.js";
 import { describe, TAG } from "./validate-atom.js";
 import { lineAt, lineIndex, type YamlPath, type YamlSource } from "./yaml-source.js";
 
-const PROFILE_KEYS = ["output", "wrapper", "encoding", "budget", "description", "sections", "include"];
+const PROFILE_KEYS = ["output", "wrapper", "encoding", "budget", "description", "sections", "include", "index"];
+const INDEX_KEYS = ["title", "summary", "base_url", "heading", "profiles", "optional"];
+/** Keys that shape tagged sections, which an index profile does not write. */
+const SECTION_ONLY_KEYS = ["wrapper", "budget"];
 const SECTION_KEYS = ["tag", "intro", "atoms", "budget", "required"];
 
 export interface ProfileContext {
@@ -41,14 +44,21 @@ export function validateProfile(source: YamlSource, context: ProfileContext): Pr
 
   let sections: SectionSpec[] | undefined;
   let include: string[] | undefined;
-  if (data.sections !== undefined && data.include !== undefined) {
-    report(["include"], "use either 'sections' or 'include', not both");
+  let index: IndexSpec | undefined;
+  const kinds = ["sections", "include", "index"].filter((key) => data[key] !== undefined);
+  if (kinds.length > 1) {
+    report([kinds[1] as string], `use one of 'sections', 'include' or 'index', not ${kinds.map((kind) => `'${kind}'`).join(" and ")}`);
   } else if (data.sections !== undefined) {
     sections = validateSections(data.sections, wrapper, source, report);
   } else if (data.include !== undefined) {
     include = optional(data, "include", [], report, isNonEmptyStringList, "a non-empty list of globs relative to the atoms dir");
+  } else if (data.index !== undefined) {
+    index = validateIndex(data.index, report);
+    for (const key of SECTION_ONLY_KEYS) {
+      if (data[key] !== undefined) report([key], `'${key}' has no meaning in an index profile: remove it`);
+    }
   } else {
-    report([], "a profile needs 'sections' (explicit sections) or 'include' (atoms grouped by their tag)");
+    report([], "a profile needs 'sections' (explicit sections), 'include' (atoms grouped by their tag) or 'index' (an llms.txt of the other outputs)");
   }
 
   if (context.issues.length > before || output === undefined) return undefined;
@@ -63,6 +73,7 @@ export function validateProfile(source: YamlSource, context: ProfileContext): Pr
     ...(description === undefined ? {} : { description }),
     ...(sections === undefined ? {} : { sections }),
     ...(include === undefined ? {} : { include }),
+    ...(index === undefined ? {} : { index }),
     lines,
   };
 }
@@ -144,6 +155,34 @@ function validateSections(value: unknown, wrapper: string | undefined, source: Y
   return specs;
 }
 
+function validateIndex(value: unknown, report: Report): IndexSpec | undefined {
+  if (!isRecord(value)) {
+    report(["index"], "'index' must be a mapping with at least title and summary");
+    return undefined;
+  }
+  unknownKeys(value, INDEX_KEYS, ["index"], report, "index");
+  const at = ["index"];
+  const line = (key: string, expected: string) => optional(value, key, at, report, isSingleLine, expected, "index");
+  const title = line("title", "one line of text");
+  const summary = line("summary", "one line of text");
+  const baseUrl = line("base_url", "a URL prefix like 'https://example.org/llm/'");
+  const heading = line("heading", "one line of text");
+  const profiles = optional(value, "profiles", at, report, isNonEmptyStringList, "a list of profile names", "index");
+  const optionalNames = optional(value, "optional", at, report, isNonEmptyStringList, "a list of profile names", "index");
+  if (title === undefined || summary === undefined) {
+    if (value.title === undefined || value.summary === undefined) report(["index"], "'index' needs a title and a summary");
+    return undefined;
+  }
+  return {
+    title,
+    summary,
+    heading: heading ?? "Docs",
+    optional: optionalNames ?? [],
+    ...(baseUrl === undefined ? {} : { baseUrl }),
+    ...(profiles === undefined ? {} : { profiles }),
+  };
+}
+
 function optional<T>(
   data: Record<string, unknown>,
   key: string,
@@ -170,6 +209,7 @@ function unknownKeys(data: Record<string, unknown>, known: readonly string[], at
 
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 const isString = (value: unknown): value is string => typeof value === "string";
+const isSingleLine = (value: unknown): value is string => typeof value === "string" && value.trim() !== "" && !value.includes("\n");
 const isBoolean = (value: unknown): value is boolean => typeof value === "boolean";
 const isTag = (value: unknown): value is string => typeof value === "string" && TAG.test(value);
 const isBudget = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value) && value > 0;

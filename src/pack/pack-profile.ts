@@ -15,7 +15,8 @@ interface Slot {
  * the atoms that are not required, lowest priority first, later position first
  * on ties. Each section over its own budget degrades its candidates to their
  * briefs, then drops them, stopping as soon as it fits; then the file does the
- * same over all remaining candidates. Every count is an exact count of the
+ * same over all remaining candidates. A brief that would make its section
+ * longer is not used (the atom stays full until the drop walk). Every count is an exact count of the
  * final text. Throws an InputError (nothing is written) when required content
  * alone exceeds a budget.
  */
@@ -53,9 +54,17 @@ export function packProfile(resolved: ResolvedProfile, count: CountTokens, shown
       for (const slot of pool) {
         if (fits()) return true;
         if (slot.planned.state === "dropped" || slot.planned.state === state) continue;
+        const section = sections[slot.section] as PlannedSection;
+        const before = section.tokens;
         slot.planned.state = state;
         slot.planned.reason = reason;
-        refresh(sections[slot.section] as PlannedSection);
+        refresh(section);
+        if (state === "brief" && section.tokens > before) {
+          // A brief longer than its text would grow the section (and could undo a section budget already met).
+          slot.planned.state = "full";
+          delete slot.planned.reason;
+          refresh(section);
+        }
       }
     }
     return fits();

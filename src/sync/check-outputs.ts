@@ -1,7 +1,7 @@
 import type { Project } from "../load/load-project.js";
 import type { FileCheck, FindingKind } from "../model.js";
 import type { BuildPlan, PlannedFile } from "../plan-build.js";
-import { classifyOutput } from "./classify-output.js";
+import { classifyOutput, classifyWholeFile } from "./classify-output.js";
 
 /**
  * Checks each planned output against what is on disk (or against `override`,
@@ -16,17 +16,13 @@ export function checkOutputs(project: Project, plan: BuildPlan, override?: { sho
     const tags = new Set([...knownTags, ...output.plan.sections.map((section) => section.tag)]);
     const shown = override?.shown ?? output.shown;
     const actual = override ? override.text : output.current;
+    const previous = project.manifest?.outputs[profile.output];
     const findings =
       actual === null
         ? [{ kind: "missing" as const, file: shown, line: 1, message: "the output does not exist: run llmsgen build to write it" }]
-        : classifyOutput({
-            file: shown,
-            actual,
-            expected: output.text,
-            wrapper: profile.wrapper,
-            previous: project.manifest?.outputs[profile.output],
-            knownTags: tags,
-          });
+        : profile.index
+          ? classifyWholeFile({ file: shown, actual, expected: output.text, previous })
+          : classifyOutput({ file: shown, actual, expected: output.text, wrapper: profile.wrapper, previous, knownTags: tags });
     return { file: shown, profile: profile.name, findings };
   });
 }

@@ -152,3 +152,34 @@ function firstDifference(a: readonly string[], b: readonly string[]): number {
   while (index < a.length && index < b.length && a[index] === b[index]) index++;
   return Math.min(index, Math.max(b.length - 1, 0));
 }
+
+/**
+ * Classifies a generated file that has no sections (an llms.txt index) as a
+ * whole: the same edited / stale / conflict / drift logic, over the file's
+ * sha256 in the manifest, at the first line that differs.
+ */
+export function classifyWholeFile(input: Omit<OutputToCheck, "wrapper" | "knownTags">): Finding[] {
+  if (input.actual === input.expected) return [];
+  const expected = input.expected.split("\n");
+  const actual = input.actual.split("\n");
+  const line = firstDifference(expected, actual) + 1;
+  const diff = unifiedDiff(input.file, { lines: dropFinalEmpty(expected), start: 1 }, { lines: dropFinalEmpty(actual), start: 1 });
+  const last = input.previous?.sha256;
+  const base = { file: input.file, line, diff };
+  if (last === undefined) {
+    return [{ ...base, kind: "drift", message: "the file differs from what a build writes, and no manifest entry tells which side changed: rebuild it with llmsgen build --force, or carry the change into its profile" }];
+  }
+  const editedByHand = sha256(input.actual) !== last;
+  const sourcesChanged = sha256(input.expected) !== last;
+  if (editedByHand && sourcesChanged) {
+    return [{ ...base, kind: "conflict", message: "the file was edited by hand and its sources changed since the last build: carry the edit into its profile, then run llmsgen build" }];
+  }
+  if (editedByHand) {
+    return [{ ...base, kind: "edited", message: "the file was edited by hand since the last build: it is generated from its profile, so carry the edit there (or discard it with llmsgen build --force)" }];
+  }
+  return [{ ...base, kind: "stale", message: "the file is out of date: its sources changed since the last build; run llmsgen build" }];
+}
+
+function dropFinalEmpty(lines: readonly string[]): readonly string[] {
+  return lines[lines.length - 1] === "" ? lines.slice(0, -1) : lines;
+}

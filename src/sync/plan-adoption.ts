@@ -94,6 +94,12 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
     };
 
     for (const finding of check.findings) {
+      if (plan.profile.index) {
+        if (finding.kind !== "stale" && finding.kind !== "missing") {
+          skip(finding, "an index is generated from its profile and the other profiles' descriptions: carry the change there by hand");
+        }
+        continue;
+      }
       const have = actual.sections.find((section) => section.tag === finding.tag);
       switch (finding.kind) {
         case "stale":

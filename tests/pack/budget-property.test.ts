@@ -151,7 +151,11 @@ function referenceStates(c: Case): AtomState[] {
       for (const index of pool) {
         if (fits()) return;
         if (states[index] === "dropped" || states[index] === state) continue;
+        const section = c.atoms[index]?.section as number;
+        const before = ordinary(render(c, states).sections[section] ?? "");
         states[index] = state;
+        // A brief that makes its section longer is not used: the atom stays full until the drops.
+        if (state === "brief" && ordinary(render(c, states).sections[section] ?? "") > before) states[index] = "full";
       }
     }
   };
@@ -357,4 +361,25 @@ describe("budget properties of llmsgen build", () => {
   it("40 random projects: build exits 0 with an output whose exact count is within its budgets, or exits 2 with the refusal on stderr and nothing written", async () => {
     await fc.assert(fc.asyncProperty(caseArb, checkBuild), { seed: 42, numRuns: 40 });
   }, 120_000);
+});
+
+describe("a brief longer than its text", () => {
+  // Seed 36 once shrank to this case: the file walk briefed atom-02 (priority 0),
+  // whose brief is longer than its text, pushing PART_B past the 12 tokens its
+  // section walk had met, and the build was refused with a false "required
+  // content" message. Such a brief is now not used; the plan fits both budgets.
+  const seed36: Case = {
+    sections: [{ required: true }, { required: false, intro: "guard", budget: 12 }, { required: false, intro: "guard" }, { required: true }],
+    atoms: [
+      { text: "<|endoftext|> guard", brief: "guard", priority: 1, required: false, section: 2 },
+      { text: "guard", brief: "{ok: true}", priority: 0, required: false, section: 1 },
+      { text: "guard", brief: "guard", priority: 0, required: true, section: 0 },
+    ],
+    budget: 45,
+    wrapper: "CONTEXT",
+  };
+
+  it("the seed 36 counterexample: a plan within every budget, or a refusal that is true", () => {
+    checkPack(seed36);
+  });
 });

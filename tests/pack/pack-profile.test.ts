@@ -391,13 +391,11 @@ describe("packProfile counts special-token strings as ordinary text", () => {
   });
 });
 
-describe("known bug: the file walk can push a section back over its own budget", () => {
-  // The file walk briefs `note` first (priority 0). Its brief is longer than its
-  // text, so NOTES grows past the budget its section walk had met; briefing
-  // `labels` then makes the file fit (29 of 40 tokens), and the build fails claiming
-  // NOTES needs 19 tokens "for its required content" though no atom in it is required.
-  // A plan within every budget exists: NOTES in full (10), GUARDS as a brief (20 in all).
-  it.fails("fits a profile whose required content is empty within every budget", () => {
+describe("a brief longer than its text is not used", () => {
+  // The file walk reaches `note` first (priority 0). Its brief is longer than its
+  // text and would push NOTES past the budget its section walk had met; it stays
+  // full, and briefing `labels` makes the file fit: NOTES 10, file 20 tokens.
+  it("fits a profile whose required content is empty within every budget", () => {
     const resolved = profileOf(
       [
         sectionOf("NOTES", [atomOf("note", { text: "x", brief: "one two three four five six seven eight nine ten", priority: 0 })], { budget: 10 }),
@@ -410,5 +408,6 @@ describe("known bug: the file walk can push a section back over its own budget",
 
     expect(plan.tokens).toBeLessThanOrEqual(40);
     expect(plan.sections[0]?.tokens).toBeLessThanOrEqual(10);
+    expect(statesOf(plan)).toEqual({ note: "full", labels: "brief" });
   });
 });
