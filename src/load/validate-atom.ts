@@ -77,7 +77,9 @@ export function validateAtom(frontmatter: Frontmatter, context: AtomContext): At
   if (context.issues.length > before || id === undefined || title === undefined || brief === undefined) {
     return undefined;
   }
-  const leading = /^\s*/.exec(frontmatter.body)?.[0] ?? "";
+  const body = frontmatter.body.trim();
+  // Where the text starts; for an empty body, the line after the frontmatter.
+  const leading = body === "" ? "" : (/^\s*/.exec(frontmatter.body)?.[0] ?? "");
   return {
     id,
     title,
@@ -88,7 +90,7 @@ export function validateAtom(frontmatter: Frontmatter, context: AtomContext): At
     related: related as string[],
     ...(updated === undefined ? {} : { updated: updated as string }),
     path: context.path,
-    text: frontmatter.body.trim(),
+    text: body,
     sha256: context.sha256,
     bodyLine: frontmatter.bodyLine + countNewlines(leading),
     keyLines: lineIndex(yaml),

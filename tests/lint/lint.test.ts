@@ -1,0 +1,130 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { atom, makeProject, runCli, snapshotTree } from "../helpers.js";
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+const PROFILE = "output: out.txt\nsections:\n  - tag: NOTES\n    atoms: [first]\n";
+const first = atom({ id: "first", title: "First", brief: "The first note." }, "Some text.");
+
+/** Runs `llmsgen lint` on a project made of `files` plus a valid profile and atom. */
+async function lintOf(files: Record<string, string>) {
+  const project = makeProject({ "profiles/p.yaml": PROFILE, "atoms/first.md": first, ...files });
+  const before = snapshotTree(project);
+  const run = await runCli(["lint"], { cwd: project });
+  expect(snapshotTree(project)).toEqual(before);
+  return run;
+}
+
+describe("llmsgen lint", () => {
+  it("passes a clean project with exit 0", async () => {
+    expect(await lintOf({})).toEqual({ code: 0, stdout: "lint: 0 errors, 0 warnings\n", stderr: "" });
+  });
+
+  it("passes the repo's own atoms and profiles with zero errors and zero warnings", async () => {
+    expect(await runCli(["lint"], { cwd: REPO })).toEqual({ code: 0, stdout: "lint: 0 errors, 0 warnings\n", stderr: "" });
+  });
+
+  it("reports frontmatter schema errors", async () => {
+    const run = await lintOf({ "atoms/bad.md": "---\nid: Bad_Id\ntitle: T\nbrief: B\npriority: 101\n---\nText.\n" });
+    expect(run).toEqual({
+      code: 1,
+      stdout: [
+        "atoms/bad.md:2: error: frontmatter.id must be kebab-case like 'sign-verify', got \"Bad_Id\"",
+        "atoms/bad.md:5: error: frontmatter.priority must be a whole number from 0 to 100, got 101",
+        "lint: 2 errors, 0 warnings",
+        "",
+      ].join("\n"),
+      stderr: "",
+    });
+  });
+
+  it("reports duplicate ids, naming both files", async () => {
+    const run = await lintOf({ "atoms/again.md": atom({ id: "first", title: "Again", brief: "Same id." }, "Other text.") });
+    expect(run).toEqual({
+      code: 1,
+      stdout: [
+        "atoms/again.md:2: warning: file name 'again.md' and id 'first' differ: rename the file to first.md so both find the same atom",
+        "atoms/first.md:2: error: duplicate atom id 'first', also used by atoms/again.md: ids must be unique",
+        "lint: 1 error, 1 warning",
+        "",
+      ].join("\n"),
+      stderr: "",
+    });
+  });
+
+  it("reports duplicate section tags within a profile", async () => {
+    const run = await lintOf({ "profiles/p.yaml": `${PROFILE}  - tag: NOTES\n    atoms: []\n` });
+    expect(run).toEqual({
+      code: 1,
+      stdout: "profiles/p.yaml:5: error: sections[1].tag 'NOTES' is used twice (also sections[0]): section tags must be unique\nlint: 1 error, 0 warnings\n",
+      stderr: "",
+    });
+  });
+
+  it("warns about related ids that do not exist, at their line", async () => {
+    const run = await lintOf({ "atoms/first.md": "---\nid: first\ntitle: First\nbrief: The first note.\nrelated:\n  - nowhere\n---\nSome text.\n" });
+    expect(run).toEqual({
+      code: 0,
+      stdout: "atoms/first.md:6: warning: related atom 'nowhere' does not exist: fix the id or remove it from related\nlint: 0 errors, 1 warning\n",
+      stderr: "",
+    });
+  });
+
+  it("warns when the file name and the id disagree", async () => {
+    const run = await lintOf({ "atoms/first.md": atom({ id: "first", title: "First", brief: "B." }, "Text."), "atoms/misnamed.md": atom({ id: "second", title: "S", brief: "B." }, "Text.") });
+    expect(run).toEqual({
+      code: 0,
+      stdout: "atoms/misnamed.md:2: warning: file name 'misnamed.md' and id 'second' differ: rename the file to second.md so both find the same atom\nlint: 0 errors, 1 warning\n",
+      stderr: "",
+    });
+  });
+
+  it("reports an empty body", async () => {
+    const run = await lintOf({ "atoms/second.md": "---\nid: second\ntitle: S\nbrief: B.\n---\n\n" });
+    expect(run).toEqual({
+      code: 1,
+      stdout: "atoms/second.md:6: error: the atom has no text after its frontmatter: write its body, or delete the file\nlint: 1 error, 0 warnings\n",
+      stderr: "",
+    });
+  });
+
+  it("reports a ```mlld fence that never closes, at its line", async () => {
+    const run = await lintOf({ "atoms/second.md": atom({ id: "second", title: "S", brief: "B." }, "Intro.\n\n```mlld\nvar @x = 1\n") });
+    expect(run).toEqual({
+      code: 1,
+      stdout: "atoms/second.md:8: error: code fence '```mlld' never closes: add a closing fence line, or the rest of every output would read as code\nlint: 1 error, 0 warnings\n",
+      stderr: "",
+    });
+  });
+
+  it("reports a line that would read as a section tag, but not one inside a fence", async () => {
+    const body = "Intro.\n</NOTES>\n\n~~~\n<NOTES>\n~~~";
+    const run = await lintOf({ "atoms/second.md": atom({ id: "second", title: "S", brief: "B." }, body) });
+    expect(run).toEqual({
+      code: 1,
+      stdout: "atoms/second.md:7: error: line '</NOTES>' would read as a section tag in every output: indent it, or put it inside a code fence\nlint: 1 error, 0 warnings\n",
+      stderr: "",
+    });
+  });
+
+  it("reports every problem of every kind at once", async () => {
+    const run = await lintOf({
+      "atoms/second.md": "---\nid: second\ntitle: S\nbrief: B.\n---\n",
+      "atoms/third.md": "---js\n{ id: 'third' }\n---\nText.\n",
+      "profiles/p.yaml": `${PROFILE}  - tag: MORE\n    atoms: [missing-one]\n`,
+    });
+    expect(run).toEqual({
+      code: 1,
+      stdout: [
+        "atoms/second.md:6: error: the atom has no text after its frontmatter: write its body, or delete the file",
+        "atoms/third.md:1: error: frontmatter language 'js' is refused: only YAML frontmatter is read (first line exactly '---'); the block was not evaluated",
+        "profiles/p.yaml:6: error: sections[1].atoms[0]: no atom has id 'missing-one'",
+        "lint: 3 errors, 0 warnings",
+        "",
+      ].join("\n"),
+      stderr: "",
+    });
+  });
+});
