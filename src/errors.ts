@@ -24,7 +24,11 @@ export function formatIssue(issue: Issue): string {
   return `${where}: ${issue.message}`;
 }
 
-/** Throws an InputError when any issue was collected. */
+/** Throws an InputError when any issue was collected, grouped by file (first seen first) and by line within each. */
 export function throwIfIssues(issues: readonly Issue[]): void {
-  if (issues.length > 0) throw new InputError(issues);
+  if (issues.length === 0) return;
+  const fileOrder = new Map<string, number>();
+  for (const issue of issues) if (!fileOrder.has(issue.file)) fileOrder.set(issue.file, fileOrder.size);
+  const sorted = [...issues].sort((a, b) => (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) || (a.line ?? 0) - (b.line ?? 0));
+  throw new InputError(sorted);
 }

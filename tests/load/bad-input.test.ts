@@ -216,7 +216,7 @@ describe("build refuses a bad profile", () => {
   it("refuses an unknown top-level key", async () => {
     await expectRefused(
       withProfile("output: a.txt\nbudgett: 100\nsections:\n  - tag: A\n    atoms: [sign-verify]\n"),
-      "profiles/p.yaml:2: unknown key 'budgett': expected one of output, wrapper, encoding, budget, description, sections, include\n",
+      "profiles/p.yaml:2: unknown key 'budgett': expected one of output, wrapper, encoding, budget, description, sections, include, index\n",
     );
   });
 
@@ -293,14 +293,14 @@ describe("build refuses a bad profile", () => {
   it("refuses 'sections' and 'include' together", async () => {
     await expectRefused(
       withProfile("output: a.txt\nsections:\n  - tag: A\n    atoms: [sign-verify]\ninclude: [\"audit/*.md\"]\n"),
-      "profiles/p.yaml:5: use either 'sections' or 'include', not both\n",
+      "profiles/p.yaml:5: use one of 'sections', 'include' or 'index', not 'sections' and 'include'\n",
     );
   });
 
   it("refuses a profile with neither 'sections' nor 'include'", async () => {
     await expectRefused(
       withProfile("output: a.txt\nwrapper: SECURITY\n"),
-      "profiles/p.yaml:1: a profile needs 'sections' (explicit sections) or 'include' (atoms grouped by their tag)\n",
+      "profiles/p.yaml:1: a profile needs 'sections' (explicit sections), 'include' (atoms grouped by their tag) or 'index' (an llms.txt of the other outputs)\n",
     );
   });
 
@@ -329,9 +329,9 @@ describe("build refuses a bad profile", () => {
         ].join("\n"),
       ),
       [
-        "profiles/p.yaml:3: unknown key 'colour': expected one of output, wrapper, encoding, budget, description, sections, include",
         "profiles/p.yaml:1: 'output' \"../escape.txt\" leaves the out dir: give a path inside it",
         "profiles/p.yaml:2: encoding must be one of o200k_base, cl100k_base, p50k_base, p50k_edit, r50k_base, gpt2, got \"nope\"",
+        "profiles/p.yaml:3: unknown key 'colour': expected one of output, wrapper, encoding, budget, description, sections, include, index",
         "profiles/p.yaml:5: sections[0].tag must be an UPPER_SNAKE tag like 'SIGN_VERIFY', got \"lower\"",
         "profiles/p.yaml:9: sections[1].budget must be a whole number of tokens above 0, got -5",
         "profiles/p.yaml:10: sections[1].required must be true or false, got \"yes please\"",
