@@ -1,26 +1,25 @@
+import { fileFrame, joinSegments, literal, sectionSegments } from "./segments.js";
+
 /**
- * The one definition of the output grammar (SPEC §5):
+ * The one definition of the output grammar (SPEC §5), built on the segments
+ * of segments.ts so that what is counted is exactly what is written:
  *
  *   file    = [ "<W>" "\n\n" ] section *( "\n\n" section ) [ "\n\n" "</W>" ] "\n"
  *   section = "<TAG>" "\n" [ intro "\n\n" ] body "\n" "</TAG>"
  *   body    = atom-text *( "\n\n" atom-text )
  */
 
-export const SECTION_JOIN = "\n\n";
-export const ATOM_JOIN = "\n\n";
-
 export const openTag = (tag: string): string => `<${tag}>`;
 export const closeTag = (tag: string): string => `</${tag}>`;
 
 /** Renders one section, or null when it has no atom text left. */
 export function renderSection(tag: string, intro: string | undefined, texts: readonly string[]): string | null {
-  if (texts.length === 0) return null;
-  const head = intro ? `${intro}\n\n` : "";
-  return `${openTag(tag)}\n${head}${texts.join(ATOM_JOIN)}\n${closeTag(tag)}`;
+  const segments = sectionSegments(tag, intro, texts.map(literal));
+  return segments === null ? null : joinSegments(segments);
 }
 
 /** Renders the whole file from its rendered sections. */
 export function renderFile(wrapper: string | undefined, sections: readonly string[]): string {
-  const body = sections.join(SECTION_JOIN);
-  return wrapper ? `${openTag(wrapper)}\n\n${body}\n\n${closeTag(wrapper)}\n` : `${body}\n`;
+  const { head, joiner, tail } = fileFrame(wrapper);
+  return joinSegments(head) + sections.join(joiner.text) + joinSegments(tail);
 }

@@ -104,11 +104,16 @@ describe("packProfile renders the SPEC §5 grammar", () => {
     ]);
     expect(plan.tokens).toBe(count(plan.text));
     expect(plan.sections.map((section) => section.tokens)).toEqual(plan.sections.map((section) => count(section.text ?? "")));
+    // An atom's tokens are what it adds to its section: its text with the line break after it,
+    // so the atoms, the tag lines and the intro add up to the section's exact count.
     expect(plan.sections.flatMap((section) => section.atoms.map((planned) => planned.tokens))).toEqual([
-      count("Label the data."),
-      count("Define the policies.\n\n- one\n- two"),
-      count("Read the trail."),
+      count("Label the data.\n\n"),
+      count("Define the policies.\n\n- one\n- two\n"),
+      count("Read the trail.\n"),
     ]);
+    expect(count("<GUARDS>\n") + count("Guards protect data.\nThey run first.\n\n") + count("Label the data.\n\n") + count("Define the policies.\n\n- one\n- two\n") + count("</GUARDS>")).toBe(
+      plan.sections[0]?.tokens,
+    );
   });
 
   it("without a wrapper, the file is the sections and one final newline", () => {

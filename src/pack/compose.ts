@@ -1,0 +1,87 @@
+import type { Encoding } from "../model.js";
+import type { Segment } from "../render/segments.js";
+
+/**
+ * Where a text can be cut so that its token count is the sum of the counts of
+ * the two sides. tiktoken splits text with its encoding's pre-tokenizer regex
+ * and runs BPE inside each piece, so a cut is exact when the regex always
+ * matches up to it, whatever surrounds it:
+ *
+ * - o200k_base and cl100k_base: right after a newline, before a character that
+ *   is not white space. No pattern takes a newline and then more: the newline
+ *   runs (`\s*[\r\n]+`) stop at the first non-space, and punctuation's trailing
+ *   `[\r\n]*` stops too, except that o200k's `[\r\n/]*` would also take a
+ *   slash, so o200k never cuts before `/`.
+ * - gpt2, r50k_base, p50k_base, p50k_edit: right after a character that is not
+ *   white space, before white space. Their patterns never mix the two, and the
+ *   white-space patterns' lookahead only reads to the right.
+ *
+ * tests/pack/compose.test.ts compares composed counts with full counts on
+ * random texts for every encoding.
+ */
+export function canCut(encoding: Encoding, last: string, next: string): boolean {
+  if (last === "" || next === "") return true;
+  switch (encoding) {
+    case "o200k_base":
+      return last === "\n" && !isSpace(next) && next !== "/";
+    case "cl100k_base":
+      return last === "\n" && !isSpace(next);
+    case "gpt2":
+    case "r50k_base":
+    case "p50k_base":
+    case "p50k_edit":
+      return !isSpace(last) && isSpace(next);
+  }
+}
+
+function isSpace(char: string): boolean {
+  return /^\s$/u.test(char);
+}
+
+/** One run of segments counted as a whole; `key` names its content. */
+export interface Piece {
+  key: string;
+  segments: Segment[];
+}
+
+/** Groups segments into pieces, cutting wherever `canCut` allows. Empty segments are skipped. */
+export function groupPieces(encoding: Encoding, segments: readonly Segment[]): Piece[] {
+  const pieces: Piece[] = [];
+  let current: Segment[] = [];
+  let last = "";
+  for (const segment of segments) {
+    if (segment.text === "") continue;
+    if (current.length > 0 && canCut(encoding, last, segment.text.charAt(0))) {
+      pieces.push(toPiece(current));
+      current = [];
+    }
+    current.push(segment);
+    last = segment.text.charAt(segment.text.length - 1);
+  }
+  if (current.length > 0) pieces.push(toPiece(current));
+  return pieces;
+}
+
+function toPiece(segments: Segment[]): Piece {
+  return { key: segments.length === 1 ? (segments[0] as Segment).key : segments.map((segment) => segment.key).join("\u0000"), segments };
+}
+
+/** True when two runs of segments can be counted apart: the cut between them is exact. */
+export function canJoin(encoding: Encoding, left: readonly Segment[], right: readonly Segment[]): boolean {
+  const before = lastChar(left);
+  const after = firstChar(right);
+  return canCut(encoding, before, after);
+}
+
+function lastChar(segments: readonly Segment[]): string {
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const text = (segments[i] as Segment).text;
+    if (text !== "") return text.charAt(text.length - 1);
+  }
+  return "";
+}
+
+function firstChar(segments: readonly Segment[]): string {
+  for (const segment of segments) if (segment.text !== "") return segment.text.charAt(0);
+  return "";
+}

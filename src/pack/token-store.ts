@@ -1,0 +1,87 @@
+import { createHash } from "node:crypto";
+import type { Encoding } from "../model.js";
+import { joinSegments } from "../render/segments.js";
+import { groupPieces, type Piece } from "./compose.js";
+import type { CountTokens } from "./tokenizer.js";
+
+/**
+ * Token counts of pieces, by content: a run's memory (by piece key) in front
+ * of the persistent cache's entries (by a hash of the piece key, which is made
+ * only of literal text and hashes of atom text, so equal keys mean equal text).
+ */
+export class TokenStore {
+  private readonly memo = new Map<string, number>();
+  private readonly used = new Map<string, number>();
+
+  constructor(private readonly saved: ReadonlyMap<string, number> = new Map()) {}
+
+  get(key: string): number | undefined {
+    let count = this.memo.get(key);
+    if (count !== undefined) return count;
+    const hash = storeKey(key);
+    count = this.saved.get(hash);
+    if (count !== undefined) {
+      this.memo.set(key, count);
+      this.used.set(hash, count);
+    }
+    return count;
+  }
+
+  set(key: string, count: number): void {
+    this.memo.set(key, count);
+    this.used.set(storeKey(key), count);
+  }
+
+  /** Entries worth saving: those this run used, then older ones, up to `limit`. */
+  entries(limit = 1_000_000): Map<string, number> {
+    const result = new Map(this.used);
+    for (const [key, count] of this.saved) {
+      if (result.size >= limit) break;
+      if (!result.has(key)) result.set(key, count);
+    }
+    return result;
+  }
+
+  /** True when this run counted something the saved cache did not have. */
+  get grew(): boolean {
+    for (const key of this.used.keys()) if (!this.saved.has(key)) return true;
+    return false;
+  }
+}
+
+function storeKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex").slice(0, 32);
+}
+
+/** Counts runs of segments as the sum of their pieces' counts, each looked up before it is counted. */
+export class PieceCounter {
+  constructor(
+    readonly encoding: Encoding,
+    private readonly countText: CountTokens,
+    readonly store: TokenStore = new TokenStore(),
+  ) {}
+
+  piece(piece: Piece): number {
+    let count = this.store.get(piece.key);
+    if (count === undefined) {
+      count = this.countText(joinSegments(piece.segments));
+      this.store.set(piece.key, count);
+    }
+    return count;
+  }
+
+  segments(segments: Parameters<typeof groupPieces>[1]): number {
+    let total = 0;
+    for (const piece of groupPieces(this.encoding, segments)) total += this.piece(piece);
+    return total;
+  }
+
+  /** Counts every piece not yet known with `countMany` (which may use worker threads), so later lookups hit. */
+  prefetch(pieces: readonly Piece[], countMany: (texts: string[]) => number[]): void {
+    const missing = new Map<string, Piece>();
+    for (const piece of pieces) if (!missing.has(piece.key) && this.store.get(piece.key) === undefined) missing.set(piece.key, piece);
+    const list = [...missing.values()];
+    const counts = countMany(list.map((piece) => joinSegments(piece.segments)));
+    list.forEach((piece, index) => this.store.set(piece.key, counts[index] as number));
+  }
+}

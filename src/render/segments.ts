@@ -1,0 +1,47 @@
+/**
+ * The output grammar (SPEC §5) as a list of segments: literal strings and
+ * atom texts, whose concatenation is the rendered text. Rendering joins them;
+ * token counting groups them into pieces it can count apart (pack/compose.ts).
+ */
+export interface Segment {
+  /** Identifies the content: a literal's own text, or an atom's file hash and field. */
+  key: string;
+  text: string;
+}
+
+export const literal = (text: string): Segment => ({ key: `\u0001${text}`, text });
+
+/** An atom's text or brief, keyed by the hash of the file it comes from. */
+export const atomSegment = (sha256: string, field: "text" | "brief", text: string): Segment => ({
+  key: `\u0002${sha256}:${field}`,
+  text,
+});
+
+const NEWLINE = literal("\n");
+const BLANK = literal("\n\n");
+
+/** `<TAG>\n[intro\n\n]a1\n\na2…\n</TAG>`, or nothing when no atom text is left. */
+export function sectionSegments(tag: string, intro: string | undefined, atoms: readonly Segment[]): Segment[] | null {
+  if (atoms.length === 0) return null;
+  const segments = [literal(`<${tag}>`), NEWLINE];
+  if (intro) segments.push(literal(intro), BLANK);
+  atoms.forEach((atom, index) => {
+    if (index > 0) segments.push(BLANK);
+    segments.push(atom);
+  });
+  segments.push(NEWLINE, literal(`</${tag}>`));
+  return segments;
+}
+
+/** What stands before the first section, between sections and after the last. */
+export function fileFrame(wrapper: string | undefined): { head: Segment[]; joiner: Segment; tail: Segment[] } {
+  return wrapper
+    ? { head: [literal(`<${wrapper}>`), BLANK], joiner: BLANK, tail: [BLANK, literal(`</${wrapper}>`), NEWLINE] }
+    : { head: [], joiner: BLANK, tail: [NEWLINE] };
+}
+
+export function joinSegments(segments: readonly Segment[]): string {
+  let text = "";
+  for (const segment of segments) text += segment.text;
+  return text;
+}

@@ -1,0 +1,76 @@
+import fc from "fast-check";
+import { get_encoding, type Tiktoken } from "tiktoken";
+import { afterAll, describe, expect, it } from "vitest";
+import { ENCODINGS, type Encoding } from "../../src/model.js";
+import { groupPieces } from "../../src/pack/compose.js";
+import { PieceCounter } from "../../src/pack/token-store.js";
+import { atomSegment, fileFrame, joinSegments, literal, sectionSegments, type Segment } from "../../src/render/segments.js";
+
+const encoders = new Map<Encoding, Tiktoken>();
+const countWith = (encoding: Encoding) => {
+  let encoder = encoders.get(encoding);
+  if (!encoder) {
+    encoder = get_encoding(encoding);
+    encoders.set(encoding, encoder);
+  }
+  const ready = encoder;
+  return (text: string) => ready.encode_ordinary(text).length;
+};
+afterAll(() => {
+  for (const encoder of encoders.values()) encoder.free();
+});
+
+// Characters chosen to sit on every side of the pre-tokenizers' rules: white space of each kind,
+// slashes, punctuation, digits, letters of several scripts and cases, contractions, special tokens.
+const alphabet = fc.constantFrom(
+  "a", "Z", "é", "ß", "Σ", "中", "🙂", "0", "7", "'s", "'LL", " ", "  ", "\t", "\n", "\n\n", "\r\n", "/", "//", "<", ">", "</", "`", "```", "~~~",
+  ".", ",", "-", "*", "#", "|", "@", "<|endoftext|>", "<|fim_prefix|>", "\u00a0", "x/y", "http://a.b/c",
+);
+const text = fc.array(alphabet, { minLength: 0, maxLength: 24 }).map((parts) => parts.join(""));
+const trimmed = text.map((value) => value.trim()).filter((value) => value !== "");
+
+/** A random file in the output grammar, as segments: sections of atom texts with intros and a wrapper. */
+const file = fc
+  .record({
+    wrapper: fc.option(fc.constantFrom("W", "MLLD_SECURITY"), { nil: undefined }),
+    sections: fc.array(fc.record({ intro: fc.option(trimmed, { nil: undefined }), atoms: fc.array(trimmed, { minLength: 1, maxLength: 4 }) }), { minLength: 1, maxLength: 4 }),
+  })
+  .map(({ wrapper, sections }) => {
+    const { head, joiner, tail } = fileFrame(wrapper);
+    const body = sections.flatMap((section, index) => {
+      const segments = sectionSegments(`S${index}`, section.intro, section.atoms.map((atom, i) => atomSegment(`${index}-${i}`, "text", atom))) ?? [];
+      return index === 0 ? segments : [joiner, ...segments];
+    });
+    return [...head, ...body, ...tail];
+  });
+
+/** Arbitrary runs of text cut at arbitrary places: the cut rule must hold for any text, not only ours. */
+const loose = fc.array(text, { minLength: 1, maxLength: 8 }).map((parts) => parts.map((part, index): Segment => ({ key: `\u0001${index}:${part}`, text: part })));
+
+describe("composed token counts equal full counts", () => {
+  for (const encoding of ENCODINGS) {
+    it(`${encoding}: 400 random output files and 400 random texts, summed over their pieces`, () => {
+      const count = countWith(encoding);
+      const check = (segments: Segment[]) => {
+        const pieces = groupPieces(encoding, segments);
+        const composed = pieces.reduce((sum, piece) => sum + count(joinSegments(piece.segments)), 0);
+        expect(composed).toBe(count(joinSegments(segments)));
+        expect(new PieceCounter(encoding, count).segments(segments)).toBe(composed);
+      };
+      fc.assert(fc.property(file, check), { seed: 11, numRuns: 400 });
+      fc.assert(fc.property(loose, check), { seed: 12, numRuns: 400 });
+    });
+  }
+
+  it("cuts an o200k file into one piece per atom, tag line and joiner where it can", () => {
+    const segments = [...(sectionSegments("A", "Intro.", [literal("One."), literal("Two.")]) ?? []), literal("\n\n")];
+    expect(groupPieces("o200k_base", segments).map((piece) => joinSegments(piece.segments))).toEqual(["<A>\n", "Intro.\n\n", "One.\n\n", "Two.\n", "</A>\n\n"]);
+    expect(groupPieces("gpt2", segments).map((piece) => joinSegments(piece.segments))).toEqual(["<A>", "\nIntro.", "\n\nOne.", "\n\nTwo.", "\n</A>", "\n\n"]);
+  });
+
+  it("never cuts an o200k text before a slash that follows a newline", () => {
+    const segments = [literal("a.\n"), literal("/b")];
+    expect(groupPieces("o200k_base", segments)).toHaveLength(1);
+    expect(groupPieces("cl100k_base", segments)).toHaveLength(2);
+  });
+});
