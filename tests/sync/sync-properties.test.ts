@@ -1,0 +1,299 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { resolveLayout } from "../../src/load/layout.js";
+import { loadProject } from "../../src/load/load-project.js";
+import type { SyncReport } from "../../src/model.js";
+import { planBuild } from "../../src/plan-build.js";
+import { classifyOutput, type OutputToCheck } from "../../src/sync/classify-output.js";
+import { atom, makeProject, runCli } from "../helpers.js";
+
+// ---- random atom texts: paragraphs and code fences full of tag-like lines ---
+
+const WORDS = ["sign", "verify", "the", "key", "before", "every", "release", "<KEYS>", "a<b>", "`</GUIDE>`", "数据", "naïve", "$HOME", "->", "42", "e.g."];
+/** Never a whole tag line: a build refuses atoms with those outside code fences. */
+const sentence = fc
+  .array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 7 })
+  .map((words) => words.join(" "))
+  .filter((line) => !/^<\/?[A-Z][A-Z0-9_]*>$/.test(line));
+const proseLine = fc.tuple(fc.constantFrom("", "- ", "## ", "> ", "1. ", "**Note:** "), sentence).map(([lead, words]) => lead + words);
+const tagLike = fc.tuple(fc.constantFrom("<", "</"), fc.constantFrom("GUIDE", "KEYS", "AUDIT", "BUNDLE", "ATOM_1", "X")).map(([open, tag]) => `${open}${tag}>`);
+const fence = fc
+  .tuple(
+    fc.constantFrom(["```", "```"], ["```sh", "```"], ["~~~", "~~~"], ["````md", "````"]),
+    fc.array(fc.oneof(tagLike, proseLine, fc.constant(""), fc.constant("```js")), { minLength: 1, maxLength: 4 }),
+  )
+  .map(([[open, close], lines]) => [open, ...lines.filter((line) => !(open === "```" || open === "```sh") || !line.startsWith("```")), close].join("\n"));
+const paragraph = fc.array(proseLine, { minLength: 1, maxLength: 3 }).map((lines) => lines.join("\n"));
+const atomText = fc.array(fc.oneof({ arbitrary: paragraph, weight: 3 }, { arbitrary: fence, weight: 2 }), { minLength: 1, maxLength: 3 }).map((blocks) => blocks.join("\n\n"));
+
+// ---- random corpora and profiles ---------------------------------------------
+
+const DIRS = ["", "guides/", "guides/deep/", "misc/"];
+const SECTION_TAGS = ["GUIDE", "KEYS", "AUDIT", "NET", "SIGN_VERIFY", "ENV_GUARDS"];
+
+interface CorpusAtom {
+  id: string;
+  path: string;
+  file: string;
+}
+
+interface Corpus {
+  files: Record<string, string>;
+  atoms: CorpusAtom[];
+}
+
+const corpusArb: fc.Arbitrary<Corpus> = fc
+  .array(
+    fc.record({
+      dir: fc.constantFrom(...DIRS),
+      tag: fc.option(fc.constantFrom("GUIDE", "KEYS", "AUDIT"), { nil: undefined }),
+      text: atomText,
+      brief: sentence,
+      priority: fc.integer({ min: 0, max: 100 }),
+    }),
+    { minLength: 1, maxLength: 6 },
+  )
+  .map((drafts) => {
+    const files: Record<string, string> = {};
+    const atoms = drafts.map((draft, index) => {
+      const id = `atom-${index}`;
+      const atomPath = `${draft.dir}${index}-note.md`;
+      // Atom 0 is required and short, so that no budget can leave a profile empty.
+      const fields: Record<string, string | number | boolean> =
+        index === 0 ? { id, title: "Anchor", brief: "Anchor.", required: true } : { id, title: `Note ${index}`, brief: draft.brief, priority: draft.priority };
+      if (draft.tag !== undefined) fields.tag = draft.tag;
+      files[`atoms/${atomPath}`] = atom(fields, index === 0 ? "Keep this." : draft.text);
+      return { id, path: atomPath, file: `atoms/${atomPath}` };
+    });
+    return { files, atoms };
+  });
+
+const wrapperArb = fc.option(fc.constantFrom("BUNDLE", "LLMS_CONTEXT"), { nil: undefined });
+const introArb = fc.option(sentence, { nil: undefined, freq: 2 });
+
+/** A `sections:` profile: atom 0 in the first section; every other atom in one section or none, named by id or path. */
+function sectionsProfile(corpus: Corpus, output: string): fc.Arbitrary<string> {
+  return fc
+    .record({
+      wrapper: wrapperArb,
+      budget: fc.option(fc.integer({ min: 80, max: 400 }), { nil: undefined }),
+      tags: fc.shuffledSubarray(SECTION_TAGS, { minLength: 1, maxLength: 3 }),
+      intros: fc.array(introArb, { minLength: 3, maxLength: 3 }),
+      budgets: fc.array(fc.option(fc.integer({ min: 5, max: 60 }), { nil: undefined }), { minLength: 3, maxLength: 3 }),
+      places: fc.array(fc.integer({ min: -1, max: 2 }), { minLength: corpus.atoms.length, maxLength: corpus.atoms.length }),
+      byPath: fc.array(fc.boolean(), { minLength: corpus.atoms.length, maxLength: corpus.atoms.length }),
+      encoding: fc.constantFrom("o200k_base", "o200k_base", "cl100k_base"),
+    })
+    .map(({ wrapper, budget, tags, intros, budgets, places, byPath, encoding }) => {
+      const lines = [`output: ${output}`, `encoding: ${encoding}`];
+      if (wrapper) lines.push(`wrapper: ${wrapper}`);
+      if (budget !== undefined) lines.push(`budget: ${budget}`);
+      lines.push("sections:");
+      tags.forEach((tag, section) => {
+        const refs = corpus.atoms
+          .filter((_, index) => (index === 0 ? section === 0 : (places[index] as number) % tags.length === section && (places[index] as number) >= 0))
+          .map((entry) => (byPath[corpus.atoms.indexOf(entry)] ? JSON.stringify(entry.path) : entry.id));
+        if (refs.length === 0) return;
+        lines.push(`  - tag: ${tag}`);
+        if (intros[section] !== undefined) lines.push(`    intro: ${JSON.stringify(intros[section])}`);
+        if (section > 0 && budgets[section] !== undefined) lines.push(`    budget: ${budgets[section]}`);
+        lines.push(`    atoms: [${refs.join(", ")}]`);
+      });
+      return `${lines.join("\n")}\n`;
+    });
+}
+
+/** An `include:` profile over the directories in use, always reaching atom 0, globs overlapping at times. */
+function includeProfile(corpus: Corpus, output: string): fc.Arbitrary<string> {
+  const dirs = [...new Set(corpus.atoms.map((entry) => entry.path.slice(0, entry.path.lastIndexOf("/") + 1)))];
+  const globs = dirs.flatMap((dir) => [`${dir}*.md`, `${dir}**/*.md`]);
+  const anchor = `${(corpus.atoms[0] as CorpusAtom).path.slice(0, (corpus.atoms[0] as CorpusAtom).path.lastIndexOf("/") + 1)}*.md`;
+  return fc
+    .record({ wrapper: wrapperArb, budget: fc.option(fc.integer({ min: 80, max: 400 }), { nil: undefined }), globs: fc.subarray(globs), everything: fc.boolean() })
+    .map(({ wrapper, budget, globs: chosen, everything }) => {
+      const include = [...new Set([anchor, ...chosen, ...(everything ? ["**/*.md"] : [])])];
+      const lines = [`output: ${output}`];
+      if (wrapper) lines.push(`wrapper: ${wrapper}`);
+      if (budget !== undefined) lines.push(`budget: ${budget}`);
+      lines.push(`include: [${include.map((glob) => JSON.stringify(glob)).join(", ")}]`);
+      return `${lines.join("\n")}\n`;
+    });
+}
+
+const projectArb: fc.Arbitrary<Record<string, string>> = corpusArb.chain((corpus) =>
+  fc.array(fc.boolean(), { minLength: 1, maxLength: 2 }).chain((forms) =>
+    fc
+      .tuple(...forms.map((include, index) => (include ? includeProfile : sectionsProfile)(corpus, index === 0 ? "llms.txt" : "more/llms-full.txt")))
+      .map((profiles) => ({
+        ...corpus.files,
+        ...Object.fromEntries(profiles.map((profile, index) => [`profiles/p${index}.yaml`, profile])),
+      })),
+  ),
+);
+
+describe("sync-check: no false alarms", () => {
+  it("30 random projects (sections and include profiles, wrappers, intros, budgets): build, then sync-check is clean", async () => {
+    await fc.assert(
+      fc.asyncProperty(projectArb, async (files) => {
+        const project = makeProject(files);
+
+        const build = await runCli(["build"], { cwd: project });
+        expect({ code: build.code, stderr: build.stderr }).toEqual({ code: 0, stderr: "" });
+
+        const check = await runCli(["sync-check", "--format", "json"], { cwd: project });
+        const report = JSON.parse(check.stdout) as SyncReport;
+        expect({ code: check.code, stderr: check.stderr, ok: report.ok, findings: report.files.flatMap((file) => file.findings) }).toEqual({
+          code: 0,
+          stderr: "",
+          ok: true,
+          findings: [],
+        });
+      }),
+      { seed: 7031, numRuns: 30 },
+    );
+  });
+});
+
+describe("sync-check: no false alarms from text a build writes outside atom bodies", () => {
+  /** A build either refuses the input (exit 2) or writes a file that its own sync-check reads back clean. */
+  async function buildThenCheck(files: Record<string, string>): Promise<void> {
+    const project = makeProject(files);
+    const build = await runCli(["build"], { cwd: project });
+    if (build.code !== 0) {
+      expect(build.code).toBe(2);
+      return;
+    }
+    const check = await runCli(["sync-check", "--format", "json"], { cwd: project });
+    expect((JSON.parse(check.stdout) as SyncReport).files.flatMap((file) => file.findings)).toEqual([]);
+  }
+
+  // Bug: a brief is rendered as-is when an atom is degraded, but only atom bodies are scanned
+  // for tag lines; a brief of "</KEYS>" is written as a closing tag line and the fresh output
+  // reads as malformed. build (and lint) accept it.
+  it.fails("a brief that reads as a tag line, rendered under a budget", async () => {
+    await buildThenCheck({
+      "atoms/long.md": atom({ id: "long", title: "Long", brief: "</KEYS>", priority: 1 }, "A long text that cannot fit the small budget of this section, however it is counted."),
+      "atoms/short.md": atom({ id: "short", title: "Short", brief: "Short.", required: true }, "Keep this."),
+      "profiles/p.yaml": "output: p.txt\nsections:\n  - tag: KEYS\n    budget: 16\n    atoms: [short, long]\n",
+    });
+  });
+
+  // Bug: a profile intro is rendered as-is and never scanned for tag lines, so an intro line
+  // "</KEYS>" closes the section early in every output built from it.
+  it.fails("an intro with a line that reads as a tag line", async () => {
+    await buildThenCheck({
+      "atoms/short.md": atom({ id: "short", title: "Short", brief: "Short." }, "Keep this."),
+      "profiles/p.yaml": "output: p.txt\nsections:\n  - tag: KEYS\n    intro: |\n      Read this first.\n      </KEYS>\n    atoms: [short]\n",
+    });
+  });
+});
+
+// ---- no misses: every byte-changing edit of a built file is noticed ---------
+
+const FIXTURE = {
+  "atoms/keys/rotation.md": atom(
+    { id: "key-rotation", title: "Key rotation", brief: "Rotate keys on a schedule." },
+    "Rotate signing keys every ninety days.\n\nKeep the retired key for one week.",
+  ),
+  "atoms/keys/storage.md": atom({ id: "key-storage", title: "Key storage", brief: "Keys live in the vault." }, "Private keys live in the vault, never on disk."),
+  "atoms/format.md": atom(
+    { id: "format", title: "Format", brief: "How sections look." },
+    ["Sections are written like this:", "", "```text", "<AUDIT>", "Logged.", "</AUDIT>", "```", "", "~~~", "</KEYS>", "~~~"].join("\n"),
+  ),
+  "atoms/audit.md": atom({ id: "audit-log", title: "Audit log", brief: "Log every change." }, "- every change is logged\n- with its author"),
+  "profiles/sec.yaml": [
+    "output: security.txt",
+    "wrapper: SECURITY",
+    "sections:",
+    "  - tag: KEYS",
+    "    intro: How keys are handled.",
+    "    atoms: [key-rotation, key-storage]",
+    "  - tag: FORMAT",
+    "    atoms: [format]",
+    "  - tag: AUDIT",
+    "    atoms: [audit-log]",
+    "",
+  ].join("\n"),
+};
+
+type Edit =
+  | { op: "change-char" | "insert-char"; line: number; column: number; char: string }
+  | { op: "delete-char"; line: number; column: number }
+  | { op: "insert-line"; line: number; text: string }
+  | { op: "delete-line" | "duplicate-line"; line: number };
+
+const CHARS = ["a", "Z", " ", "\t", "\n", "\r", "<", ">", "/", "`", "~", "_", "é", "\uFEFF"];
+const LINES = ["", " ", "text", "<KEYS>", "</KEYS>", "<NEW>", "</NEW>", "</AUDIT>", "<SECURITY>", "</SECURITY>", "```", "~~~", "<FORMAT>"];
+
+/** Positions are fractions, mapped onto the file, so that short tag lines and blank lines are hit as often as long ones. */
+const editArb: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ op: fc.constantFrom("change-char" as const, "insert-char" as const), line: fc.nat(), column: fc.nat(), char: fc.constantFrom(...CHARS) }),
+  fc.record({ op: fc.constant("delete-char" as const), line: fc.nat(), column: fc.nat() }),
+  fc.record({ op: fc.constant("insert-line" as const), line: fc.nat(), text: fc.constantFrom(...LINES) }),
+  fc.record({ op: fc.constantFrom("delete-line" as const, "duplicate-line" as const), line: fc.nat() }),
+);
+
+/** Applies one edit to a file; a line's "\n" counts as its last character. */
+function applyEdit(text: string, edit: Edit): string {
+  const lines = text.split(/(?<=\n)/);
+  if (edit.op === "insert-line") {
+    const at = edit.line % (lines.length + 1);
+    return [...lines.slice(0, at), `${edit.text}\n`, ...lines.slice(at)].join("");
+  }
+  const at = edit.line % lines.length;
+  const line = lines[at] as string;
+  const replace = (...by: string[]) => [...lines.slice(0, at), ...by, ...lines.slice(at + 1)].join("");
+  if (!("column" in edit)) return edit.op === "duplicate-line" ? replace(line, line) : replace();
+  if (!("char" in edit)) {
+    const column = edit.column % line.length;
+    return replace(line.slice(0, column) + line.slice(column + 1));
+  }
+  const column = edit.column % (line.length + (edit.op === "insert-char" ? 1 : 0));
+  return replace(line.slice(0, column) + edit.char + line.slice(edit.op === "insert-char" ? column : column + 1));
+}
+
+describe("sync-check: no misses", () => {
+  it("700 random single edits of a built file (chars and lines, tag and blank lines included): each one that changes the bytes gets a finding", async () => {
+    const project = makeProject(FIXTURE);
+    expect((await runCli(["build"], { cwd: project })).code).toBe(0);
+    const built = readFileSync(path.join(project, "out/security.txt"), "utf8");
+
+    // What sync-check would hand the classifier, taken from the real build.
+    const loaded = loadProject(resolveLayout({ root: project }));
+    const plan = planBuild(loaded);
+    const packed = plan.plans[0];
+    if (!packed) throw new Error("the fixture has one profile");
+    const base: Omit<OutputToCheck, "actual"> = {
+      file: "out/security.txt",
+      expected: packed.text,
+      wrapper: packed.profile.wrapper,
+      previous: loaded.manifest?.outputs[packed.profile.output],
+      knownTags: new Set([...loaded.atoms.map((entry) => entry.tag), ...packed.sections.map((section) => section.tag)]),
+    };
+    expect({ expected: base.expected, previous: base.previous !== undefined, findings: classifyOutput({ ...base, actual: built }) }).toEqual({
+      expected: built,
+      previous: true,
+      findings: [],
+    });
+
+    let changed = 0;
+    let unchanged = 0;
+    fc.assert(
+      fc.property(editArb, (edit) => {
+        const actual = applyEdit(built, edit);
+        if (actual === built) {
+          unchanged++;
+          return;
+        }
+        changed++;
+        const findings = classifyOutput({ ...base, actual });
+        expect(findings.length, JSON.stringify({ edit, actual })).toBeGreaterThan(0);
+      }),
+      { seed: 424242, numRuns: 700 },
+    );
+    // Most edits change the file; the count is what the test name promises, give or take the no-ops.
+    expect({ total: changed + unchanged, changedAtLeast500: changed >= 500 }).toEqual({ total: 700, changedAtLeast500: true });
+  });
+});
