@@ -24,5 +24,5 @@ export function formatAdoptReport(result: AdoptResult, dryRun: boolean, style: S
 }
 
 function indent(text: string): string[] {
-  return text.trimEnd().split("\n").map((line) => `    ${line}`);
+  return text.replace(/\n$/, "").split("\n").map((line) => `    ${line}`);
 }

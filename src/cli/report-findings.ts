@@ -13,7 +13,7 @@ export function formatSyncReport(report: SyncReport, format: FindingFormat, styl
   const dirty = report.files.filter((file) => file.findings.length > 0).length;
   lines.push(
     findings.length === 0
-      ? style.green(`sync-check: clean: ${plural(report.files.length, "output")} match what a build writes`)
+      ? style.green(`sync-check: clean: ${plural(report.files.length, "output")} ${report.files.length === 1 ? "matches" : "match"} what a build writes`)
       : style.red(`sync-check: ${plural(findings.length, "finding")} in ${dirty} of ${plural(report.files.length, "output")}`),
   );
   return `${lines.join("\n")}\n`;
@@ -24,7 +24,7 @@ export function formatFinding(finding: Finding, style: Style): string {
   const head = `${finding.file}:${finding.line}: ${style.bold(finding.kind)}${finding.tag ? ` ${finding.tag}` : ""}: ${finding.message}`;
   if (!finding.diff) return head;
   const diff = finding.diff
-    .trimEnd()
+    .replace(/\n$/, "")
     .split("\n")
     .map((line) => `    ${line.startsWith("+") ? style.green(line) : line.startsWith("-") ? style.red(line) : line}`);
   return [head, ...diff].join("\n");
@@ -47,7 +47,7 @@ export function formatRefusal(refused: readonly FileCheck[], style: Style): stri
 /** A GitHub Actions workflow command: `::error file=…,line=…,title=…::message`. */
 function githubAnnotation(finding: Finding): string {
   const title = `llmsgen ${finding.kind}${finding.tag ? ` ${finding.tag}` : ""}`;
-  const body = finding.diff ? `${finding.message}\n\n${finding.diff.trimEnd()}` : finding.message;
+  const body = finding.diff ? `${finding.message}\n\n${finding.diff.replace(/\n$/, "")}` : finding.message;
   return `::error file=${escapeProperty(finding.file)},line=${finding.line},title=${escapeProperty(title)}::${escapeData(body)}`;
 }
 

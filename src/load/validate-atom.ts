@@ -1,5 +1,6 @@
 import type { Atom, Issue } from "../model.js";
 import type { Frontmatter } from "./parse-frontmatter.js";
+import { scanMarkdown } from "../render/scan-markdown.js";
 import { lineAt, lineIndex } from "./yaml-source.js";
 
 export const ATOM_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -52,6 +53,8 @@ export function validateAtom(frontmatter: Frontmatter, context: AtomContext): At
   const brief = text("brief", true);
   if (brief !== undefined && brief.includes("\n")) {
     report("brief", "frontmatter.brief must be one line: it replaces the atom's text under tight budgets");
+  } else if (brief !== undefined && breaksStructure(brief.trim())) {
+    report("brief", `frontmatter.brief ${describe(brief)} would read as a section tag or open a code fence in the output: reword it`);
   }
   const tag = text("tag", false);
   if (tag !== undefined && !TAG.test(tag)) {
@@ -95,6 +98,12 @@ export function validateAtom(frontmatter: Frontmatter, context: AtomContext): At
     bodyLine: frontmatter.bodyLine + countNewlines(leading),
     keyLines: lineIndex(yaml),
   };
+}
+
+/** True when a text would add a tag line or an unclosed fence to any output it is rendered into. */
+export function breaksStructure(text: string): boolean {
+  const scan = scanMarkdown(text);
+  return scan.tagLines.length > 0 || scan.unclosedFence !== undefined;
 }
 
 /** `sign-verify` → `SIGN_VERIFY`. */

@@ -2,7 +2,7 @@ import path from "node:path";
 import { DEFAULT_ENCODING, ENCODINGS, type Encoding, type IndexSpec, type Issue, type Layout, type Profile, type SectionSpec } from "../model.js";
 import { staysWithin } from "./layout.js";
 import { MANIFEST_NAME } from "./load-manifest.js";
-import { describe, TAG } from "./validate-atom.js";
+import { breaksStructure, describe, TAG } from "./validate-atom.js";
 import { lineAt, lineIndex, type YamlPath, type YamlSource } from "./yaml-source.js";
 
 const PROFILE_KEYS = ["output", "wrapper", "encoding", "budget", "description", "sections", "include", "index"];
@@ -138,6 +138,9 @@ function validateSections(value: unknown, wrapper: string | undefined, source: Y
       report([...at, "atoms"], `${name}.atoms must be a list of atom ids or globs, got ${describe(atoms)}`);
     }
     const intro = optional(entry, "intro", at, report, isString, "a string", name);
+    if (intro !== undefined && breaksStructure(intro)) {
+      report([...at, "intro"], `${name}.intro has a line that would read as a section tag, or a code fence that never closes: indent that line, or close the fence`);
+    }
     const budget = optional(entry, "budget", at, report, isBudget, "a whole number of tokens above 0", name);
     const required = optional(entry, "required", at, report, isBoolean, "true or false", name);
     if (isTag(tag) && Array.isArray(atoms)) {

@@ -96,7 +96,7 @@ export function parseOutput(text: string, expectWrapper: boolean): ParsedOutput 
     if (!closing) {
       if (stack.length > 0) {
         const outer = stack[stack.length - 1] as Open;
-        breakBlock({ line: lineNo, tag, message: `<${tag}> opens inside <${outer.tag}> (opened on line ${outer.line}): sections cannot nest` });
+        breakBlock({ line: lineNo, tag, message: `<${tag}> opens inside <${outer.tag}> (opened on line ${outer.line + 1}): sections cannot nest` });
       }
       if (stack.length === 0) fences = new FenceTracker();
       stack.push({ tag, line: index, broken: stack.length > 0 });

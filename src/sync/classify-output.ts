@@ -84,10 +84,10 @@ export function classifyOutput(input: OutputToCheck): Finding[] {
   for (const have of actual.sections) {
     if (expectedTags.has(have.tag)) continue;
     const diff = sectionDiff(file, undefined, have, have.open);
-    if (!input.knownTags.has(have.tag)) {
+    if (bySha.get(have.tag) === sha256(have.text)) {
+      add("stale", have.open, `<${have.tag}> is no longer written by a build (it left the profile, or its atoms were dropped by a budget); run llmsgen build`, have.tag, diff);
+    } else if (!input.knownTags.has(have.tag)) {
       add("unbacked", have.open, `<${have.tag}> has no backing atom: it was written by hand and a build would delete it; run llmsgen sync --adopt to turn it into an atom`, have.tag, diff);
-    } else if (bySha.get(have.tag) === sha256(have.text)) {
-      add("stale", have.open, `<${have.tag}> is no longer written by a build (its atoms left this profile or were dropped by a budget); run llmsgen build`, have.tag, diff);
     } else {
       add("extra", have.open, `<${have.tag}> is in the file but a build would not write it here: add its atoms to this profile, or remove the section`, have.tag, diff);
     }

@@ -16,7 +16,8 @@ export function insertSection(source: string, index: number, tag: string, atomId
     const sample = sections.items[0];
     const column = columnOf(source, rangeOf(sample)[0]);
     const indent = " ".repeat(column);
-    const entry = `${indent}- tag: ${tag}\n${indent}  atoms: [${atomId}]\n`;
+    const eol = source.includes("\r\n") ? "\r\n" : "\n";
+    const entry = `${indent}- tag: ${tag}${eol}${indent}  atoms: [${atomId}]${eol}`;
     const spliced =
       index === 0
         ? insertAtLine(source, lineStart(source, rangeOf(sample)[0]), entry)
@@ -30,8 +31,10 @@ export function insertSection(source: string, index: number, tag: string, atomId
   return stringify(fallback);
 }
 
-/** Replaces `sections[index].intro` with `intro`. */
-export function replaceIntro(source: string, index: number, intro: string): string {
+/** Replaces the intro of the section tagged `tag` with `intro`. */
+export function replaceIntro(source: string, tag: string, intro: string): string {
+  const index = profileTags(source).indexOf(tag);
+  if (index === -1) throw new Error(`profile has no section ${tag}`);
   const doc = parseDocument(source);
   const node = doc.getIn(["sections", index, "intro"], true);
   if (isScalar(node) && node.range) {
@@ -43,6 +46,12 @@ export function replaceIntro(source: string, index: number, intro: string): stri
   const fallback = parseDocument(source);
   fallback.setIn(["sections", index, "intro"], intro);
   return stringify(fallback);
+}
+
+/** The tags of a profile's sections, in order. */
+export function profileTags(source: string): string[] {
+  const sections = parseDocument(source).toJS() as { sections?: { tag?: unknown }[] } | null;
+  return (sections?.sections ?? []).map((section) => String(section?.tag ?? ""));
 }
 
 function stringify(doc: Document): string {
@@ -79,5 +88,6 @@ function lineEnd(source: string, offset: number): number {
 
 function insertAtLine(source: string, at: number, text: string): string {
   const before = source.slice(0, at);
-  return (before.endsWith("\n") || before === "" ? before : `${before}\n`) + text + source.slice(at);
+  const eol = source.includes("\r\n") ? "\r\n" : "\n";
+  return (before.endsWith("\n") || before === "" ? before : `${before}${eol}`) + text + source.slice(at);
 }

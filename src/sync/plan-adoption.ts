@@ -8,7 +8,7 @@ import type { FileCheck, Finding, PackPlan, PlannedSection } from "../model.js";
 import type { BuildPlan } from "../plan-build.js";
 import { parseOutput, type ParsedSection } from "../render/parse-output.js";
 import { describeText } from "./describe-text.js";
-import { insertSection, replaceIntro } from "./edit-profile.js";
+import { insertSection, profileTags, replaceIntro } from "./edit-profile.js";
 import { replaceAtomBody } from "./replace-atom-body.js";
 import { unifiedDiff } from "./unified-diff.js";
 import { yamlScalar } from "./yaml-scalar.js";
@@ -138,8 +138,8 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
       const problem = edgeProblem(text);
       if (problem) return skip(finding, problem);
       const id = freeId(idFromTag(have.tag));
-      const dir = neighbourDir(plan as PackPlan, actual.sections, have);
-      const file = freePath(path.join(dir, `${id}.md`));
+      const placed = (plan as PackPlan).profile.include ? placeForInclude(id, have) : undefined;
+      const file = placed?.file ?? freePath(path.join(neighbourDir(plan as PackPlan, actual.sections, have), `${id}.md`));
       const relative = path.relative(layout.atomsDir, file).split(path.sep).join("/");
       takenIds.add(id);
       newAtoms.push({ path: relative, id });
@@ -148,7 +148,7 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
       const profile = (plan as PackPlan).profile;
       if (profile.sections) {
         edit(profileFile, (source) => insertSection(source, insertIndex(source, have), have.tag, id), `section ${have.tag} added`);
-      } else if (!includePlacesAt(plan as PackPlan, relative, have)) {
+      } else if (!placed?.inPlace) {
         skipped.push({
           file: finding.file,
           line: finding.line,
@@ -159,9 +159,31 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
       }
     }
 
+    /**
+     * Where a new atom of an include profile goes: beside the atoms of the
+     * section before it in the file, or of the one after it, whichever path
+     * order puts in the same place; the first candidate when neither does.
+     */
+    function placeForInclude(id: string, have: ParsedSection): { file: string; inPlace: boolean } {
+      const currentPlan = plan as PackPlan;
+      const position = actual.sections.indexOf(have);
+      const sectionOf = (tag: string) => currentPlan.sections.find((section) => section.tag === tag);
+      const before = actual.sections.slice(0, position).reverse().map((section) => sectionOf(section.tag)).find((section) => section !== undefined);
+      const after = actual.sections.slice(position + 1).map((section) => sectionOf(section.tag)).find((section) => section !== undefined);
+      const dirs = [before?.atoms[before.atoms.length - 1]?.atom.path, after?.atoms[0]?.atom.path].flatMap((atomPath) =>
+        atomPath === undefined ? [] : [path.dirname(path.join(layout.atomsDir, atomPath))],
+      );
+      const candidates = [...new Set([...dirs, layout.atomsDir])].map((dir) => freePath(path.join(dir, `${id}.md`)));
+      const wanted = actual.sections.map((section) => section.tag).filter((tag) => tag === have.tag || sectionOf(tag)?.text);
+      for (const file of candidates) {
+        const relative = path.relative(layout.atomsDir, file).split(path.sep).join("/");
+        if (matchesInclude(currentPlan, relative) && sameOrder(includeOrder(currentPlan, relative, have.tag), wanted)) return { file, inPlace: true };
+      }
+      return { file: candidates[0] as string, inPlace: false };
+    }
+
     function adoptEdited(finding: Finding, have: ParsedSection): void {
       const section = (plan as PackPlan).sections.find((candidate) => candidate.tag === have.tag) as PlannedSection;
-      const index = (plan as PackPlan).sections.indexOf(section);
       let body = innerText(have);
       let intro = section.intro;
       if (section.intro !== undefined) {
@@ -195,7 +217,7 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
       }
       if (intro !== undefined && intro !== section.intro) {
         sources.add(check.file);
-        edit(profileFile, (source) => replaceIntro(source, index, intro as string), `intro of ${have.tag}`);
+        edit(profileFile, (source) => replaceIntro(source, have.tag, intro as string), `intro of ${have.tag}`);
       }
     }
 
@@ -282,25 +304,22 @@ function atomFile(id: string, tag: string, text: string): string {
   return `---\nid: ${id}\ntitle: ${yamlScalar(title)}\nbrief: ${yamlScalar(brief)}\ntag: ${tag}\n---\n${text}\n`;
 }
 
-function profileTags(source: string): string[] {
-  return [...source.matchAll(/^\s*-?\s*tag:\s*["']?([A-Z][A-Z0-9_]*)["']?\s*(#.*)?$/gm)].map((match) => match[1] as string);
-}
 
 function matchesInclude(plan: PackPlan, relative: string): boolean {
   return (plan.profile.include ?? []).some((pattern) => globToRegExp(pattern).test(relative));
 }
 
-/** With an include profile, whether path order puts the new atom's section where it stands in the file. */
-function includePlacesAt(plan: PackPlan, relative: string, have: ParsedSection): boolean {
-  if (!matchesInclude(plan, relative)) return false;
-  const firstPaths = plan.sections.map((section) => ({ tag: section.tag, path: section.atoms[0]?.atom.path ?? "" }));
-  const order = [...firstPaths, { tag: have.tag, path: relative }].sort((a, b) => naturalCompare(a.path, b.path)).map((entry) => entry.tag);
-  const fileOrder = plan.sections.map((section) => section.tag);
-  const at = order.indexOf(have.tag);
-  const previous = order[at - 1];
-  const next = order[at + 1];
-  // Its neighbours in path order must be its neighbours among the profile's sections in the file.
-  return (previous === undefined || fileOrder.includes(previous)) && (next === undefined || fileOrder.indexOf(next) === (previous === undefined ? 0 : fileOrder.indexOf(previous) + 1));
+/** The order of the written sections of an include profile once an atom with `tag` exists at `relative`. */
+function includeOrder(plan: PackPlan, relative: string, tag: string): string[] {
+  const written = new Set(plan.sections.filter((section) => section.text !== null).map((section) => section.tag));
+  const atoms = plan.sections.flatMap((section) => section.atoms.map((planned) => ({ tag: section.tag, path: planned.atom.path })));
+  atoms.push({ tag, path: relative });
+  const order = atoms.sort((a, b) => naturalCompare(a.path, b.path)).map((atom) => atom.tag);
+  return [...new Set(order)].filter((candidate) => candidate === tag || written.has(candidate));
+}
+
+function sameOrder(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((tag, index) => tag === b[index]);
 }
 
 /** Outputs of other profiles that pick up a new atom through a glob, or render a changed atom. */

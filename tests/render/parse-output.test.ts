@@ -219,9 +219,8 @@ describe("parseOutput: broken structure becomes malformed problems", () => {
     );
   });
 
-  // Bug: the nesting message prints the outer tag's 0-based line index ("opened on line 0"),
-  // while every other message, and the finding's own line, is 1-based.
-  it.fails("names the outer section's 1-based open line in the nesting message", () => {
+  // Every line in a message is 1-based, like the finding's own line.
+  it("names the outer section's 1-based open line in the nesting message", () => {
     expect(parseOutput(file("<OUTER>", "<INNER>", "Text.", "</INNER>", "</OUTER>"), false).malformed).toEqual([
       { line: 2, tag: "INNER", message: "<INNER> opens inside <OUTER> (opened on line 1): sections cannot nest" },
     ]);
@@ -238,7 +237,7 @@ describe("parseOutput: broken structure becomes malformed problems", () => {
   });
 
   // Same bug as above, seen through a cut-off nested section.
-  it.fails("reports both problems of a cut-off nested section with 1-based lines in their messages", () => {
+  it("reports both problems of a cut-off nested section with 1-based lines in their messages", () => {
     expect(parseOutput(file("<OUTER>", "<INNER>", "Text.", "</OUTER>"), false).malformed).toEqual([
       { line: 2, tag: "INNER", message: "<INNER> opens inside <OUTER> (opened on line 1): sections cannot nest" },
       { line: 2, tag: "INNER", message: "<INNER> is never closed before </OUTER> on line 4" },

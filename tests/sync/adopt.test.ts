@@ -467,11 +467,8 @@ describe("sync --adopt: profile edits that must not collide", () => {
     "atoms/c.md": atom({ id: "c", title: "C", brief: "C." }, "Changes are logged."),
   };
 
-  // Bug: adopt applies the profile edits in line order, and the intro edit addresses the section
-  // by its index in the build plan; once <TOP> has been inserted at index 0, that index names
-  // TOP, so the new intro lands on TOP and KEYS keeps the old one. adopt exits 0, and the next
-  // build refuses (TOP differs from what it writes, KEYS is still edited).
-  it.fails("an unbacked section above a section whose intro was edited: each edit lands on its own section", async () => {
+  // The intro edit finds its section by tag, so a section inserted above it cannot take the edit.
+  it("an unbacked section above a section whose intro was edited: each edit lands on its own section", async () => {
     const project = await builtProject({ ...SMALL, "profiles/p.yaml": "output: security.txt\nsections:\n  - tag: KEYS\n    intro: Read this first.\n    atoms: [b]\n  - tag: AUDIT\n    atoms: [c]\n" });
     const handEdited = `<TOP>\nAn overview written by hand.\n</TOP>\n\n${read(project, OUT).replace("Read this first.", "Read this before anything else.")}`;
     writeFileSync(path.join(project, OUT), handEdited);
@@ -483,9 +480,8 @@ describe("sync --adopt: profile edits that must not collide", () => {
     await expectRoundTrip(project, handEdited);
   });
 
-  // Bug: the inserted entry is spliced in with "\n" line ends into a profile written with CRLF,
-  // leaving it with mixed line ends (the round trip itself works).
-  it.fails("a CRLF profile keeps CRLF line ends for the inserted section", async () => {
+  // An entry spliced into a CRLF profile uses CRLF too: no mixed line ends.
+  it("a CRLF profile keeps CRLF line ends for the inserted section", async () => {
     const project = await builtProject({ ...SMALL, "profiles/p.yaml": "output: security.txt\r\nsections:\r\n  - tag: KEYS\r\n    atoms: [b]\r\n  - tag: AUDIT\r\n    atoms: [c]\r\n" });
     const handEdited = read(project, OUT).replace("<AUDIT>", "<MIDDLE>\nWritten by hand.\n</MIDDLE>\n\n<AUDIT>");
     writeFileSync(path.join(project, OUT), handEdited);
@@ -601,11 +597,9 @@ describe("sync --adopt with an include: profile", () => {
     );
   });
 
-  // Bug: path order puts atoms/guides/sign-verify.md after keys.md, so the next build moves
-  // SIGN_VERIFY to the end; adopt neither names the file to keep its place nor says it cannot
-  // (SPEC §9), exits 0, and the round trip breaks. includePlacesAt compares against the
-  // profile's old section order, not against where the section stands in the hand-edited file.
-  it.fails("a section added between two include sections: adopt keeps its place, or says it cannot", async () => {
+  // SPEC §9: with an include profile, the new atom goes where path order keeps its section in
+  // place, or adopt says it cannot (exit 1); it never exits 0 with a round trip that breaks.
+  it("a section added between two include sections: adopt keeps its place, or says it cannot", async () => {
     const project = await builtProject(GUIDES);
     const handEdited = text([...GUIDES_BUILT.slice(0, 4), ...NEW_SECTION, "", ...GUIDES_BUILT.slice(4)]);
     writeFileSync(path.join(project, OUT), handEdited);

@@ -421,7 +421,7 @@ describe("sync-check scenarios", () => {
           tag: "DNS",
           file: OUT,
           line: 19,
-          message: "<DNS> is no longer written by a build (its atoms left this profile or were dropped by a budget); run llmsgen build",
+          message: "<DNS> is no longer written by a build (it left the profile, or its atoms were dropped by a budget); run llmsgen build",
           diff: `${HEAD}@@ -18,0 +19,3 @@\n+<DNS>\n+Names resolve through the internal resolver.\n+</DNS>\n`,
         },
       ]),
@@ -430,11 +430,9 @@ describe("sync-check scenarios", () => {
     expect(readOut(project)).toBe(`${BUILT.join("\n")}\n`);
   });
 
-  // Bug: a section taken out of a `sections:` profile, whose tag no atom carries, is reported as
-  // `unbacked` although the file still matches its manifest entry (SPEC §8 calls that `stale`),
-  // so the next build refuses to run without --force. classifyOutput tests knownTags before the
-  // manifest hash.
-  it.fails("a section taken out of the profile, file untouched: stale, and build rebuilds", async () => {
+  // A section taken out of the profile whose text still matches the manifest is `stale` (SPEC §8),
+  // even when no atom carries its tag any more, so the next build simply rebuilds.
+  it("a section taken out of the profile, file untouched: stale, and build rebuilds", async () => {
     const project = await builtProject();
     writeFiles(project, { "profiles/sec.yaml": PROFILE.replace("  - tag: AUDIT\n    atoms: [audit-log]\n", "") });
 
@@ -447,7 +445,7 @@ describe("sync-check scenarios", () => {
           tag: "AUDIT",
           file: OUT,
           line: 11,
-          message: "<AUDIT> is no longer written by a build (its atoms left this profile or were dropped by a budget); run llmsgen build",
+          message: "<AUDIT> is no longer written by a build (it left the profile, or its atoms were dropped by a budget); run llmsgen build",
           diff: `${HEAD}@@ -10,0 +11,3 @@\n+<AUDIT>\n+Every change is logged with its author.\n+</AUDIT>\n`,
         },
       ]),
@@ -526,9 +524,8 @@ describe("sync-check scenarios", () => {
     });
   });
 
-  // Bug: the text reporter (and the github one) trimEnd() the diff, which also strips a last
-  // context line that is blank (" "), so the hunk shows fewer lines than its header counts.
-  it.fails("prints a diff whose last context line is blank in full", async () => {
+  // A last context line that is blank (" ") is part of the hunk and must be printed.
+  it("prints a diff whose last context line is blank in full", async () => {
     const project = await builtProject();
     editOut(project, (lines) => [...lines.slice(0, 13), "Ask the security team first.", ...lines.slice(13)]);
 
@@ -668,8 +665,7 @@ describe("sync-check scenarios", () => {
     });
   });
 
-  // Bug: the summary does not agree in number with a single output ("1 output match").
-  it.fails("says '1 output matches' when one output is clean", async () => {
+  it("says '1 output matches' when one output is clean", async () => {
     const project = await builtProject();
 
     expect(await runCli(["sync-check"], { cwd: project })).toEqual({

@@ -169,10 +169,9 @@ describe("sync-check: no false alarms from text a build writes outside atom bodi
     expect((JSON.parse(check.stdout) as SyncReport).files.flatMap((file) => file.findings)).toEqual([]);
   }
 
-  // Bug: a brief is rendered as-is when an atom is degraded, but only atom bodies are scanned
-  // for tag lines; a brief of "</KEYS>" is written as a closing tag line and the fresh output
-  // reads as malformed. build (and lint) accept it.
-  it.fails("a brief that reads as a tag line, rendered under a budget", async () => {
+  // A brief that reads as a tag line would corrupt every output it is degraded into: build
+  // refuses it (exit 2), or the output it writes checks clean.
+  it("a brief that reads as a tag line, rendered under a budget", async () => {
     await buildThenCheck({
       "atoms/long.md": atom({ id: "long", title: "Long", brief: "</KEYS>", priority: 1 }, "A long text that cannot fit the small budget of this section, however it is counted."),
       "atoms/short.md": atom({ id: "short", title: "Short", brief: "Short.", required: true }, "Keep this."),
@@ -180,9 +179,8 @@ describe("sync-check: no false alarms from text a build writes outside atom bodi
     });
   });
 
-  // Bug: a profile intro is rendered as-is and never scanned for tag lines, so an intro line
-  // "</KEYS>" closes the section early in every output built from it.
-  it.fails("an intro with a line that reads as a tag line", async () => {
+  // Likewise an intro line that reads as a tag line.
+  it("an intro with a line that reads as a tag line", async () => {
     await buildThenCheck({
       "atoms/short.md": atom({ id: "short", title: "Short", brief: "Short." }, "Keep this."),
       "profiles/p.yaml": "output: p.txt\nsections:\n  - tag: KEYS\n    intro: |\n      Read this first.\n      </KEYS>\n    atoms: [short]\n",
