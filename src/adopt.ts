@@ -26,7 +26,7 @@ export interface AdoptResult extends AdoptionPlan {
  * atomically. What cannot be carried over is listed in `skipped`.
  */
 export function adopt(options: AdoptOptions = {}): AdoptResult {
-  const project = loadProject(resolveLayout(options), options.profile, options.cwd);
+  const project = loadProject(resolveLayout(options), options.profile, options.cwd, options.warn);
   const build = planBuild(project);
   const plan = planAdoption({
     project,
@@ -45,7 +45,7 @@ export function adopt(options: AdoptOptions = {}): AdoptResult {
 /** Outputs, other than the adopted ones, whose bytes the next build changes: measured by planning that build. */
 function outputsThatWillChange(options: AdoptOptions, plan: AdoptionPlan): string[] {
   const adoptedFrom = new Set(plan.adoptedFrom);
-  const project = loadProject(resolveLayout(options), options.profile, options.cwd);
+  const project = loadProject(resolveLayout(options), options.profile, options.cwd, options.warn);
   return changedFiles(planBuild(project).files)
     .filter((file) => file.plan !== undefined && !adoptedFrom.has(file.shown))
     .map((file) => file.shown);

@@ -4,6 +4,7 @@ import type { FileCheck, PackPlan } from "./model.js";
 import type { ProfileReport } from "./pack/plan-report.js";
 import { changedFiles, planBuild } from "./plan-build.js";
 import { checkOutputs, handWritten } from "./sync/check-outputs.js";
+import { saveCaches } from "./write/save-caches.js";
 import { writeFileAtomic } from "./write/write-atomic.js";
 
 export interface BuildOptions extends LayoutOptions {
@@ -34,12 +35,13 @@ export interface BuildResult {
  * Bad input throws an InputError before anything is written.
  */
 export function build(options: BuildOptions = {}): BuildResult {
-  const project = loadProject(resolveLayout(options), options.profile, options.cwd);
+  const project = loadProject(resolveLayout(options), options.profile, options.cwd, options.warn);
   const plan = planBuild(project);
   const changed = changedFiles(plan.files);
   const refused = options.force ? [] : handWritten(checkOutputs(project, { ...plan, files: changed }));
   const write = !options.check && refused.length === 0;
   if (write) for (const file of changed) writeFileAtomic(file.file, file.text);
+  if (write) saveCaches(project.layout, project.caches);
   return {
     plans: plan.plans,
     reports: plan.reports,

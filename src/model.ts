@@ -14,6 +14,8 @@ export interface Layout {
   atomsDir: string;
   profilesDir: string;
   outDir: string;
+  /** Where counts and parsed atoms are cached between runs; null when caching is off. */
+  cacheDir: string | null;
 }
 
 /** One markdown file of the atoms dir, parsed and validated. */

@@ -4,7 +4,11 @@ import { displayPath } from "./load/layout.js";
 import { manifestPath } from "./load/load-manifest.js";
 import type { Project } from "./load/load-project.js";
 import { naturalCompare } from "./load/natural-compare.js";
-import type { IndexSpec, PackPlan, Profile, ResolvedProfile } from "./model.js";
+import type { Encoding, IndexSpec, PackPlan, Profile, ResolvedProfile } from "./model.js";
+import { countMany } from "./pack/count-parallel.js";
+import { initialPieces } from "./pack/pack-profile.js";
+import { planKey, restorePlan, summarizePlan } from "./pack/plan-cache.js";
+import { PieceCounter } from "./pack/token-store.js";
 import type { CountTokens } from "./pack/tokenizer.js";
 import { renderIndex } from "./render/render-index.js";
 import { packProfile } from "./pack/pack-profile.js";
@@ -36,13 +40,36 @@ export interface BuildPlan {
 export function planBuild(project: Project): BuildPlan {
   const { layout, manifest } = project;
   const plans = withTokenizers((tokenizers) => {
-    const count = (resolved: ResolvedProfile) => tokenizers.counter(resolved.profile.encoding);
+    const counters = new Map<Encoding, PieceCounter>();
+    const counter = (encoding: Encoding) => {
+      let pieces = counters.get(encoding);
+      if (!pieces) {
+        pieces = new PieceCounter(encoding, tokenizers.counter(encoding), project.caches.tokens(encoding));
+        counters.set(encoding, pieces);
+      }
+      return pieces;
+    };
+    const packable = [...project.profiles, ...project.support].filter((resolved) => !resolved.profile.index);
     const packed = new Map<ResolvedProfile, PackPlan>();
-    for (const resolved of [...project.profiles, ...project.support]) {
-      if (!resolved.profile.index) packed.set(resolved, packProfile(resolved, count(resolved), displayPath(layout, resolved.profile.file)));
+    const keys = new Map(packable.map((resolved) => [resolved, planKey(resolved)]));
+    for (const resolved of packable) {
+      const cached = project.caches.plans.get(keys.get(resolved) as string);
+      const restored = cached && restorePlan(resolved, cached);
+      if (restored) packed.set(resolved, restored);
+    }
+    const toPack = packable.filter((resolved) => !packed.has(resolved));
+    // Count what the plans will need up front, in bulk (in parallel for large corpora), so the walks hit memory.
+    for (const resolved of toPack) {
+      const pieces = counter(resolved.profile.encoding);
+      pieces.prefetch(initialPieces(resolved, pieces), (texts) => countMany(texts, pieces.encoding, tokenizers.counter(pieces.encoding)));
+    }
+    for (const resolved of toPack) {
+      const plan = packProfile(resolved, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file));
+      project.caches.plans.set(keys.get(resolved) as string, summarizePlan(plan));
+      packed.set(resolved, plan);
     }
     const listed = [...packed.values()];
-    return project.profiles.map((resolved) => packed.get(resolved) ?? planIndex(resolved.profile, listed, count(resolved)));
+    return project.profiles.map((resolved) => packed.get(resolved) ?? planIndex(resolved.profile, listed, tokenizers.counter(resolved.profile.encoding)));
   });
   const files: PlannedFile[] = plans.map((plan) => planFile(path.join(layout.outDir, plan.profile.output), plan.text, layout.root, plan));
   const reports = plans.map((plan, index) => reportPlan(plan, (files[index] as PlannedFile).shown, manifest?.outputs[plan.profile.output]));

@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { adopt } from "../adopt.js";
 import { build } from "../build.js";
 import { lint } from "../lint.js";
 import { InputError, LlmsgenError } from "../errors.js";
+import { llmsgenVersion } from "../version.js";
 import { syncCheck } from "../sync-check.js";
 import { formatAdoptReport } from "./report-adopt.js";
 import { formatLintReport } from "./report-lint.js";
@@ -28,6 +28,8 @@ interface LayoutFlags {
   profiles?: string;
   out?: string;
   profile: string[];
+  /** false with --no-cache, a dir with --cache DIR, true (commander's default) otherwise. */
+  cache?: string | boolean;
 }
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
@@ -45,7 +47,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
 function createProgram(deps: CliDeps, setExit: (code: number) => void): Command {
   const program = new Command("llmsgen")
     .description("Build token-budgeted LLM context bundles from markdown atoms, and keep hand edits from being lost.")
-    .version(packageVersion(), "-V, --version", "print the version")
+    .version(llmsgenVersion(), "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
@@ -68,7 +70,9 @@ function createProgram(deps: CliDeps, setExit: (code: number) => void): Command 
     ...(flags.atoms === undefined ? {} : { atoms: flags.atoms }),
     ...(flags.profiles === undefined ? {} : { profiles: flags.profiles }),
     ...(flags.out === undefined ? {} : { out: flags.out }),
+    ...(flags.cache === undefined || flags.cache === true ? {} : { cache: flags.cache }),
     profile: flags.profile,
+    warn: (message: string) => deps.stderr.write(`llmsgen: warning: ${message}\n`),
   });
 
   withCommonOptions(program.command("build"))
@@ -130,6 +134,8 @@ function withCommonOptions(command: Command): Command {
     .option("--atoms <dir>", "atoms dir (default: <root>/atoms)")
     .option("--profiles <dir>", "profiles dir (default: <root>/profiles)")
     .option("--out <dir>", "out dir (default: <root>/out)")
+    .option("--cache <dir>", "cache dir for token counts and parsed atoms (default: <root>/.llmsgen-cache)")
+    .option("--no-cache", "neither read nor write the cache")
     .helpOption("-h, --help", "show help for this command");
 }
 
@@ -173,8 +179,3 @@ const FILE_ERRORS = new Map([
   ["ENOSPC", "no space left on device"],
   ["ENOENT", "no such file or directory"],
 ]);
-
-function packageVersion(): string {
-  const url = new URL("../../package.json", import.meta.url);
-  return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
-}

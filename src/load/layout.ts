@@ -9,6 +9,10 @@ export interface LayoutOptions {
   atoms?: string;
   profiles?: string;
   out?: string;
+  /** Cache dir; default `<root>/.llmsgen-cache`; false turns caching off. */
+  cache?: string | false;
+  /** Receives warnings that never stop a run, such as a corrupt cache being ignored. */
+  warn?: (message: string) => void;
 }
 
 /** Resolves `--root/--atoms/--profiles/--out` the way every CLI does: against the current directory. */
@@ -22,6 +26,7 @@ export function resolveLayout(options: LayoutOptions = {}): Layout {
     atomsDir: under(options.atoms, "atoms"),
     profilesDir: under(options.profiles, "profiles"),
     outDir: under(options.out, "out"),
+    cacheDir: options.cache === false ? null : under(options.cache, ".llmsgen-cache"),
   };
 }
 

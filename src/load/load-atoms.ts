@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Atom, Issue, Layout } from "../model.js";
+import { AtomCache } from "./atom-cache.js";
 import { displayPath, isWithin, slashRelative } from "./layout.js";
 import { naturalCompare } from "./natural-compare.js";
 import { parseFrontmatter } from "./parse-frontmatter.js";
@@ -17,15 +18,22 @@ export interface LoadedAtoms {
 }
 
 /** Reads and validates every `**\/*.md` file of the atoms dir. */
-export function loadAtoms(layout: Layout): LoadedAtoms {
+export function loadAtoms(layout: Layout, cache: AtomCache = new AtomCache()): LoadedAtoms {
   const issues: Issue[] = [];
   const files = listAtomFiles(layout, issues);
   const atoms: Atom[] = [];
   const idLines = new Map<Atom, number>();
   const failed: string[] = [];
   for (const file of files) {
-    const shown = displayPath(layout, file);
     const source = readSourceText(file);
+    const relative = slashRelative(layout.atomsDir, file);
+    const known = cache.get(source.sha256, relative, source.text);
+    if (known) {
+      atoms.push(known);
+      idLines.set(known, known.keyLines?.id ?? 1);
+      continue;
+    }
+    const shown = displayPath(layout, file);
     const parsed = parseFrontmatter(source.text, shown);
     issues.push(...parsed.issues);
     if (!parsed.frontmatter) {
@@ -41,6 +49,7 @@ export function loadAtoms(layout: Layout): LoadedAtoms {
     if (atom) {
       atoms.push(atom);
       idLines.set(atom, lineAt(parsed.frontmatter.yaml, ["id"]));
+      cache.set(atom, source.text);
     } else {
       failed.push(slashRelative(layout.atomsDir, file));
     }

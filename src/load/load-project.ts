@@ -4,6 +4,7 @@ import type { Atom, Issue, Layout, Manifest, Profile, ResolvedProfile } from "..
 import { scanMarkdown } from "../render/scan-markdown.js";
 import { displayPath } from "./layout.js";
 import { loadAtoms } from "./load-atoms.js";
+import { type Caches, loadCaches } from "./load-caches.js";
 import { loadManifest } from "./load-manifest.js";
 import { loadProfiles } from "./load-profiles.js";
 import { resolveProfile } from "./resolve-profile.js";
@@ -17,14 +18,16 @@ export interface Project {
   /** Profiles an index lists that were not chosen: planned for their token counts, never written. */
   support: ResolvedProfile[];
   manifest: Manifest | undefined;
+  caches: Caches;
 }
 
 /**
  * Reads atoms, the chosen profiles and the manifest, and checks all of it;
  * throws one InputError listing every problem found.
  */
-export function loadProject(layout: Layout, selected: readonly string[] = [], cwd?: string): Project {
-  const { atoms, failed, issues } = loadAtoms(layout);
+export function loadProject(layout: Layout, selected: readonly string[] = [], cwd?: string, warn: (message: string) => void = () => {}): Project {
+  const caches = loadCaches(layout, warn);
+  const { atoms, failed, issues } = loadAtoms(layout, caches.atoms);
   const loaded = loadProfiles(layout, selected, cwd);
   issues.push(...loaded.issues);
   // An index lists other outputs with their token counts, so it needs their plans even when they were not chosen.
@@ -44,7 +47,7 @@ export function loadProject(layout: Layout, selected: readonly string[] = [], cw
   }
   issues.push(...structureIssues(profiles, layout));
   throwIfIssues(issues);
-  return { layout, atoms, profiles, support, allProfiles: loaded.all, manifest: loadManifest(layout) };
+  return { layout, atoms, profiles, support, allProfiles: loaded.all, manifest: loadManifest(layout), caches };
 }
 
 /** An index may name only profiles that exist and are not indexes themselves. */

@@ -38,9 +38,9 @@ function isSpace(char: string): boolean {
   return /^\s$/u.test(char);
 }
 
-/** One run of segments counted as a whole; `key` names its content. */
+/** One run of segments counted as a whole; `key` names its content (made on demand: it is long). */
 export interface Piece {
-  key: string;
+  readonly key: string;
   segments: Segment[];
 }
 
@@ -63,7 +63,12 @@ export function groupPieces(encoding: Encoding, segments: readonly Segment[]): P
 }
 
 function toPiece(segments: Segment[]): Piece {
-  return { key: segments.length === 1 ? (segments[0] as Segment).key : segments.map((segment) => segment.key).join("\u0000"), segments };
+  return {
+    segments,
+    get key() {
+      return segments.length === 1 ? (segments[0] as Segment).key : segments.map((segment) => segment.key).join("\u0000");
+    },
+  };
 }
 
 /** True when two runs of segments can be counted apart: the cut between them is exact. */

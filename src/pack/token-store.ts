@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Encoding } from "../model.js";
-import { joinSegments } from "../render/segments.js";
+import { joinSegments, type Segment } from "../render/segments.js";
 import { groupPieces, type Piece } from "./compose.js";
 import type { CountTokens } from "./tokenizer.js";
 
@@ -53,6 +53,12 @@ function storeKey(key: string): string {
   return createHash("sha256").update(key).digest("hex").slice(0, 32);
 }
 
+interface TrieNode {
+  count?: number;
+  next: Trie;
+}
+type Trie = Map<Segment, TrieNode>;
+
 /** Counts runs of segments as the sum of their pieces' counts, each looked up before it is counted. */
 export class PieceCounter {
   constructor(
@@ -61,13 +67,31 @@ export class PieceCounter {
     readonly store: TokenStore = new TokenStore(),
   ) {}
 
+  /** Counts memoised by the identity of each segment in the piece: no key is built on a hit. */
+  private readonly known: Trie = new Map();
+
   piece(piece: Piece): number {
-    let count = this.store.get(piece.key);
-    if (count === undefined) {
-      count = this.countText(joinSegments(piece.segments));
-      this.store.set(piece.key, count);
+    let node: TrieNode | undefined;
+    let level = this.known;
+    for (const segment of piece.segments) {
+      node = level.get(segment);
+      if (!node) {
+        node = { next: new Map() };
+        level.set(segment, node);
+      }
+      level = node.next;
     }
-    return count;
+    if (!node) return 0;
+    if (node.count === undefined) {
+      const key = piece.key;
+      let count = this.store.get(key);
+      if (count === undefined) {
+        count = this.countText(joinSegments(piece.segments));
+        this.store.set(key, count);
+      }
+      node.count = count;
+    }
+    return node.count;
   }
 
   segments(segments: Parameters<typeof groupPieces>[1]): number {

@@ -9,7 +9,17 @@ export interface Segment {
   text: string;
 }
 
-export const literal = (text: string): Segment => ({ key: `\u0001${text}`, text });
+const literals = new Map<string, Segment>();
+
+/** A literal segment; the same text gives the same object, so counts can be memoised by identity. */
+export function literal(text: string): Segment {
+  let segment = literals.get(text);
+  if (!segment) {
+    segment = { key: `\u0001${text}`, text };
+    if (literals.size < 100_000) literals.set(text, segment);
+  }
+  return segment;
+}
 
 /** An atom's text or brief, keyed by the hash of the file it comes from. */
 export const atomSegment = (sha256: string, field: "text" | "brief", text: string): Segment => ({

@@ -87,6 +87,9 @@ describe("llmsgen --version and --help", () => {
         "  --atoms <dir>          atoms dir (default: <root>/atoms)",
         "  --profiles <dir>       profiles dir (default: <root>/profiles)",
         "  --out <dir>            out dir (default: <root>/out)",
+        "  --cache <dir>          cache dir for token counts and parsed atoms (default:",
+        "                         <root>/.llmsgen-cache)",
+        "  --no-cache             neither read nor write the cache",
         "  --check                write nothing; exit 1 if any output or the manifest",
         "                         would change",
         "  --force                overwrite outputs even where they hold hand-written",
@@ -306,6 +309,10 @@ describe("layout flags resolve against the current directory", () => {
       stdout: `${SMALL_REPORT("-").replace("out/small.txt", "public/small.txt")}\n\nwrote public/small.txt, public/llmsgen.lock.json\n`,
     });
     expect(Object.keys(snapshotTree(project))).toEqual([
+      ".llmsgen-cache/.gitignore",
+      ".llmsgen-cache/atoms.json",
+      ".llmsgen-cache/plans.json",
+      ".llmsgen-cache/tokens-o200k_base.json",
       "config/small.yaml",
       "content/atoms/alpha.md",
       "content/atoms/notes/beta.md",
@@ -328,6 +335,10 @@ describe("layout flags resolve against the current directory", () => {
     expect(Object.keys(snapshotTree(project))).toEqual([
       "built/llmsgen.lock.json",
       "built/small.txt",
+      "site/.llmsgen-cache/.gitignore",
+      "site/.llmsgen-cache/atoms.json",
+      "site/.llmsgen-cache/plans.json",
+      "site/.llmsgen-cache/tokens-o200k_base.json",
       "site/atoms/alpha.md",
       "site/atoms/notes/beta.md",
       "site/atoms/notes/gamma.md",

@@ -1,0 +1,72 @@
+import type { Atom } from "../model.js";
+
+/** What a valid atom file parses to, apart from its path: enough to skip YAML on the next run. */
+export interface CachedAtom {
+  id: string;
+  title: string;
+  brief: string;
+  tag: string;
+  priority: number;
+  required: boolean;
+  related: string[];
+  updated?: string;
+  /** Where the atom's text lies in the normalised file text. */
+  start: number;
+  end: number;
+  bodyLine: number;
+  keyLines?: Record<string, number>;
+}
+
+/** Parsed atoms by the sha256 of their file's bytes. */
+export class AtomCache {
+  private readonly used = new Map<string, CachedAtom>();
+
+  constructor(private readonly saved: ReadonlyMap<string, CachedAtom> = new Map()) {}
+
+  /** The atom for this file, if its exact bytes were parsed before. */
+  get(sha256: string, path: string, text: string): Atom | undefined {
+    const entry = this.used.get(sha256) ?? this.saved.get(sha256);
+    if (!entry || entry.end > text.length) return undefined;
+    this.used.set(sha256, entry);
+    const { start, end, ...fields } = entry;
+    return { ...fields, related: [...fields.related], path, sha256, text: text.slice(start, end) };
+  }
+
+  set(atom: Atom, text: string): void {
+    const start = text.length - atom.text.length - trailingSpace(text);
+    const { path: _path, sha256, text: atomText, ...fields } = atom;
+    if (text.slice(start, start + atomText.length) !== atomText) return; // not where expected: don't cache
+    this.used.set(sha256, { ...fields, start, end: start + atomText.length });
+  }
+
+  entries(): Map<string, CachedAtom> {
+    return new Map(this.used);
+  }
+
+  get grew(): boolean {
+    for (const key of this.used.keys()) if (!this.saved.has(key)) return true;
+    return this.used.size !== this.saved.size;
+  }
+}
+
+function trailingSpace(text: string): number {
+  return text.length - text.trimEnd().length;
+}
+
+export function isCachedAtom(value: unknown): value is CachedAtom {
+  if (value === null || typeof value !== "object") return false;
+  const entry = value as Record<string, unknown>;
+  return (
+    typeof entry.id === "string" &&
+    typeof entry.title === "string" &&
+    typeof entry.brief === "string" &&
+    typeof entry.tag === "string" &&
+    typeof entry.priority === "number" &&
+    typeof entry.required === "boolean" &&
+    Array.isArray(entry.related) &&
+    typeof entry.start === "number" &&
+    typeof entry.end === "number" &&
+    entry.start <= entry.end &&
+    typeof entry.bodyLine === "number"
+  );
+}

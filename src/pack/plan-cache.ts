@@ -1,0 +1,95 @@
+import { createHash } from "node:crypto";
+import type { AtomState, PackPlan, PlannedSection, ResolvedProfile } from "../model.js";
+import { renderFile, renderSection } from "../render/render-output.js";
+
+/**
+ * A packed plan reduced to its decisions: every atom's state and tokens and
+ * every section's tokens. Packing is a pure function of the profile and the
+ * atoms' bytes, so a plan made from the same inputs can be restored instead
+ * of packed again (a warm build with nothing changed does no packing at all).
+ */
+export interface CachedPlan {
+  /** One letter per atom in profile order: f full, b brief, d dropped. */
+  states: string;
+  atomTokens: number[];
+  sectionTokens: number[];
+  tokens: number;
+  /** Reasons of degraded atoms, by position. */
+  reasons: Record<string, string>;
+}
+
+const LETTER: Record<AtomState, string> = { full: "f", brief: "b", dropped: "d" };
+const STATE: Record<string, AtomState> = { f: "full", b: "brief", d: "dropped" };
+
+/** Everything packing reads, hashed: the profile's settings and each atom's file hash, in order. */
+export function planKey(resolved: ResolvedProfile): string {
+  const { profile } = resolved;
+  const inputs = {
+    encoding: profile.encoding,
+    wrapper: profile.wrapper ?? null,
+    budget: profile.budget ?? null,
+    sections: resolved.sections.map((section) => ({
+      tag: section.tag,
+      intro: section.intro ?? null,
+      budget: section.budget ?? null,
+      required: section.required,
+      atoms: section.atoms.map((atom) => atom.sha256),
+    })),
+  };
+  return createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 32);
+}
+
+export function summarizePlan(plan: PackPlan): CachedPlan {
+  const atoms = plan.sections.flatMap((section) => section.atoms);
+  const reasons: Record<string, string> = {};
+  atoms.forEach((planned, index) => {
+    if (planned.reason !== undefined) reasons[index] = planned.reason;
+  });
+  return {
+    states: atoms.map((planned) => LETTER[planned.state]).join(""),
+    atomTokens: atoms.map((planned) => planned.tokens),
+    sectionTokens: plan.sections.map((section) => section.tokens),
+    tokens: plan.tokens,
+    reasons,
+  };
+}
+
+/** Rebuilds the plan a cached summary stands for: the same states, counts and text. */
+export function restorePlan(resolved: ResolvedProfile, cached: CachedPlan): PackPlan | undefined {
+  const total = resolved.sections.reduce((sum, section) => sum + section.atoms.length, 0);
+  if (cached.states.length !== total || cached.sectionTokens.length !== resolved.sections.length) return undefined;
+  let position = 0;
+  const sections: PlannedSection[] = resolved.sections.map((section, index) => {
+    const atoms = section.atoms.map((atom) => {
+      const at = position++;
+      const state = STATE[cached.states[at] as string] ?? "full";
+      const reason = cached.reasons[at];
+      return { atom, state, tokens: cached.atomTokens[at] ?? 0, required: section.required || atom.required, ...(reason === undefined ? {} : { reason }) };
+    });
+    const texts = atoms.filter((planned) => planned.state !== "dropped").map((planned) => (planned.state === "full" ? planned.atom.text : planned.atom.brief));
+    return {
+      tag: section.tag,
+      ...(section.intro === undefined ? {} : { intro: section.intro }),
+      ...(section.budget === undefined ? {} : { budget: section.budget }),
+      atoms,
+      text: renderSection(section.tag, section.intro, texts),
+      tokens: cached.sectionTokens[index] ?? 0,
+    };
+  });
+  const text = renderFile(resolved.profile.wrapper, sections.flatMap((section) => (section.text === null ? [] : [section.text])));
+  return { profile: resolved.profile, sections, text, tokens: cached.tokens };
+}
+
+export function isCachedPlan(value: unknown): value is CachedPlan {
+  if (value === null || typeof value !== "object") return false;
+  const plan = value as Record<string, unknown>;
+  return (
+    typeof plan.states === "string" &&
+    /^[fbd]*$/.test(plan.states) &&
+    Array.isArray(plan.atomTokens) &&
+    Array.isArray(plan.sectionTokens) &&
+    typeof plan.tokens === "number" &&
+    plan.reasons !== null &&
+    typeof plan.reasons === "object"
+  );
+}

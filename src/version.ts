@@ -1,0 +1,20 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
+
+/** llmsgen's own version, from its package.json. */
+export function llmsgenVersion(): string {
+  return readVersion(new URL("../package.json", import.meta.url));
+}
+
+/** The installed tiktoken's version: token counts are only valid for the tokenizer that made them. */
+export function tiktokenVersion(): string {
+  // tiktoken's exports do not list package.json; it sits beside the entry point.
+  return readVersion(path.join(path.dirname(require.resolve("tiktoken")), "package.json"));
+}
+
+function readVersion(file: string | URL): string {
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+}
