@@ -34,7 +34,7 @@ export interface SharedWork {
 export function countMany(texts: readonly string[], encoding: Encoding, count: CountTokens): number[] {
   let bytes = 0;
   for (const text of texts) bytes += text.length;
-  const workers = Math.min(availableParallelism() - 1, 3, Math.floor(bytes / PARALLEL_THRESHOLD));
+  const workers = workerCount(bytes);
   const script = workerScript();
   if (workers < 1 || !script) return texts.map(count);
 
@@ -45,6 +45,16 @@ export function countMany(texts: readonly string[], encoding: Encoding, count: C
   waitForWorkers(work, workers, count);
   for (const thread of threads) void thread.terminate();
   return Array.from(new Int32Array(work.counts));
+}
+
+/**
+ * One worker per 4 MB of text, leaving a core to the main thread, at most 3.
+ * LLMSGEN_WORKERS=N overrides it (0 counts everything on the main thread).
+ */
+function workerCount(bytes: number): number {
+  const forced = process.env.LLMSGEN_WORKERS;
+  if (forced !== undefined && /^\d+$/.test(forced)) return Number(forced);
+  return Math.min(availableParallelism() - 1, 3, Math.floor(bytes / PARALLEL_THRESHOLD));
 }
 
 /** Claims open batches until none is left, counting each with `count`. Runs on every thread. */
