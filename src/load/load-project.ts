@@ -3,6 +3,7 @@ import { formatIssue, throwIfIssues } from "../errors.js";
 import type { Atom, Issue, Layout, Manifest, Profile, ResolvedProfile } from "../model.js";
 import { scanMarkdown } from "../render/scan-markdown.js";
 import { displayPath } from "./layout.js";
+import { findLongRun, MAX_RUN } from "./long-runs.js";
 import { loadAtoms } from "./load-atoms.js";
 import { type Caches, loadCaches } from "./load-caches.js";
 import { loadManifest } from "./load-manifest.js";
@@ -67,6 +68,12 @@ function indexIssues(profiles: readonly Profile[], layout: Layout): Issue[] {
   });
 }
 
+function countLines(text: string): number {
+  let lines = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lines++;
+  return lines;
+}
+
 /** Atoms whose text would break the structure of an output they go into (SPEC §10). */
 export function structureIssues(profiles: readonly ResolvedProfile[], layout: Layout): Issue[] {
   const used = new Set(profiles.flatMap((profile) => profile.sections.flatMap((section) => section.atoms)));
@@ -80,6 +87,15 @@ export function atomStructureIssues(atom: Atom, file: string): Issue[] {
     line: atom.bodyLine + line - 1,
     message: `line '${text}' would read as a section tag in every output: indent it, or put it inside a code fence`,
   }));
+  const run = findLongRun(atom.text);
+  if (run) {
+    const line = atom.bodyLine + countLines(atom.text.slice(0, run.start));
+    issues.push({
+      file,
+      line,
+      message: `a run of ${run.length} ${run.kind} with no break is over the limit of ${MAX_RUN} characters (tokenizing such a run takes quadratic time): break it up`,
+    });
+  }
   if (scan.unclosedFence !== undefined) {
     const opening = (atom.text.split("\n")[scan.unclosedFence - 1] ?? "").trim();
     issues.push({

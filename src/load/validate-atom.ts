@@ -1,6 +1,7 @@
 import type { Atom, Issue } from "../model.js";
 import type { Frontmatter } from "./parse-frontmatter.js";
 import { scanMarkdown } from "../render/scan-markdown.js";
+import { findLongRun, MAX_RUN } from "./long-runs.js";
 import { lineAt, lineIndex } from "./yaml-source.js";
 
 export const ATOM_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -53,6 +54,8 @@ export function validateAtom(frontmatter: Frontmatter, context: AtomContext): At
   const brief = text("brief", true);
   if (brief !== undefined && brief.includes("\n")) {
     report("brief", "frontmatter.brief must be one line: it replaces the atom's text under tight budgets");
+  } else if (brief !== undefined && findLongRun(brief)) {
+    report("brief", `frontmatter.brief has a run of over ${MAX_RUN} characters with no break: shorten it`);
   } else if (brief !== undefined && breaksStructure(brief.trim())) {
     report("brief", `frontmatter.brief ${describe(brief)} would read as a section tag or open a code fence in the output: reword it`);
   }

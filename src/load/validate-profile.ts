@@ -2,6 +2,7 @@ import path from "node:path";
 import { DEFAULT_ENCODING, ENCODINGS, type Encoding, type IndexSpec, type Issue, type Layout, type Profile, type SectionSpec } from "../model.js";
 import { staysWithin } from "./layout.js";
 import { MANIFEST_NAME } from "./load-manifest.js";
+import { findLongRun, MAX_RUN } from "./long-runs.js";
 import { breaksStructure, describe, TAG } from "./validate-atom.js";
 import { lineAt, lineIndex, type YamlPath, type YamlSource } from "./yaml-source.js";
 
@@ -138,7 +139,9 @@ function validateSections(value: unknown, wrapper: string | undefined, source: Y
       report([...at, "atoms"], `${name}.atoms must be a list of atom ids or globs, got ${describe(atoms)}`);
     }
     const intro = optional(entry, "intro", at, report, isString, "a string", name);
-    if (intro !== undefined && breaksStructure(intro)) {
+    if (intro !== undefined && findLongRun(intro)) {
+      report([...at, "intro"], `${name}.intro has a run of over ${MAX_RUN} characters with no break: break it up`);
+    } else if (intro !== undefined && breaksStructure(intro)) {
       report([...at, "intro"], `${name}.intro has a line that would read as a section tag, or a code fence that never closes: indent that line, or close the fence`);
     }
     const budget = optional(entry, "budget", at, report, isBudget, "a whole number of tokens above 0", name);

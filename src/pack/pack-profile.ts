@@ -168,7 +168,7 @@ class Packing {
     let total = 0;
     let place = 0;
     this.sections.forEach((_, index) => {
-      if (this.sectionTokens(index) === 0) return;
+      if (!this.present(index)) return;
       const role = present === 1 ? "only" : place === 0 ? "first" : place === present - 1 ? "last" : "middle";
       const key = `${index}:${role}`;
       let count = this.blockCounts.get(key);
@@ -215,10 +215,15 @@ class Packing {
     });
   }
 
+  /** A section is written while any of its atoms is not dropped. */
+  private present(index: number): boolean {
+    return (this.sections[index] as PlannedSection).atoms.some((planned) => planned.state !== "dropped");
+  }
+
   private presentCount(): number {
     let present = 0;
     this.sections.forEach((_, index) => {
-      if (this.sectionTokens(index) > 0) present++;
+      if (this.present(index)) present++;
     });
     return present;
   }
