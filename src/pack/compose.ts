@@ -62,7 +62,8 @@ export function groupPieces(encoding: Encoding, segments: readonly Segment[]): P
   return pieces;
 }
 
-function toPiece(segments: Segment[]): Piece {
+/** A piece made of exactly these segments (the caller vouches that the cuts around it are exact). */
+export function toPiece(segments: Segment[]): Piece {
   return {
     segments,
     get key() {

@@ -59,8 +59,32 @@ interface TrieNode {
 }
 type Trie = Map<Segment, TrieNode>;
 
+/** What packing needs of a counter: the count of one piece, and of a run of segments cut into pieces. */
+export interface PieceCounting {
+  readonly encoding: Encoding;
+  piece(piece: Piece): number;
+  segments(segments: readonly Segment[]): number;
+}
+
+/** Counts nothing: records the pieces a plan would count, so they can be counted ahead in bulk. */
+export class PieceRecorder implements PieceCounting {
+  readonly pieces: Piece[] = [];
+
+  constructor(readonly encoding: Encoding) {}
+
+  piece(piece: Piece): number {
+    this.pieces.push(piece);
+    return 0;
+  }
+
+  segments(segments: readonly Segment[]): number {
+    for (const piece of groupPieces(this.encoding, segments)) this.piece(piece);
+    return 0;
+  }
+}
+
 /** Counts runs of segments as the sum of their pieces' counts, each looked up before it is counted. */
-export class PieceCounter {
+export class PieceCounter implements PieceCounting {
   constructor(
     readonly encoding: Encoding,
     private readonly countText: CountTokens,
@@ -94,7 +118,7 @@ export class PieceCounter {
     return node.count;
   }
 
-  segments(segments: Parameters<typeof groupPieces>[1]): number {
+  segments(segments: readonly Segment[]): number {
     let total = 0;
     for (const piece of groupPieces(this.encoding, segments)) total += this.piece(piece);
     return total;

@@ -1,8 +1,10 @@
 import fc from "fast-check";
 import { get_encoding, type Tiktoken } from "tiktoken";
 import { afterAll, describe, expect, it } from "vitest";
-import { ENCODINGS, type Encoding } from "../../src/model.js";
-import { groupPieces } from "../../src/pack/compose.js";
+import { InputError } from "../../src/errors.js";
+import { ENCODINGS, type Encoding, type ResolvedProfile } from "../../src/model.js";
+import { packProfile } from "../../src/pack/pack-profile.js";
+import { canCut, groupPieces } from "../../src/pack/compose.js";
 import { PieceCounter } from "../../src/pack/token-store.js";
 import { atomSegment, fileFrame, joinSegments, literal, sectionSegments, type Segment } from "../../src/render/segments.js";
 
@@ -74,3 +76,71 @@ describe("composed token counts equal full counts", () => {
     expect(groupPieces("cl100k_base", segments)).toHaveLength(2);
   });
 });
+
+describe("packProfile's composed counts equal full counts in every encoding", () => {
+  const atomText = fc.array(alphabet, { minLength: 1, maxLength: 30 }).map((parts) => parts.join("").trim()).filter((value) => value !== "" && !/^<\/?[A-Z]/m.test(value) && !value.includes("```") && !value.includes("~~~"));
+  const profile = fc.record({
+    wrapper: fc.option(fc.constantFrom("W", "CONTEXT"), { nil: undefined }),
+    budget: fc.option(fc.integer({ min: 40, max: 400 }), { nil: undefined }),
+    sections: fc.array(
+      fc.record({
+        intro: fc.option(atomText, { nil: undefined }),
+        budget: fc.option(fc.integer({ min: 10, max: 200 }), { nil: undefined }),
+        atoms: fc.array(fc.record({ text: atomText, brief: atomText, priority: fc.integer({ min: 0, max: 100 }), required: fc.boolean() }), { minLength: 1, maxLength: 5 }),
+      }),
+      { minLength: 1, maxLength: 4 },
+    ),
+  });
+
+  for (const encoding of ENCODINGS) {
+    it(`${encoding}: 150 random profiles with budgets, packed and then counted whole`, () => {
+      const count = countWith(encoding);
+      fc.assert(
+        fc.property(profile, (spec) => {
+          let n = 0;
+          const resolved: ResolvedProfile = {
+            profile: { name: "p", file: "/p.yaml", output: "o.txt", encoding, lines: {}, ...(spec.wrapper ? { wrapper: spec.wrapper } : {}), ...(spec.budget ? { budget: spec.budget } : {}) },
+            sections: spec.sections.map((section, index) => ({
+              tag: `S${index}`,
+              required: false,
+              line: 1,
+              ...(section.intro ? { intro: section.intro } : {}),
+              ...(section.budget ? { budget: section.budget } : {}),
+              atoms: section.atoms.map((atom) => {
+                n++;
+                return { id: `a${n}`, title: "t", brief: atom.brief, tag: `S${index}`, priority: atom.priority, required: atom.required, related: [], path: `a${n}.md`, text: atom.text, sha256: `sha-${n}`, bodyLine: 1 };
+              }),
+            })),
+          };
+          let plan;
+          try {
+            plan = packProfile(resolved, count, "p.yaml");
+          } catch (error) {
+            expect(error).toBeInstanceOf(InputError);
+            return;
+          }
+          expect(plan.tokens).toBe(count(plan.text));
+          for (const section of plan.sections) expect(section.tokens).toBe(section.text === null ? 0 : count(section.text));
+          for (const section of plan.sections) {
+            if (section.text === null) continue;
+            const atomTokens = section.atoms.reduce((sum, atom) => sum + atom.tokens, 0);
+            // Where every text meets its neighbours at an exact cut, atoms and frame add up exactly;
+            // elsewhere an atom's piece also takes in the frame it cannot be cut from.
+            const texts = [...section.atoms.filter((atom) => atom.state !== "dropped").map((atom) => (atom.state === "full" ? atom.atom.text : atom.atom.brief)), ...(section.intro ? [section.intro] : [])];
+            const exact = texts.every((text) => (encoding === "o200k_base" || encoding === "cl100k_base" ? canCut(encoding, "\n", text.charAt(0)) : canCut(encoding, text.charAt(text.length - 1), "\n")));
+            if (exact) expect(atomTokens + overhead(section.tag, section.intro, encoding, count)).toBe(section.tokens);
+            else expect(atomTokens).toBeLessThanOrEqual(section.tokens);
+          }
+        }),
+        { seed: 21, numRuns: 150 },
+      );
+    });
+  }
+});
+
+/** What a section counts besides its atoms: its tag lines and intro, cut as the encoding cuts. */
+function overhead(tag: string, intro: string | undefined, encoding: Encoding, count: (text: string) => number): number {
+  const joinerAfter = encoding === "o200k_base" || encoding === "cl100k_base";
+  if (joinerAfter) return count(`<${tag}>\n`) + (intro ? count(`${intro}\n\n`) : 0) + count(`</${tag}>`);
+  return count(`<${tag}>`) + (intro ? count(`\n${intro}`) : 0) + count(`\n</${tag}>`);
+}

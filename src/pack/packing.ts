@@ -1,0 +1,258 @@
+import { createHash } from "node:crypto";
+import type { Atom, AtomState, PlannedAtom, PlannedSection, ResolvedProfile } from "../model.js";
+import { fileFrame, joinSegments, literal, sectionSegments, type Segment } from "../render/segments.js";
+import { canCut, groupPieces, toPiece } from "./compose.js";
+import type { PieceCounting } from "./token-store.js";
+
+export interface Slot {
+  planned: PlannedAtom;
+  section: number;
+  position: number;
+  priority: number;
+}
+
+const NEWLINE = literal("\n");
+const BLANK = literal("\n\n");
+
+/** Per atom: its piece's count in each state and place, filled in as needed. */
+interface Contributions {
+  /** [full followed by an atom, full last, brief followed, brief last] for joiner-after encodings; [.. preceded, .. first] otherwise. */
+  counts: number[];
+}
+
+/**
+ * The mutable state of one plan: each atom's state, and exact token counts of
+ * each section alone and of its block in the file. A section whose every atom
+ * text (and brief, and intro) starts and ends where the encoding always cuts
+ * is "simple": its count is its frame plus one piece per atom, kept per atom,
+ * so a change of one atom costs a sum over its section, not a recount.
+ */
+export class Packing {
+  readonly slots: Slot[] = [];
+  readonly sections: PlannedSection[];
+  private readonly sectionCounts = new Map<number, number>();
+  private readonly blockCounts = new Map<string, number>();
+  private readonly frame;
+  /** o200k and cl100k cut after "\n" before "<": joiners end blocks; the gpt2 family cuts after ">" before "\n": joiners open them. */
+  private readonly joinerAfter: boolean;
+  private readonly composable: boolean;
+  private readonly simple: boolean[];
+  private readonly contributions = new Map<Slot, Contributions>();
+  private readonly slotsBySection: Slot[][];
+
+  constructor(
+    resolved: ResolvedProfile,
+    private readonly counter: PieceCounting,
+  ) {
+    this.sections = resolved.sections.map((section, sectionIndex) => ({
+      tag: section.tag,
+      ...(section.intro === undefined ? {} : { intro: section.intro }),
+      ...(section.budget === undefined ? {} : { budget: section.budget }),
+      atoms: section.atoms.map((atom) => {
+        const planned: PlannedAtom = { atom, state: "full", tokens: 0, required: section.required || atom.required };
+        this.slots.push({ planned, section: sectionIndex, position: this.slots.length, priority: atom.priority });
+        return planned;
+      }),
+      text: null,
+      tokens: 0,
+    }));
+    this.slotsBySection = this.sections.map(() => []);
+    for (const slot of this.slots) this.slotsBySection[slot.section]?.push(slot);
+    this.frame = fileFrame(resolved.profile.wrapper);
+    const encoding = counter.encoding;
+    this.joinerAfter = canCut(encoding, "\n", "<");
+    this.composable = this.joinerAfter || canCut(encoding, ">", "\n");
+    const cuttable = (text: string) =>
+      text !== "" && (this.joinerAfter ? canCut(encoding, "\n", text.charAt(0)) : canCut(encoding, text.charAt(text.length - 1), "\n"));
+    this.simple = this.sections.map(
+      (section) => this.composable && (section.intro === undefined || cuttable(section.intro)) && section.atoms.every(({ atom }) => cuttable(atom.text) && cuttable(atom.brief)),
+    );
+  }
+
+  set(slot: Slot, state: AtomState, reason?: string): void {
+    slot.planned.state = state;
+    if (reason === undefined) delete slot.planned.reason;
+    else slot.planned.reason = reason;
+    this.sectionCounts.delete(slot.section);
+    for (const role of ["first", "middle", "last", "only"]) this.blockCounts.delete(`${slot.section}:${role}`);
+  }
+
+  sectionSegments(index: number): Segment[] | null {
+    const section = this.sections[index] as PlannedSection;
+    const atoms = section.atoms.flatMap((planned) => (planned.state === "dropped" ? [] : [segmentOf(planned.atom, planned.state)]));
+    return sectionSegments(section.tag, section.intro, atoms);
+  }
+
+  sectionTokens(index: number): number {
+    let count = this.sectionCounts.get(index);
+    if (count === undefined) {
+      count = this.simple[index] ? this.simpleSectionTokens(index) : this.genericSectionTokens(index);
+      this.sectionCounts.set(index, count);
+    }
+    return count;
+  }
+
+  /** Exact tokens of the whole file: the sum of its blocks, which meet only where the encoding always cuts. */
+  fileTokens(): number {
+    if (!this.composable) return this.counter.segments([literal(this.fileText())]);
+    const present = this.presentCount();
+    if (present === 0) return this.counter.segments([...this.frame.head, ...this.frame.tail]);
+    let total = 0;
+    let place = 0;
+    this.sections.forEach((_, index) => {
+      if (!this.present(index)) return;
+      const first = place === 0;
+      const last = place === present - 1;
+      const key = `${index}:${first && last ? "only" : first ? "first" : last ? "last" : "middle"}`;
+      let count = this.blockCounts.get(key);
+      if (count === undefined) {
+        count = this.simple[index] ? this.simpleBlockTokens(index, first, last) : this.counter.segments(this.blockSegments(index, first, last));
+        this.blockCounts.set(key, count);
+      }
+      total += count;
+      place++;
+    });
+    return total;
+  }
+
+  fileText(): string {
+    const texts = this.sections.flatMap((_, index) => {
+      const segments = this.sectionSegments(index);
+      return segments === null ? [] : [joinSegments(segments)];
+    });
+    const { head, joiner, tail } = this.frame;
+    return joinSegments(head) + texts.join(joiner.text) + joinSegments(tail);
+  }
+
+  /**
+   * Each atom's tokens: what it adds to its section, the count of the piece
+   * it opens (so a section's atoms and its tag lines add up to its count).
+   */
+  attributeTokens(): void {
+    this.sections.forEach((section, index) => {
+      for (const planned of section.atoms) planned.tokens = 0;
+      const segments = this.sectionSegments(index);
+      if (segments === null) return;
+      const owners = new Map<Segment, PlannedAtom>();
+      const kept = section.atoms.filter((planned) => planned.state !== "dropped");
+      let next = 0;
+      for (const segment of segments) {
+        if (segment.key.startsWith("\u0002")) owners.set(segment, kept[next++] as PlannedAtom);
+      }
+      for (const piece of groupPieces(this.counter.encoding, segments)) {
+        const owner = piece.segments.map((segment) => owners.get(segment)).find((planned) => planned !== undefined);
+        if (owner) owner.tokens += this.counter.piece(piece);
+      }
+    });
+  }
+
+  /** Every state a later walk may need, counted once: each atom full and brief in each place. */
+  touchAll(): void {
+    this.sections.forEach((_, index) => {
+      if (!this.simple[index]) return;
+      for (const slot of this.slotsBySection[index] ?? []) for (let place = 0; place < 4; place++) this.contribution(slot, place);
+    });
+  }
+
+  /** A section's segments in the file: the joiner after it (or before it, gpt2 family), and the head or tail at the ends. */
+  private blockSegments(index: number, first: boolean, last: boolean): Segment[] {
+    const segments = this.sectionSegments(index) ?? [];
+    const { head, joiner, tail } = this.frame;
+    if (this.joinerAfter) return [...(first ? head : []), ...segments, ...(last ? tail : [joiner])];
+    return [...(first ? head : [joiner]), ...segments, ...(last ? tail : [])];
+  }
+
+  private genericSectionTokens(index: number): number {
+    const segments = this.sectionSegments(index);
+    return segments === null ? 0 : this.counter.segments(segments);
+  }
+
+  /**
+   * Joiner-after encodings: `<T>\n` | intro `\n\n` | atom `\n\n` … | atom `\n` | `</T>`.
+   * gpt2 family: `<T>` | `\n` intro | `\n\n` atom … | `\n</T>`. Every `|` is a cut the encoding always makes.
+   */
+  private simpleSectionTokens(index: number): number {
+    const slots = (this.slotsBySection[index] ?? []).filter((slot) => slot.planned.state !== "dropped");
+    if (slots.length === 0) return 0;
+    let total = this.frameTokens(index);
+    slots.forEach((slot, at) => {
+      const edge = this.joinerAfter ? at === slots.length - 1 : at === 0 && this.sections[index]?.intro === undefined;
+      total += this.contribution(slot, (slot.planned.state === "brief" ? 2 : 0) + (edge ? 1 : 0));
+    });
+    return total;
+  }
+
+  /** The section's block in the file: the section plus what the head, joiner or tail add at its tag lines. */
+  private simpleBlockTokens(index: number, first: boolean, last: boolean): number {
+    const section = this.sections[index] as PlannedSection;
+    const open = literal(`<${section.tag}>`);
+    const close = literal(`</${section.tag}>`);
+    const { head, joiner, tail } = this.frame;
+    const count = (segments: Segment[]) => this.counter.piece(toPiece(segments));
+    if (this.joinerAfter) {
+      return this.sectionTokens(index) - count([close]) + count([close, ...(last ? tail : [joiner])]) + (first && head.length > 0 ? count(head) : 0);
+    }
+    // gpt2 family: the joiner (or the head's blank line) joins the opening tag; the tail stands alone.
+    const before = first ? head : [joiner];
+    const opening = first && head.length > 0 ? count([head[0] as Segment]) + count([...head.slice(1), open]) : count([...before, open]);
+    return this.sectionTokens(index) - count([open]) + opening + (last ? count(tail) : 0);
+  }
+
+  /** The count of a section's fixed pieces: its tag lines and intro. */
+  private frameTokens(index: number): number {
+    const section = this.sections[index] as PlannedSection;
+    const open = literal(`<${section.tag}>`);
+    const close = literal(`</${section.tag}>`);
+    const intro = section.intro === undefined ? undefined : literal(section.intro);
+    const count = (segments: Segment[]) => this.counter.piece(toPiece(segments));
+    if (this.joinerAfter) return count([open, NEWLINE]) + (intro ? count([intro, BLANK]) : 0) + count([close]);
+    return count([open]) + (intro ? count([NEWLINE, intro]) : 0) + count([NEWLINE, close]);
+  }
+
+  /** An atom's piece count; place: +2 for its brief, +1 at the edge (last atom, or first with no intro, by family). */
+  private contribution(slot: Slot, place: number): number {
+    let entry = this.contributions.get(slot);
+    if (!entry) {
+      entry = { counts: [-1, -1, -1, -1] };
+      this.contributions.set(slot, entry);
+    }
+    let count = entry.counts[place] as number;
+    if (count < 0) {
+      const segment = segmentOf(slot.planned.atom, place >= 2 ? "brief" : "full");
+      const edge = place % 2 === 1;
+      const segments = this.joinerAfter ? [segment, edge ? NEWLINE : BLANK] : [edge ? NEWLINE : BLANK, segment];
+      count = this.counter.piece(toPiece(segments));
+      if (count > 0) entry.counts[place] = count;
+    }
+    return count;
+  }
+
+  /** A section is written while any of its atoms is not dropped. */
+  present(index: number): boolean {
+    return (this.sections[index] as PlannedSection).atoms.some((planned) => planned.state !== "dropped");
+  }
+
+  private presentCount(): number {
+    let present = 0;
+    this.sections.forEach((_, index) => {
+      if (this.present(index)) present++;
+    });
+    return present;
+  }
+}
+
+const textKeys = new WeakMap<Atom, { text: Segment; brief: Segment }>();
+
+/** An atom's text or brief as a segment keyed by a hash of that text. */
+export function segmentOf(atom: Atom, state: "full" | "brief"): Segment {
+  let entry = textKeys.get(atom);
+  if (!entry) {
+    entry = { text: keyed(atom.text), brief: keyed(atom.brief) };
+    textKeys.set(atom, entry);
+  }
+  return state === "full" ? entry.text : entry.brief;
+}
+
+function keyed(text: string): Segment {
+  return { key: `\u0002${createHash("sha256").update(text).digest("hex")}`, text };
+}
