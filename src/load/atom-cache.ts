@@ -15,11 +15,15 @@ export interface CachedAtom {
   end: number;
   bodyLine: number;
   keyLines?: Record<string, number>;
+  /** True once its text passed the structure checks (no tag lines, closed fences, no long runs). */
+  clean?: boolean;
 }
 
 /** Parsed atoms by the sha256 of their file's bytes. */
 export class AtomCache {
   private readonly used = new Map<string, CachedAtom>();
+  /** Set when an entry changed in place (marked clean), so saving rewrites the file. */
+  private dirty = false;
 
   constructor(private readonly saved: ReadonlyMap<string, CachedAtom> = new Map()) {}
 
@@ -39,11 +43,24 @@ export class AtomCache {
     this.used.set(sha256, { ...fields, start, end: start + atomText.length });
   }
 
+  isClean(sha256: string): boolean {
+    return this.used.get(sha256)?.clean === true;
+  }
+
+  markClean(sha256: string): void {
+    const entry = this.used.get(sha256);
+    if (entry && !entry.clean) {
+      this.used.set(sha256, { ...entry, clean: true });
+      this.dirty = true;
+    }
+  }
+
   entries(): Map<string, CachedAtom> {
     return new Map(this.used);
   }
 
   get grew(): boolean {
+    if (this.dirty) return true;
     for (const key of this.used.keys()) if (!this.saved.has(key)) return true;
     return this.used.size !== this.saved.size;
   }

@@ -2,6 +2,7 @@ import path from "node:path";
 import { formatIssue, throwIfIssues } from "../errors.js";
 import type { Atom, Issue, Layout, Manifest, Profile, ResolvedProfile } from "../model.js";
 import { scanMarkdown } from "../render/scan-markdown.js";
+import type { AtomCache } from "./atom-cache.js";
 import { displayPath } from "./layout.js";
 import { findLongRun, MAX_RUN } from "./long-runs.js";
 import { loadAtoms } from "./load-atoms.js";
@@ -46,7 +47,7 @@ export function loadProject(layout: Layout, selected: readonly string[] = [], cw
     issues.push(...result.issues);
     if (result.resolved) (chosen.has(profile.file) ? profiles : support).push(result.resolved);
   }
-  issues.push(...structureIssues(profiles, layout));
+  issues.push(...structureIssues(profiles, layout, caches.atoms));
   throwIfIssues(issues);
   return { layout, atoms, profiles, support, allProfiles: loaded.all, manifest: loadManifest(layout), caches };
 }
@@ -74,10 +75,15 @@ function countLines(text: string): number {
   return lines;
 }
 
-/** Atoms whose text would break the structure of an output they go into (SPEC §10). */
-export function structureIssues(profiles: readonly ResolvedProfile[], layout: Layout): Issue[] {
+/** Atoms whose text would break the structure of an output they go into (SPEC §10); atoms checked on an earlier run are skipped. */
+export function structureIssues(profiles: readonly ResolvedProfile[], layout: Layout, cache?: AtomCache): Issue[] {
   const used = new Set(profiles.flatMap((profile) => profile.sections.flatMap((section) => section.atoms)));
-  return [...used].flatMap((atom) => atomStructureIssues(atom, displayPath(layout, path.join(layout.atomsDir, atom.path))));
+  return [...used].flatMap((atom) => {
+    if (cache?.isClean(atom.sha256)) return [];
+    const issues = atomStructureIssues(atom, displayPath(layout, path.join(layout.atomsDir, atom.path)));
+    if (issues.length === 0) cache?.markClean(atom.sha256);
+    return issues;
+  });
 }
 
 export function atomStructureIssues(atom: Atom, file: string): Issue[] {

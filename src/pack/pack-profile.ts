@@ -68,8 +68,9 @@ export function packProfile(resolved: ResolvedProfile, counter: CountTokens | Pi
 }
 
 /**
- * Every piece a profile's plan may count: each section and its file block
- * with every atom full, and each atom's piece full and brief in every place.
+ * The pieces a profile's plan is likely to count: each section and its file
+ * block with every atom full and, when a budget may degrade them, each
+ * atom's brief.
  * Counting these ahead in bulk (in parallel for large corpora) leaves the
  * walks only lookups.
  */
@@ -77,7 +78,7 @@ export function initialPieces(resolved: ResolvedProfile, encoding: Encoding): Pi
   const recorder = new PieceRecorder(encoding);
   const packing = new Packing(resolved, recorder);
   packing.fileTokens();
-  packing.touchAll();
+  if (resolved.profile.budget !== undefined || resolved.sections.some((section) => section.budget !== undefined)) packing.touchBriefs();
   return recorder.pieces;
 }
 

@@ -146,11 +146,19 @@ export class Packing {
     });
   }
 
-  /** Every state a later walk may need, counted once: each atom full and brief in each place. */
-  touchAll(): void {
+  /**
+   * Touches what a budget walk is likely to need beyond the first plan: each
+   * atom's brief, in both places (a full text in its other place is needed
+   * only when its neighbour is dropped, and is counted then).
+   */
+  touchBriefs(): void {
     this.sections.forEach((_, index) => {
       if (!this.simple[index]) return;
-      for (const slot of this.slotsBySection[index] ?? []) for (let place = 0; place < 4; place++) this.contribution(slot, place);
+      for (const slot of this.slotsBySection[index] ?? []) {
+        if (slot.planned.required) continue;
+        this.contribution(slot, 2);
+        this.contribution(slot, 3);
+      }
     });
   }
 
