@@ -29,7 +29,8 @@ export interface BuildResult {
 
 /**
  * Loads atoms and profiles, packs each profile under its budgets, renders it,
- * and writes the outputs and the manifest atomically. It writes nothing when
+ * and writes the outputs and the manifest atomically (and the cache, see
+ * load/load-caches.ts). It writes nothing when
  * `check` is set, or when an output holds hand-written text (anything the
  * sync check reports other than `stale` and `missing`) unless `force` is set.
  * Bad input throws an InputError before anything is written.

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadAtoms } from "./load/load-atoms.js";
-import { atomStructureIssues } from "./load/load-project.js";
+import { atomStructureIssues, indexIssues } from "./load/load-project.js";
 import { loadProfiles } from "./load/load-profiles.js";
 import { resolveProfile } from "./load/resolve-profile.js";
 import type { Atom, Issue } from "./model.js";
@@ -40,6 +40,12 @@ export function lint(options: LintOptions = {}): LintResult {
   }
   const profiles = loadProfiles(layout, options.profile, options.cwd);
   errors.push(...profiles.issues);
+  if (profiles.profiles.some((profile) => profile.index)) {
+    // An index is checked against every profile it could list, chosen or not.
+    const all = profiles.all ? profiles : loadProfiles(layout, [], options.cwd);
+    const chosen = new Set(profiles.profiles.map((profile) => profile.file));
+    errors.push(...indexIssues(all.profiles, layout).filter((issue) => all.profiles.some((profile) => chosen.has(profile.file) && displayPath(layout, profile.file) === issue.file)));
+  }
   for (const profile of profiles.profiles) {
     errors.push(...resolveProfile(profile, loaded.atoms, displayPath(layout, profile.file), loaded.failed).issues);
   }

@@ -4,15 +4,20 @@ import path from "node:path";
 
 const require = createRequire(import.meta.url);
 
+let own: string | undefined;
+let tokenizer: string | undefined;
+
 /** llmsgen's own version, from its package.json. */
 export function llmsgenVersion(): string {
-  return readVersion(new URL("../package.json", import.meta.url));
+  own ??= readVersion(new URL("../package.json", import.meta.url));
+  return own;
 }
 
 /** The installed tiktoken's version: token counts are only valid for the tokenizer that made them. */
 export function tiktokenVersion(): string {
   // tiktoken's exports do not list package.json; it sits beside the entry point.
-  return readVersion(path.join(path.dirname(require.resolve("tiktoken")), "package.json"));
+  tokenizer ??= readVersion(path.join(path.dirname(require.resolve("tiktoken")), "package.json"));
+  return tokenizer;
 }
 
 function readVersion(file: string | URL): string {

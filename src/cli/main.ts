@@ -19,7 +19,10 @@ export interface CliDeps {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-/** Exit codes (SPEC §8): 0 ok, 1 problems found or refused, 2 bad input or usage, 3 internal error. */
+/**
+ * Exit codes: 0 ok, 1 problems found or refused, 2 bad input or usage (SPEC §8);
+ * 3 for an internal error, a bug, which the SPEC leaves open (documented in the README).
+ */
 export const EXIT = { ok: 0, findings: 1, input: 2, internal: 3 } as const;
 
 interface LayoutFlags {

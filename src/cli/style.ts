@@ -1,3 +1,5 @@
+import { groupDigits } from "../render/render-index.js";
+
 export interface OutStream {
   write(text: string): unknown;
   isTTY?: boolean;
@@ -23,8 +25,7 @@ export function styleFor(stream: OutStream, env: Readonly<Record<string, string 
 
 /** `12345` → `12,345`, the same on every machine (no locale). */
 export function formatCount(value: number): string {
-  const digits = String(Math.abs(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return value < 0 ? `-${digits}` : digits;
+  return value < 0 ? `-${groupDigits(-value)}` : groupDigits(value);
 }
 
 /** Pads cells into aligned columns; `right` lists the columns aligned right. */

@@ -1,23 +1,13 @@
 import type { Atom } from "../model.js";
 
 /** What a valid atom file parses to, apart from its path: enough to skip YAML on the next run. */
-export interface CachedAtom {
-  id: string;
-  title: string;
-  brief: string;
-  tag: string;
-  priority: number;
-  required: boolean;
-  related: string[];
-  updated?: string;
+export type CachedAtom = Omit<Atom, "path" | "sha256" | "text"> & {
   /** Where the atom's text lies in the normalised file text. */
   start: number;
   end: number;
-  bodyLine: number;
-  keyLines?: Record<string, number>;
   /** True once its text passed the structure checks (no tag lines, closed fences, no long runs). */
   clean?: boolean;
-}
+};
 
 /** Parsed atoms by the sha256 of their file's bytes. */
 export class AtomCache {

@@ -14,7 +14,7 @@ export const PLAN_CACHE = "llmsgen-plans";
 /** Bumped whenever packing decides differently, so plans cached by an older algorithm are dropped. */
 const PACKING = 2;
 
-/** The caches of one run: parsed atoms, and token counts per encoding (read on first use). */
+/** The caches of one run: parsed atoms, packed plans, and token counts per encoding (read on first use). */
 export interface Caches {
   atoms: AtomCache;
   /** Packed plans by a hash of everything packing reads (pack/plan-cache.ts). */

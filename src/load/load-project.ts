@@ -5,6 +5,7 @@ import { scanMarkdown } from "../render/scan-markdown.js";
 import type { AtomCache } from "./atom-cache.js";
 import { displayPath } from "./layout.js";
 import { findLongRun, MAX_RUN } from "./long-runs.js";
+import { countNewlines } from "./read-text.js";
 import { loadAtoms } from "./load-atoms.js";
 import { type Caches, loadCaches } from "./load-caches.js";
 import { loadManifest } from "./load-manifest.js";
@@ -47,13 +48,14 @@ export function loadProject(layout: Layout, selected: readonly string[] = [], cw
     issues.push(...result.issues);
     if (result.resolved) (chosen.has(profile.file) ? profiles : support).push(result.resolved);
   }
-  issues.push(...structureIssues(profiles, layout, caches.atoms));
+  // Support profiles are packed too (an index needs their counts): their atoms need the same checks.
+  issues.push(...structureIssues([...profiles, ...support], layout, caches.atoms));
   throwIfIssues(issues);
   return { layout, atoms, profiles, support, allProfiles: loaded.all, manifest: loadManifest(layout), caches };
 }
 
-/** An index may name only profiles that exist and are not indexes themselves. */
-function indexIssues(profiles: readonly Profile[], layout: Layout): Issue[] {
+/** An index may name only profiles that exist and are not indexes themselves; `profiles` must be all of them. */
+export function indexIssues(profiles: readonly Profile[], layout: Layout): Issue[] {
   const listable = new Set(profiles.filter((profile) => !profile.index).map((profile) => profile.name));
   return profiles.flatMap((profile) => {
     const spec = profile.index;
@@ -69,14 +71,9 @@ function indexIssues(profiles: readonly Profile[], layout: Layout): Issue[] {
   });
 }
 
-function countLines(text: string): number {
-  let lines = 0;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lines++;
-  return lines;
-}
 
 /** Atoms whose text would break the structure of an output they go into (SPEC §10); atoms checked on an earlier run are skipped. */
-export function structureIssues(profiles: readonly ResolvedProfile[], layout: Layout, cache?: AtomCache): Issue[] {
+function structureIssues(profiles: readonly ResolvedProfile[], layout: Layout, cache?: AtomCache): Issue[] {
   const used = new Set(profiles.flatMap((profile) => profile.sections.flatMap((section) => section.atoms)));
   return [...used].flatMap((atom) => {
     if (cache?.isClean(atom.sha256)) return [];
@@ -95,7 +92,7 @@ export function atomStructureIssues(atom: Atom, file: string): Issue[] {
   }));
   const run = findLongRun(atom.text);
   if (run) {
-    const line = atom.bodyLine + countLines(atom.text.slice(0, run.start));
+    const line = atom.bodyLine + countNewlines(atom.text.slice(0, run.start));
     issues.push({
       file,
       line,

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256 } from "../hash.js";
 import { existsSync, readFileSync } from "node:fs";
 
 /**
@@ -55,5 +55,5 @@ export function readCache<T>(
 }
 
 export function checksum(body: string): string {
-  return createHash("sha256").update(body).digest("hex");
+  return sha256(body);
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256 } from "../hash.js";
 import { readFileSync } from "node:fs";
 
 export interface SourceText {
@@ -6,13 +6,19 @@ export interface SourceText {
   text: string;
   /** sha256 of the raw bytes. */
   sha256: string;
-  raw: Buffer;
 }
 
 /** Reads a UTF-8 text file and normalises it before anything else looks at it. */
 export function readSourceText(file: string): SourceText {
   const raw = readFileSync(file);
-  return { raw, sha256: sha256(raw), text: normaliseText(raw.toString("utf8")) };
+  return { sha256: sha256(raw), text: normaliseText(raw.toString("utf8")) };
+}
+
+/** How many line breaks a text holds: the line offset of what follows it. */
+export function countNewlines(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) count++;
+  return count;
 }
 
 export function normaliseText(text: string): string {
@@ -20,6 +26,3 @@ export function normaliseText(text: string): string {
   return withoutBom.replace(/\r\n?/g, "\n");
 }
 
-export function sha256(data: string | Buffer): string {
-  return createHash("sha256").update(data).digest("hex");
-}

@@ -2,6 +2,7 @@ import type { Atom, Issue } from "../model.js";
 import type { Frontmatter } from "./parse-frontmatter.js";
 import { scanMarkdown } from "../render/scan-markdown.js";
 import { findLongRun, MAX_RUN } from "./long-runs.js";
+import { countNewlines } from "./read-text.js";
 import { lineAt, lineIndex } from "./yaml-source.js";
 
 export const ATOM_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -118,10 +119,4 @@ export function tagFromId(id: string): string {
 export function describe(value: unknown): string {
   const shown = typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? "a list" : value === null ? "null" : typeof value === "object" ? "a mapping" : String(value);
   return shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
-}
-
-function countNewlines(text: string): number {
-  let count = 0;
-  for (const char of text) if (char === "\n") count++;
-  return count;
 }

@@ -71,23 +71,3 @@ export function toPiece(segments: Segment[]): Piece {
     },
   };
 }
-
-/** True when two runs of segments can be counted apart: the cut between them is exact. */
-export function canJoin(encoding: Encoding, left: readonly Segment[], right: readonly Segment[]): boolean {
-  const before = lastChar(left);
-  const after = firstChar(right);
-  return canCut(encoding, before, after);
-}
-
-function lastChar(segments: readonly Segment[]): string {
-  for (let i = segments.length - 1; i >= 0; i--) {
-    const text = (segments[i] as Segment).text;
-    if (text !== "") return text.charAt(text.length - 1);
-  }
-  return "";
-}
-
-function firstChar(segments: readonly Segment[]): string {
-  for (const segment of segments) if (segment.text !== "") return segment.text.charAt(0);
-  return "";
-}

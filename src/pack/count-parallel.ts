@@ -6,7 +6,7 @@ import type { Encoding } from "../model.js";
 import type { CountTokens } from "./tokenizer.js";
 
 /** Below this much text, counting on the main thread beats starting workers (each loads its own tokenizer). */
-export const PARALLEL_THRESHOLD = 4 * 1024 * 1024;
+const PARALLEL_THRESHOLD = 4 * 1024 * 1024;
 const BATCH_BYTES = 256 * 1024;
 /** How long to wait for a silent worker before counting its batch on the main thread. */
 const STALL_MS = 30_000;

@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
+import { sha256 } from "../hash.js";
 import type { Atom, AtomState, PlannedAtom, PlannedSection, ResolvedProfile } from "../model.js";
-import { fileFrame, joinSegments, literal, sectionSegments, type Segment } from "../render/segments.js";
+import { renderFile } from "../render/render-output.js";
+import { closeTag, fileFrame, joinSegments, literal, openTag, sectionSegments, type Segment } from "../render/segments.js";
 import { canCut, groupPieces, toPiece } from "./compose.js";
 import type { PieceCounting } from "./token-store.js";
 
@@ -35,15 +36,17 @@ export class Packing {
   private readonly frame;
   /** o200k and cl100k cut after "\n" before "<": joiners end blocks; the gpt2 family cuts after ">" before "\n": joiners open them. */
   private readonly joinerAfter: boolean;
-  private readonly composable: boolean;
   private readonly simple: boolean[];
   private readonly contributions = new Map<Slot, Contributions>();
   private readonly slotsBySection: Slot[][];
+
+  private readonly wrapper: string | undefined;
 
   constructor(
     resolved: ResolvedProfile,
     private readonly counter: PieceCounting,
   ) {
+    this.wrapper = resolved.profile.wrapper;
     this.sections = resolved.sections.map((section, sectionIndex) => ({
       tag: section.tag,
       ...(section.intro === undefined ? {} : { intro: section.intro }),
@@ -61,11 +64,10 @@ export class Packing {
     this.frame = fileFrame(resolved.profile.wrapper);
     const encoding = counter.encoding;
     this.joinerAfter = canCut(encoding, "\n", "<");
-    this.composable = this.joinerAfter || canCut(encoding, ">", "\n");
     const cuttable = (text: string) =>
       text !== "" && (this.joinerAfter ? canCut(encoding, "\n", text.charAt(0)) : canCut(encoding, text.charAt(text.length - 1), "\n"));
     this.simple = this.sections.map(
-      (section) => this.composable && (section.intro === undefined || cuttable(section.intro)) && section.atoms.every(({ atom }) => cuttable(atom.text) && cuttable(atom.brief)),
+      (section) => (section.intro === undefined || cuttable(section.intro)) && section.atoms.every(({ atom }) => cuttable(atom.text) && cuttable(atom.brief)),
     );
   }
 
@@ -94,7 +96,6 @@ export class Packing {
 
   /** Exact tokens of the whole file: the sum of its blocks, which meet only where the encoding always cuts. */
   fileTokens(): number {
-    if (!this.composable) return this.counter.segments([literal(this.fileText())]);
     const present = this.presentCount();
     if (present === 0) return this.counter.segments([...this.frame.head, ...this.frame.tail]);
     let total = 0;
@@ -120,8 +121,7 @@ export class Packing {
       const segments = this.sectionSegments(index);
       return segments === null ? [] : [joinSegments(segments)];
     });
-    const { head, joiner, tail } = this.frame;
-    return joinSegments(head) + texts.join(joiner.text) + joinSegments(tail);
+    return renderFile(this.wrapper, texts);
   }
 
   /**
@@ -193,8 +193,8 @@ export class Packing {
   /** The section's block in the file: the section plus what the head, joiner or tail add at its tag lines. */
   private simpleBlockTokens(index: number, first: boolean, last: boolean): number {
     const section = this.sections[index] as PlannedSection;
-    const open = literal(`<${section.tag}>`);
-    const close = literal(`</${section.tag}>`);
+    const open = literal(openTag(section.tag));
+    const close = literal(closeTag(section.tag));
     const { head, joiner, tail } = this.frame;
     const count = (segments: Segment[]) => this.counter.piece(toPiece(segments));
     if (this.joinerAfter) {
@@ -209,8 +209,8 @@ export class Packing {
   /** The count of a section's fixed pieces: its tag lines and intro. */
   private frameTokens(index: number): number {
     const section = this.sections[index] as PlannedSection;
-    const open = literal(`<${section.tag}>`);
-    const close = literal(`</${section.tag}>`);
+    const open = literal(openTag(section.tag));
+    const close = literal(closeTag(section.tag));
     const intro = section.intro === undefined ? undefined : literal(section.intro);
     const count = (segments: Segment[]) => this.counter.piece(toPiece(segments));
     if (this.joinerAfter) return count([open, NEWLINE]) + (intro ? count([intro, BLANK]) : 0) + count([close]);
@@ -262,5 +262,5 @@ export function segmentOf(atom: Atom, state: "full" | "brief"): Segment {
 }
 
 function keyed(text: string): Segment {
-  return { key: `\u0002${createHash("sha256").update(text).digest("hex")}`, text };
+  return { key: `\u0002${sha256(text)}`, text };
 }

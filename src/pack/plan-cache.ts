@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256 } from "../hash.js";
 import type { AtomState, PackPlan, PlannedSection, ResolvedProfile } from "../model.js";
 import { renderFile, renderSection } from "../render/render-output.js";
 
@@ -36,7 +36,7 @@ export function planKey(resolved: ResolvedProfile): string {
       atoms: section.atoms.map((atom) => atom.sha256),
     })),
   };
-  return createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 32);
+  return sha256(JSON.stringify(inputs)).slice(0, 32);
 }
 
 export function summarizePlan(plan: PackPlan): CachedPlan {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256 } from "../hash.js";
 import type { Encoding } from "../model.js";
 import { joinSegments, type Segment } from "../render/segments.js";
 import { groupPieces, type Piece } from "./compose.js";
@@ -50,7 +50,7 @@ export class TokenStore {
 }
 
 function storeKey(key: string): string {
-  return createHash("sha256").update(key).digest("hex").slice(0, 32);
+  return sha256(key).slice(0, 32);
 }
 
 interface TrieNode {

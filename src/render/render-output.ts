@@ -9,9 +9,6 @@ import { fileFrame, joinSegments, literal, sectionSegments } from "./segments.js
  *   body    = atom-text *( "\n\n" atom-text )
  */
 
-export const openTag = (tag: string): string => `<${tag}>`;
-export const closeTag = (tag: string): string => `</${tag}>`;
-
 /** Renders one section, or null when it has no atom text left. */
 export function renderSection(tag: string, intro: string | undefined, texts: readonly string[]): string | null {
   const segments = sectionSegments(tag, intro, texts.map(literal));

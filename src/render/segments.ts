@@ -4,7 +4,7 @@
  * token counting groups them into pieces it can count apart (pack/compose.ts).
  */
 export interface Segment {
-  /** Identifies the content: a literal's own text, or an atom's file hash and field. */
+  /** Identifies the content: a literal's own text, or a hash of an atom's text. */
   key: string;
   text: string;
 }
@@ -21,11 +21,15 @@ export function literal(text: string): Segment {
   return segment;
 }
 
-/** An atom's text or brief, keyed by the hash of the file it comes from. */
+/** A text keyed by a given name for its content (tests use it; packing keys atoms by their text's hash). */
 export const atomSegment = (sha256: string, field: "text" | "brief", text: string): Segment => ({
   key: `\u0002${sha256}:${field}`,
   text,
 });
+
+/** `<TAG>` and `</TAG>`: the section and wrapper lines of the grammar. */
+export const openTag = (tag: string): string => `<${tag}>`;
+export const closeTag = (tag: string): string => `</${tag}>`;
 
 const NEWLINE = literal("\n");
 const BLANK = literal("\n\n");
@@ -33,20 +37,20 @@ const BLANK = literal("\n\n");
 /** `<TAG>\n[intro\n\n]a1\n\na2…\n</TAG>`, or nothing when no atom text is left. */
 export function sectionSegments(tag: string, intro: string | undefined, atoms: readonly Segment[]): Segment[] | null {
   if (atoms.length === 0) return null;
-  const segments = [literal(`<${tag}>`), NEWLINE];
+  const segments = [literal(openTag(tag)), NEWLINE];
   if (intro) segments.push(literal(intro), BLANK);
   atoms.forEach((atom, index) => {
     if (index > 0) segments.push(BLANK);
     segments.push(atom);
   });
-  segments.push(NEWLINE, literal(`</${tag}>`));
+  segments.push(NEWLINE, literal(closeTag(tag)));
   return segments;
 }
 
 /** What stands before the first section, between sections and after the last. */
 export function fileFrame(wrapper: string | undefined): { head: Segment[]; joiner: Segment; tail: Segment[] } {
   return wrapper
-    ? { head: [literal(`<${wrapper}>`), BLANK], joiner: BLANK, tail: [BLANK, literal(`</${wrapper}>`), NEWLINE] }
+    ? { head: [literal(openTag(wrapper)), BLANK], joiner: BLANK, tail: [BLANK, literal(closeTag(wrapper)), NEWLINE] }
     : { head: [], joiner: BLANK, tail: [NEWLINE] };
 }
 

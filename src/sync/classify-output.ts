@@ -1,4 +1,4 @@
-import { sha256 } from "../load/read-text.js";
+import { sha256 } from "../hash.js";
 import type { Finding, FindingKind, ManifestOutput } from "../model.js";
 import { parseOutput, type Gap, type ParsedSection } from "../render/parse-output.js";
 import { unifiedDiff } from "./unified-diff.js";
@@ -35,7 +35,12 @@ export function classifyOutput(input: OutputToCheck): Finding[] {
     actualText = actualText.slice(1);
   }
   const expected = parseOutput(input.expected, input.wrapper !== undefined);
-  const actual = parseOutput(actualText, input.wrapper !== undefined);
+  let actual = parseOutput(actualText, input.wrapper !== undefined);
+  // First and last lines naming a section the build writes are that section, not another wrapper.
+  if (actual.wrapper !== undefined && actual.wrapper !== input.wrapper && expected.sections.some((section) => section.tag === actual.wrapper)) {
+    actual = parseOutput(actualText, false);
+  }
+  const wrapperFound = input.wrapper === undefined || actual.wrapper !== undefined;
 
   for (const problem of actual.malformed) add("malformed", problem.line, problem.message, problem.tag);
 
@@ -93,7 +98,7 @@ export function classifyOutput(input: OutputToCheck): Finding[] {
     }
   }
 
-  findings.push(...strayFindings(file, expected.gaps, actual.gaps, actual.finalNewline, actual.lineCount));
+  findings.push(...strayFindings(file, wrapperFound ? expected.gaps : [], actual.gaps, actual.finalNewline, actual.lineCount));
   return findings.sort((a, b) => a.line - b.line || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
 }
 
@@ -107,7 +112,11 @@ function sectionDiff(file: string, want: ParsedSection | undefined, have: Parsed
   );
 }
 
-/** Text outside sections must be exactly the blank lines (and wrapper lines) a build writes. */
+/**
+ * Text outside sections must be exactly the blank lines (and wrapper lines) a
+ * build writes. Without the wrapper lines (already reported), the file's ends
+ * are held to what a build without a wrapper writes, so one change is one finding.
+ */
 function strayFindings(file: string, expectedGaps: readonly Gap[], actualGaps: readonly Gap[], finalNewline: boolean, lineCount: number): Finding[] {
   const canonical = (position: Gap["position"]): readonly string[] | undefined => {
     if (position === "middle") return [""];

@@ -1,3 +1,5 @@
+import { FenceTracker } from "../render/scan-markdown.js";
+
 /**
  * Derives a title (from the tag) and a one-line brief (the first sentence) from a section's text for an atom
  * created by adoption; both are meant to be edited by a person afterwards.
@@ -14,15 +16,11 @@ export function describeText(text: string, tag: string): { title: string; brief:
 
 /** Non-empty lines outside code fences, list markers removed. */
 function proseLines(text: string): string[] {
+  const fences = new FenceTracker();
   const lines: string[] = [];
-  let fenced = false;
-  for (const line of text.split("\n")) {
-    if (/^ {0,3}(`{3,}|~{3,})/.test(line)) {
-      fenced = !fenced;
-      continue;
-    }
-    if (!fenced && line.trim() !== "") lines.push(line.trim().replace(/^([-*+]|\d+\.)\s+/, ""));
-  }
+  text.split("\n").forEach((line, index) => {
+    if (!fences.step(line, index + 1) && line.trim() !== "") lines.push(line.trim().replace(/^([-*+]|\d+\.)\s+/, ""));
+  });
   return lines;
 }
 

@@ -1,4 +1,4 @@
-import { sha256 } from "../load/read-text.js";
+import { sha256 } from "../hash.js";
 import type { Manifest, ManifestOutput, PackPlan } from "../model.js";
 
 /** What the manifest records of one freshly planned output (SPEC §7). */

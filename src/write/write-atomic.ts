@@ -8,9 +8,7 @@ import path from "node:path";
  * puts it in place. The temporary file is removed if anything fails.
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  const dir = path.dirname(file);
-  mkdirSync(dir, { recursive: true });
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const temp = tempBeside(file);
   try {
     writeFileSync(temp, data, { flag: "wx" });
     renameSync(temp, file);
@@ -26,13 +24,18 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
  * than replace a file that appeared in the meantime.
  */
 export function createFileExclusive(file: string, data: string | Uint8Array): void {
-  const dir = path.dirname(file);
-  mkdirSync(dir, { recursive: true });
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const temp = tempBeside(file);
   try {
     writeFileSync(temp, data, { flag: "wx" });
     linkSync(temp, file);
   } finally {
     rmSync(temp, { force: true });
   }
+}
+
+/** A fresh temporary name in the target's own dir (created if needed), so the final rename or link stays on one file system. */
+function tempBeside(file: string): string {
+  const dir = path.dirname(file);
+  mkdirSync(dir, { recursive: true });
+  return path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
 }
