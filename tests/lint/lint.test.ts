@@ -128,3 +128,14 @@ describe("llmsgen lint", () => {
     });
   });
 });
+
+describe("llmsgen lint on index profiles", () => {
+  it("reports an index that names a profile that does not exist", async () => {
+    const run = await lintOf({ "profiles/idx.yaml": "output: llms.txt\nindex:\n  title: T\n  summary: S\n  profiles: [p, nope]\n" });
+    expect(run).toEqual({
+      code: 1,
+      stdout: "profiles/idx.yaml:5: error: index.profiles[1]: no profile named 'nope' to list (an index lists the other, non-index profiles: p)\nlint: 1 error, 0 warnings\n",
+      stderr: "",
+    });
+  });
+});

@@ -675,3 +675,20 @@ describe("sync-check scenarios", () => {
     });
   });
 });
+
+describe("a file whose wrapper lines were removed", () => {
+  it("is one stray finding at line 1, not a wrapper named after its only section", async () => {
+    const project = makeProject({
+      "atoms/a.md": atom({ id: "a", title: "A", brief: "A." }, "Alpha text."),
+      "profiles/p.yaml": "output: o.txt\nwrapper: W\nsections:\n  - tag: A\n    atoms: [a]\n",
+    });
+    expect((await runCli(["build"], { cwd: project })).code).toBe(0);
+    writeFileSync(path.join(project, "out/o.txt"), "<A>\nAlpha text.\n</A>\n");
+
+    expect(await runCli(["sync-check"], { cwd: project })).toEqual({
+      code: 1,
+      stderr: "",
+      stdout: "out/o.txt:1: stray: the wrapper <W> is not on the first and last lines, where a build writes it\nsync-check: 1 finding in 1 of 1 output\n",
+    });
+  });
+});
