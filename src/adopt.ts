@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { InputError } from "./errors.js";
 import { resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadProject } from "./load/load-project.js";
 import { changedFiles, planBuild } from "./plan-build.js";
@@ -39,14 +40,24 @@ export function adopt(options: AdoptOptions = {}): AdoptResult {
   if (options.dryRun || plan.writes.length === 0) return { ...plan, written: false };
   for (const write of plan.writes) if (write.before === null) createFileExclusive(write.file, write.after);
   for (const write of plan.writes) if (write.before !== null) writeFileAtomic(write.file, write.after);
-  return { ...plan, alsoChanges: outputsThatWillChange(options, plan), written: true };
+  const cleanBefore = new Set(build.files.filter((file) => file.plan !== undefined && file.current === file.text).map((file) => file.shown));
+  return { ...plan, alsoChanges: outputsThatWillChange(options, plan, cleanBefore), written: true };
 }
 
-/** Outputs, other than the adopted ones, whose bytes the next build changes: measured by planning that build. */
-function outputsThatWillChange(options: AdoptOptions, plan: AdoptionPlan): string[] {
+/**
+ * Outputs that matched their atoms before and that the next build now changes,
+ * other than the adopted ones: measured by planning that build over every
+ * profile. Should the new atoms not load, the plan's estimate stands.
+ */
+function outputsThatWillChange(options: AdoptOptions, plan: AdoptionPlan, cleanBefore: ReadonlySet<string>): string[] {
   const adoptedFrom = new Set(plan.adoptedFrom);
-  const project = loadProject(resolveLayout(options), options.profile, options.cwd, options.warn);
-  return changedFiles(planBuild(project).files)
-    .filter((file) => file.plan !== undefined && !adoptedFrom.has(file.shown))
-    .map((file) => file.shown);
+  try {
+    const project = loadProject(resolveLayout(options), [], options.cwd, options.warn);
+    return changedFiles(planBuild(project).files)
+      .filter((file) => file.plan !== undefined && cleanBefore.has(file.shown) && !adoptedFrom.has(file.shown))
+      .map((file) => file.shown);
+  } catch (error) {
+    if (error instanceof InputError) return plan.alsoChanges;
+    throw error;
+  }
 }

@@ -75,6 +75,10 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
   const newAtoms: { path: string; id: string }[] = [];
   const sources = new Set<string>();
   const changedAtoms = new Set<string>();
+  /** New text per atom file, and where it came from: two outputs may disagree about one atom. */
+  const atomEdits = new Map<string, { text: string; note: string; findings: Finding[]; conflict: boolean }>();
+  /** New atoms per tag: a tag added by hand to two outputs becomes one atom, if both say the same. */
+  const created = new Map<string, { id: string; text: string; file: string; finding: Finding }>();
 
   const edit = (file: string, change: (text: string) => string, note: string) => {
     const existing = writes.get(file);
@@ -137,12 +141,23 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
       const text = innerText(have);
       const problem = edgeProblem(text);
       if (problem) return skip(finding, problem);
+      const earlier = created.get(have.tag);
+      if (earlier && earlier.text !== text) {
+        return skip(finding, `<${have.tag}> was also added by hand to ${earlier.finding.file}:${earlier.finding.line} with other text: make them agree, then adopt again`);
+      }
+      if (earlier && (plan as PackPlan).profile.sections) {
+        sources.add(check.file);
+        edit(profileFile, (source) => insertSection(source, insertIndex(source, have), have.tag, earlier.id), `section ${have.tag} added`);
+        return;
+      }
+      if (earlier) return; // an include profile picks the same atom up by its globs, or the first adoption said it would not
       const id = freeId(idFromTag(have.tag));
       const placed = (plan as PackPlan).profile.include ? placeForInclude(id, have) : undefined;
       const file = placed?.file ?? freePath(path.join(neighbourDir(plan as PackPlan, actual.sections, have), `${id}.md`));
       const relative = path.relative(layout.atomsDir, file).split(path.sep).join("/");
       takenIds.add(id);
       newAtoms.push({ path: relative, id });
+      created.set(have.tag, { id, text, file, finding });
       sources.add(check.file);
       writes.set(file, { file, shown: displayPath(layout, file), before: null, after: atomFile(id, have.tag, text), note: `new atom for <${have.tag}> from ${finding.file}:${finding.line}` });
       const profile = (plan as PackPlan).profile;
@@ -211,9 +226,15 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
         if (newText === texts[position]) continue;
         const atom = (kept[position] as (typeof kept)[number]).atom;
         const file = path.join(layout.atomsDir, atom.path);
+        const note = `text of <${have.tag}> from ${finding.file}:${finding.line}`;
+        const pending = atomEdits.get(file);
+        if (!pending) atomEdits.set(file, { text: newText, note, findings: [finding], conflict: false });
+        else {
+          pending.findings.push(finding);
+          if (pending.text !== newText) pending.conflict = true;
+        }
         changedAtoms.add(atom.path);
         sources.add(check.file);
-        edit(file, (raw) => replaceAtomBody(raw, newText), `text of <${have.tag}> from ${finding.file}:${finding.line}`);
       }
       if (intro !== undefined && intro !== section.intro) {
         sources.add(check.file);
@@ -230,6 +251,25 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
         if (at !== -1) return at + 1;
       }
       return 0;
+    }
+  }
+
+  // Atom edits go in once every output has been read: two different new texts for one atom is a conflict.
+  for (const [file, pending] of atomEdits) {
+    if (!pending.conflict) {
+      edit(file, (raw) => replaceAtomBody(raw, pending.text), pending.note);
+      continue;
+    }
+    const where = pending.findings.map((finding) => `${finding.file}:${finding.line}`).join(" and ");
+    for (const finding of pending.findings) {
+      skipped.push({
+        file: finding.file,
+        line: finding.line,
+        kind: finding.kind,
+        reason: `${displayPath(layout, file)} was edited differently in ${where}: make the edits agree, then adopt again`,
+        ...(finding.tag ? { tag: finding.tag } : {}),
+        ...(finding.diff ? { diff: finding.diff } : {}),
+      });
     }
   }
 

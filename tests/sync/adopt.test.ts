@@ -570,7 +570,7 @@ describe("sync --adopt with an include: profile", () => {
       stderr: "",
       stdout: [
         `created atoms/guides/sign-verify.md: new atom for <SIGN_VERIFY> from ${OUT}:9`,
-        "also changes out/all.txt on the next build: it picks up an adopted atom",
+        "also changes out/all.txt on the next build: it renders adopted text",
         "next: llmsgen build, then llmsgen sync-check",
         "",
       ].join("\n"),
@@ -626,7 +626,7 @@ describe("sync --adopt with an include: profile", () => {
       code: 1,
       stdout: [
         `created atoms/guides/sign-verify.md: new atom for <SIGN_VERIFY> from ${OUT}:9`,
-        "also changes out/all.txt on the next build: it picks up an adopted atom",
+        "also changes out/all.txt on the next build: it renders adopted text",
         "not adopted:",
         `${OUT}:9: unbacked SIGN_VERIFY: created atoms/guides/sign-verify.md, but this profile's include globs do not pick it up: rename or move it so that path order places it where it stands in the file`,
         "next: llmsgen build, then llmsgen sync-check",
@@ -650,5 +650,43 @@ describe("sync --adopt writes only what it reports", () => {
       .filter((file) => before[file] !== after[file])
       .sort();
     expect(changed).toEqual(["atoms/keys/sign-verify.md", "profiles/sec.yaml"]);
+  });
+});
+
+describe("adopting the same atom from two outputs", () => {
+  const TWO = {
+    "atoms/keys.md": atom({ id: "keys", title: "Keys", brief: "Keys." }, "Keys rotate every ninety days."),
+    "profiles/one.yaml": "output: one.txt\nsections:\n  - tag: KEYS\n    atoms: [keys]\n",
+    "profiles/two.yaml": "output: two.txt\nsections:\n  - tag: KEYS\n    atoms: [keys]\n",
+  };
+
+  it("leaves an atom alone, and says where, when two outputs edited it differently", async () => {
+    const project = makeProject(TWO);
+    expect((await runCli(["build"], { cwd: project })).code).toBe(0);
+    writeFileSync(path.join(project, "out/one.txt"), "<KEYS>\nKeys rotate every thirty days.\n</KEYS>\n");
+    writeFileSync(path.join(project, "out/two.txt"), "<KEYS>\nKeys rotate every sixty days.\n</KEYS>\n");
+    const atoms = readFileSync(path.join(project, "atoms/keys.md"), "utf8");
+
+    const run = await runCli(["sync", "--adopt"], { cwd: project });
+
+    expect(run.code).toBe(1);
+    expect(run.stdout.split("\n").filter((line) => !line.startsWith("    "))).toEqual([
+      "not adopted:",
+      "out/one.txt:1: edited KEYS: atoms/keys.md was edited differently in out/one.txt:1 and out/two.txt:1: make the edits agree, then adopt again",
+      "out/two.txt:1: edited KEYS: atoms/keys.md was edited differently in out/one.txt:1 and out/two.txt:1: make the edits agree, then adopt again",
+      "",
+    ]);
+    expect(readFileSync(path.join(project, "atoms/keys.md"), "utf8")).toBe(atoms);
+  });
+
+  it("adopts the same edit made in two outputs once", async () => {
+    const project = makeProject(TWO);
+    expect((await runCli(["build"], { cwd: project })).code).toBe(0);
+    for (const name of ["one", "two"]) writeFileSync(path.join(project, `out/${name}.txt`), "<KEYS>\nKeys rotate every thirty days.\n</KEYS>\n");
+
+    expect((await runCli(["sync", "--adopt"], { cwd: project })).code).toBe(0);
+    expect(readFileSync(path.join(project, "atoms/keys.md"), "utf8")).toBe(atom({ id: "keys", title: "Keys", brief: "Keys." }, "Keys rotate every thirty days."));
+    expect(await runCli(["build"], { cwd: project })).toMatchObject({ code: 0 });
+    expect((await runCli(["sync-check"], { cwd: project })).code).toBe(0);
   });
 });
