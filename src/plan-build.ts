@@ -61,7 +61,7 @@ export function planBuild(project: Project): BuildPlan {
     // Count what the plans will need up front, in bulk (in parallel for large corpora), so the walks hit memory.
     for (const resolved of toPack) {
       const pieces = counter(resolved.profile.encoding);
-      pieces.prefetch(initialPieces(resolved, pieces.encoding), (texts) => countMany(texts, pieces.encoding, tokenizers.counter(pieces.encoding)));
+      pieces.prefetch(initialPieces(resolved, pieces.encoding), (items) => countMany(items, pieces.encoding, tokenizers.counter(pieces.encoding)));
     }
     for (const resolved of toPack) {
       const plan = packProfile(resolved, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file));

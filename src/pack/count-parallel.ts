@@ -3,17 +3,25 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Encoding } from "../model.js";
+import { joinSegments, type Segment } from "../render/segments.js";
 import type { CountTokens } from "./tokenizer.js";
 
 /** Below this much text, counting on the main thread beats starting workers (each loads its own tokenizer). */
 const PARALLEL_THRESHOLD = 4 * 1024 * 1024;
 const BATCH_BYTES = 256 * 1024;
-/** How long to wait for a silent worker before counting its batch on the main thread. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** How long to wait for a silent worker before counting its batches on the main thread. */
 const STALL_MS = 30_000;
 
-/** Texts and shared memory of one parallel count; every thread claims batches from `next`. */
+/**
+ * The texts of one parallel count, as UTF-8 in shared memory (one copy for
+ * every thread), and the shared counters every thread claims batches from.
+ */
 export interface SharedWork {
-  texts: string[];
+  /** UTF-8 bytes of every text, back to back. */
+  bytes: SharedArrayBuffer;
+  /** Int32 per text + 1: byte offset where text i starts. */
+  offsets: SharedArrayBuffer;
   /** Batch i covers texts [starts[i], starts[i + 1]). */
   starts: number[];
   /** Int32 [next batch to claim]. */
@@ -27,18 +35,21 @@ export interface SharedWork {
 }
 
 /**
- * Counts many texts, spreading large jobs over worker threads while the main
- * thread counts too. Synchronous, and the same numbers as counting one by one:
- * each count is the count of one whole text, whoever makes it.
+ * Counts many texts, each given as the segments it is made of, spreading
+ * large jobs over worker threads while the main thread counts too.
+ * Synchronous, and the same numbers as counting one by one: each count is
+ * the count of one whole text, whoever makes it.
  */
-export function countMany(texts: readonly string[], encoding: Encoding, count: CountTokens): number[] {
-  let bytes = 0;
-  for (const text of texts) bytes += text.length;
-  const workers = workerCount(bytes);
+export function countMany(items: readonly (readonly Segment[])[], encoding: Encoding, count: CountTokens): number[] {
+  let size = 0;
+  for (const item of items) for (const segment of item) size += segment.text.length;
+  const workers = workerCount(size);
   const script = workerScript();
-  if (workers < 1 || !script) return texts.map(count);
-
-  const work = shareWork(texts);
+  // UTF-8 cannot carry a lone surrogate (a YAML escape can make one): such texts are counted here, as they are.
+  if (workers < 1 || !script || items.some((item) => item.some((segment) => LONE_SURROGATE.test(segment.text)))) {
+    return items.map((item) => count(joinSegments(item)));
+  }
+  const work = shareWork(items);
   const threads = Array.from({ length: workers }, () => new Worker(script, { workerData: { ...work, encoding } }));
   for (const thread of threads) thread.unref();
   claimBatches(work, count);
@@ -51,31 +62,38 @@ export function countMany(texts: readonly string[], encoding: Encoding, count: C
  * One worker per 4 MB of text, leaving a core to the main thread, at most 3.
  * LLMSGEN_WORKERS=N overrides it (0 counts everything on the main thread).
  */
-function workerCount(bytes: number): number {
+function workerCount(size: number): number {
   const forced = process.env.LLMSGEN_WORKERS;
   if (forced !== undefined && /^\d+$/.test(forced)) return Number(forced);
-  return Math.min(availableParallelism() - 1, 3, Math.floor(bytes / PARALLEL_THRESHOLD));
+  return Math.min(availableParallelism() - 1, 3, Math.floor(size / PARALLEL_THRESHOLD));
 }
 
 /** Claims open batches until none is left, counting each with `count`. Runs on every thread. */
 export function claimBatches(work: SharedWork, count: CountTokens): void {
   const next = new Int32Array(work.next);
   const state = new Int32Array(work.state);
-  const counts = new Int32Array(work.counts);
   for (;;) {
     const batch = Atomics.add(next, 0, 1);
     if (batch >= work.starts.length - 1) return;
     Atomics.store(state, batch, 1);
-    for (let i = work.starts[batch] as number; i < (work.starts[batch + 1] as number); i++) counts[i] = count(work.texts[i] as string);
+    countBatch(work, batch, count);
     Atomics.store(state, batch, 2);
   }
 }
 
-/** Blocks until every worker is done; a batch whose worker went silent is counted here instead. */
+function countBatch(work: SharedWork, batch: number, count: CountTokens): void {
+  const offsets = new Int32Array(work.offsets);
+  const counts = new Int32Array(work.counts);
+  for (let i = work.starts[batch] as number; i < (work.starts[batch + 1] as number); i++) {
+    const start = offsets[i] as number;
+    counts[i] = count(Buffer.from(work.bytes, start, (offsets[i + 1] as number) - start).toString("utf8"));
+  }
+}
+
+/** Blocks until every worker is done; batches of a worker gone silent are counted here instead. */
 function waitForWorkers(work: SharedWork, workers: number, count: CountTokens): void {
   const done = new Int32Array(work.done);
   const state = new Int32Array(work.state);
-  const counts = new Int32Array(work.counts);
   let finished = Atomics.load(done, 0);
   let waited = 0;
   while (finished < workers) {
@@ -85,7 +103,7 @@ function waitForWorkers(work: SharedWork, workers: number, count: CountTokens): 
     if (waited >= STALL_MS) {
       for (let batch = 0; batch < work.starts.length - 1; batch++) {
         if (Atomics.load(state, batch) === 2) continue;
-        for (let i = work.starts[batch] as number; i < (work.starts[batch + 1] as number); i++) counts[i] = count(work.texts[i] as string);
+        countBatch(work, batch, count);
         Atomics.store(state, batch, 2);
       }
       return;
@@ -93,23 +111,33 @@ function waitForWorkers(work: SharedWork, workers: number, count: CountTokens): 
   }
 }
 
-function shareWork(texts: readonly string[]): SharedWork {
+/** Writes every text into one shared UTF-8 buffer, with its offsets and batches of about BATCH_BYTES. */
+function shareWork(items: readonly (readonly Segment[])[]): SharedWork {
+  let total = 0;
+  for (const item of items) for (const segment of item) total += Buffer.byteLength(segment.text);
+  const bytes = new SharedArrayBuffer(Math.max(total, 1));
+  const view = Buffer.from(bytes);
+  const offsets = new Int32Array(new SharedArrayBuffer(4 * (items.length + 1)));
   const starts = [0];
-  let size = 0;
-  texts.forEach((text, index) => {
-    size += text.length;
-    if (size >= BATCH_BYTES) {
+  let at = 0;
+  let batchStart = 0;
+  items.forEach((item, index) => {
+    offsets[index] = at;
+    for (const segment of item) at += view.write(segment.text, at, "utf8");
+    if (at - batchStart >= BATCH_BYTES) {
       starts.push(index + 1);
-      size = 0;
+      batchStart = at;
     }
   });
-  if (starts[starts.length - 1] !== texts.length) starts.push(texts.length);
+  offsets[items.length] = at;
+  if (starts[starts.length - 1] !== items.length) starts.push(items.length);
   return {
-    texts: [...texts],
+    bytes,
+    offsets: offsets.buffer as SharedArrayBuffer,
     starts,
     next: new SharedArrayBuffer(4),
     state: new SharedArrayBuffer(4 * starts.length),
-    counts: new SharedArrayBuffer(4 * Math.max(texts.length, 1)),
+    counts: new SharedArrayBuffer(4 * Math.max(items.length, 1)),
     done: new SharedArrayBuffer(4),
   };
 }

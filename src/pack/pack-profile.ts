@@ -1,6 +1,6 @@
 import { InputError } from "../errors.js";
 import type { AtomState, Encoding, Issue, PackPlan, PlannedSection, ResolvedProfile } from "../model.js";
-import { joinSegments } from "../render/segments.js";
+import { renderSections } from "../render/render-output.js";
 import type { Piece } from "./compose.js";
 import { Packing, type Slot } from "./packing.js";
 import { PieceCounter, PieceRecorder } from "./token-store.js";
@@ -55,16 +55,15 @@ export function packProfile(resolved: ResolvedProfile, counter: CountTokens | Pi
   }
 
   const tokens = packing.fileTokens();
+  const rendered = renderSections(profile.wrapper, sections.map((_, index) => packing.sectionSegments(index)));
   sections.forEach((section, index) => {
     section.tokens = packing.sectionTokens(index);
-    const segments = packing.sectionSegments(index);
-    section.text = segments === null ? null : joinSegments(segments);
+    section.text = rendered.sections[index] ?? null;
   });
   const issues = budgetIssues(resolved, sections, tokens, shown);
   if (issues.length > 0) throw new InputError(issues);
   packing.attributeTokens();
-  const text = packing.fileText();
-  return { profile, sections, text, tokens };
+  return { profile, sections, text: rendered.text, tokens };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { sha256 } from "../hash.js";
 import type { Atom, AtomState, PlannedAtom, PlannedSection, ResolvedProfile } from "../model.js";
-import { renderFile } from "../render/render-output.js";
 import { closeTag, fileFrame, joinSegments, literal, openTag, sectionSegments, type Segment } from "../render/segments.js";
 import { canCut, groupPieces, toPiece } from "./compose.js";
 import type { PieceCounting } from "./token-store.js";
@@ -40,13 +39,10 @@ export class Packing {
   private readonly contributions = new Map<Slot, Contributions>();
   private readonly slotsBySection: Slot[][];
 
-  private readonly wrapper: string | undefined;
-
   constructor(
     resolved: ResolvedProfile,
     private readonly counter: PieceCounting,
   ) {
-    this.wrapper = resolved.profile.wrapper;
     this.sections = resolved.sections.map((section, sectionIndex) => ({
       tag: section.tag,
       ...(section.intro === undefined ? {} : { intro: section.intro }),
@@ -114,14 +110,6 @@ export class Packing {
       place++;
     });
     return total;
-  }
-
-  fileText(): string {
-    const texts = this.sections.flatMap((_, index) => {
-      const segments = this.sectionSegments(index);
-      return segments === null ? [] : [joinSegments(segments)];
-    });
-    return renderFile(this.wrapper, texts);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { sha256 } from "../hash.js";
 import type { AtomState, PackPlan, PlannedSection, ResolvedProfile } from "../model.js";
-import { renderFile, renderSection } from "../render/render-output.js";
+import { renderSections } from "../render/render-output.js";
+import { sectionSegments } from "../render/segments.js";
 
 /**
  * A packed plan reduced to its decisions: every atom's state and tokens and
@@ -66,18 +67,26 @@ export function restorePlan(resolved: ResolvedProfile, cached: CachedPlan): Pack
       const reason = cached.reasons[at];
       return { atom, state, tokens: cached.atomTokens[at] ?? 0, required: section.required || atom.required, ...(reason === undefined ? {} : { reason }) };
     });
-    const texts = atoms.filter((planned) => planned.state !== "dropped").map((planned) => (planned.state === "full" ? planned.atom.text : planned.atom.brief));
     return {
       tag: section.tag,
       ...(section.intro === undefined ? {} : { intro: section.intro }),
       ...(section.budget === undefined ? {} : { budget: section.budget }),
       atoms,
-      text: renderSection(section.tag, section.intro, texts),
+      text: null,
       tokens: cached.sectionTokens[index] ?? 0,
     };
   });
-  const text = renderFile(resolved.profile.wrapper, sections.flatMap((section) => (section.text === null ? [] : [section.text])));
-  return { profile: resolved.profile, sections, text, tokens: cached.tokens };
+  const rendered = renderSections(
+    resolved.profile.wrapper,
+    sections.map((section) => {
+      const texts = section.atoms.filter((planned) => planned.state !== "dropped").map((planned) => (planned.state === "full" ? planned.atom.text : planned.atom.brief));
+      return sectionSegments(section.tag, section.intro, texts.map((text) => ({ key: "", text })));
+    }),
+  );
+  sections.forEach((section, index) => {
+    section.text = rendered.sections[index] ?? null;
+  });
+  return { profile: resolved.profile, sections, text: rendered.text, tokens: cached.tokens };
 }
 
 export function isCachedPlan(value: unknown): value is CachedPlan {

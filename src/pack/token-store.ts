@@ -125,11 +125,14 @@ export class PieceCounter implements PieceCounting {
   }
 
   /** Counts every piece not yet known with `countMany` (which may use worker threads), so later lookups hit. */
-  prefetch(pieces: readonly Piece[], countMany: (texts: string[]) => number[]): void {
+  prefetch(pieces: readonly Piece[], countMany: (items: readonly (readonly Segment[])[]) => number[]): void {
     const missing = new Map<string, Piece>();
-    for (const piece of pieces) if (!missing.has(piece.key) && this.store.get(piece.key) === undefined) missing.set(piece.key, piece);
-    const list = [...missing.values()];
-    const counts = countMany(list.map((piece) => joinSegments(piece.segments)));
-    list.forEach((piece, index) => this.store.set(piece.key, counts[index] as number));
+    for (const piece of pieces) {
+      const key = piece.key;
+      if (!missing.has(key) && this.store.get(key) === undefined) missing.set(key, piece);
+    }
+    const keys = [...missing.keys()];
+    const counts = countMany([...missing.values()].map((piece) => piece.segments));
+    keys.forEach((key, index) => this.store.set(key, counts[index] as number));
   }
 }

@@ -1,4 +1,4 @@
-import { fileFrame, joinSegments, literal, sectionSegments } from "./segments.js";
+import { fileFrame, joinSegments, literal, sectionSegments, type Segment } from "./segments.js";
 
 /**
  * The one definition of the output grammar (SPEC §5), built on the segments
@@ -19,4 +19,29 @@ export function renderSection(tag: string, intro: string | undefined, texts: rea
 export function renderFile(wrapper: string | undefined, sections: readonly string[]): string {
   const { head, joiner, tail } = fileFrame(wrapper);
   return joinSegments(head) + sections.join(joiner.text) + joinSegments(tail);
+}
+
+/**
+ * Renders a whole file from its sections' segments in one string, and gives
+ * each section's text as a slice of it: the file's text is held once, not
+ * once for the file and once more for its sections.
+ */
+export function renderSections(wrapper: string | undefined, sections: readonly (readonly Segment[] | null)[]): { text: string; sections: (string | null)[] } {
+  const { head, joiner, tail } = fileFrame(wrapper);
+  const spans: ({ start: number; end: number } | null)[] = [];
+  let text = joinSegments(head);
+  let first = true;
+  for (const segments of sections) {
+    if (segments === null) {
+      spans.push(null);
+      continue;
+    }
+    if (!first) text += joiner.text;
+    first = false;
+    const start = text.length;
+    text += joinSegments(segments);
+    spans.push({ start, end: text.length });
+  }
+  text += joinSegments(tail);
+  return { text, sections: spans.map((span) => (span === null ? null : text.slice(span.start, span.end))) };
 }
