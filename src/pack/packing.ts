@@ -31,7 +31,10 @@ export class Packing {
   readonly slots: Slot[] = [];
   readonly sections: PlannedSection[];
   private readonly sectionCounts = new Map<number, number>();
-  private readonly blockCounts = new Map<string, number>();
+  /** Per section: its atoms not dropped, so presence is a lookup. */
+  private readonly alive: number[];
+  /** The file's total and each section's share of it, kept up to date as atoms change; undefined after a change of presence. */
+  private total: { tokens: number; blocks: Map<number, { first: boolean; last: boolean; tokens: number }> } | undefined;
   private readonly frame;
   /** o200k and cl100k cut after "\n" before "<": joiners end blocks; the gpt2 family cuts after ">" before "\n": joiners open them. */
   private readonly joinerAfter: boolean;
@@ -56,6 +59,7 @@ export class Packing {
       tokens: 0,
     }));
     this.slotsBySection = this.sections.map(() => []);
+    this.alive = this.sections.map((section) => section.atoms.length);
     for (const slot of this.slots) this.slotsBySection[slot.section]?.push(slot);
     this.frame = fileFrame(resolved.profile.wrapper);
     const encoding = counter.encoding;
@@ -68,11 +72,25 @@ export class Packing {
   }
 
   set(slot: Slot, state: AtomState, reason?: string): void {
+    const index = slot.section;
+    const wasPresent = this.present(index);
+    if (slot.planned.state === "dropped") (this.alive[index] as number)++;
+    if (state === "dropped") (this.alive[index] as number)--;
     slot.planned.state = state;
     if (reason === undefined) delete slot.planned.reason;
     else slot.planned.reason = reason;
-    this.sectionCounts.delete(slot.section);
-    for (const role of ["first", "middle", "last", "only"]) this.blockCounts.delete(`${slot.section}:${role}`);
+    this.sectionCounts.delete(index);
+    if (!this.total) return;
+    if (wasPresent !== this.present(index)) {
+      // A section came or went: its neighbours may have become first or last.
+      this.total = undefined;
+      return;
+    }
+    const block = this.total.blocks.get(index);
+    if (!block) return;
+    const tokens = this.blockTokens(index, block.first, block.last);
+    this.total.tokens += tokens - block.tokens;
+    block.tokens = tokens;
   }
 
   sectionSegments(index: number): Segment[] | null {
@@ -90,26 +108,33 @@ export class Packing {
     return count;
   }
 
-  /** Exact tokens of the whole file: the sum of its blocks, which meet only where the encoding always cuts. */
+  /**
+   * Exact tokens of the whole file: the sum of its blocks, which meet only
+   * where the encoding always cuts. Kept up to date by `set`, so a budget walk
+   * pays for the changed section only.
+   */
   fileTokens(): number {
+    if (this.total) return this.total.tokens;
     const present = this.presentCount();
     if (present === 0) return this.counter.segments([...this.frame.head, ...this.frame.tail]);
-    let total = 0;
+    const blocks = new Map<number, { first: boolean; last: boolean; tokens: number }>();
+    let tokens = 0;
     let place = 0;
     this.sections.forEach((_, index) => {
       if (!this.present(index)) return;
       const first = place === 0;
       const last = place === present - 1;
-      const key = `${index}:${first && last ? "only" : first ? "first" : last ? "last" : "middle"}`;
-      let count = this.blockCounts.get(key);
-      if (count === undefined) {
-        count = this.simple[index] ? this.simpleBlockTokens(index, first, last) : this.counter.segments(this.blockSegments(index, first, last));
-        this.blockCounts.set(key, count);
-      }
-      total += count;
+      const block = { first, last, tokens: this.blockTokens(index, first, last) };
+      blocks.set(index, block);
+      tokens += block.tokens;
       place++;
     });
-    return total;
+    this.total = { tokens, blocks };
+    return tokens;
+  }
+
+  private blockTokens(index: number, first: boolean, last: boolean): number {
+    return this.simple[index] ? this.simpleBlockTokens(index, first, last) : this.counter.segments(this.blockSegments(index, first, last));
   }
 
   /**
@@ -225,7 +250,7 @@ export class Packing {
 
   /** A section is written while any of its atoms is not dropped. */
   present(index: number): boolean {
-    return (this.sections[index] as PlannedSection).atoms.some((planned) => planned.state !== "dropped");
+    return (this.alive[index] as number) > 0;
   }
 
   private presentCount(): number {
