@@ -1,8 +1,9 @@
 import { resolveLayout, type LayoutOptions } from "./load/layout.js";
-import { loadProject } from "./load/load-project.js";
+import { sha256 } from "./hash.js";
+import { loadProject, type Project } from "./load/load-project.js";
 import type { FileCheck, PackPlan } from "./model.js";
 import type { ProfileReport } from "./pack/plan-report.js";
-import { changedFiles, planBuild } from "./plan-build.js";
+import { changedFiles, planBuild, type PlannedFile } from "./plan-build.js";
 import { checkOutputs, handWritten } from "./sync/check-outputs.js";
 import { saveCaches } from "./write/save-caches.js";
 import { writeFileAtomic } from "./write/write-atomic.js";
@@ -35,11 +36,17 @@ export interface BuildResult {
  * sync check reports other than `stale` and `missing`) unless `force` is set.
  * Bad input throws an InputError before anything is written.
  */
+/** An output whose bytes are exactly what the last build wrote holds no hand edit: it is simply rebuilt. */
+function matchesLastBuild(project: Project, file: PlannedFile): boolean {
+  const last = file.plan && project.manifest?.outputs[file.plan.profile.output];
+  return last !== undefined && file.current !== null && sha256(file.current) === last.sha256;
+}
+
 export function build(options: BuildOptions = {}): BuildResult {
   const project = loadProject(resolveLayout(options), options.profile, options.cwd, options.warn);
   const plan = planBuild(project);
   const changed = changedFiles(plan.files);
-  const refused = options.force ? [] : handWritten(checkOutputs(project, { ...plan, files: changed }));
+  const refused = options.force ? [] : handWritten(checkOutputs(project, { ...plan, files: changed.filter((file) => !matchesLastBuild(project, file)) }));
   const write = !options.check && refused.length === 0;
   if (write) for (const file of changed) writeFileAtomic(file.file, file.text);
   if (write) saveCaches(project.layout, project.caches);
