@@ -40,7 +40,7 @@ export function adopt(options: AdoptOptions = {}): AdoptResult {
   if (options.dryRun || plan.writes.length === 0) return { ...plan, written: false };
   for (const write of plan.writes) if (write.before === null) createFileExclusive(write.file, write.after);
   for (const write of plan.writes) if (write.before !== null) writeFileAtomic(write.file, write.after);
-  const cleanBefore = new Set(build.files.filter((file) => file.plan !== undefined && file.current === file.text).map((file) => file.shown));
+  const cleanBefore = new Set(build.files.filter((file) => file.plan !== undefined && file.current?.sha256 === file.sha256).map((file) => file.shown));
   return { ...plan, alsoChanges: outputsThatWillChange(options, plan, cleanBefore), written: true };
 }
 

@@ -1,5 +1,4 @@
 import { resolveLayout, type LayoutOptions } from "./load/layout.js";
-import { sha256 } from "./hash.js";
 import { loadProject, type Project } from "./load/load-project.js";
 import type { FileCheck, PackPlan } from "./model.js";
 import type { ProfileReport } from "./pack/plan-report.js";
@@ -39,7 +38,7 @@ export interface BuildResult {
 /** An output whose bytes are exactly what the last build wrote holds no hand edit: it is simply rebuilt. */
 function matchesLastBuild(project: Project, file: PlannedFile): boolean {
   const last = file.plan && project.manifest?.outputs[file.plan.profile.output];
-  return last !== undefined && file.current !== null && sha256(file.current) === last.sha256;
+  return last !== undefined && file.current?.sha256 === last.sha256;
 }
 
 export function build(options: BuildOptions = {}): BuildResult {

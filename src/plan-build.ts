@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { displayPath } from "./load/layout.js";
+import { sha256 } from "./hash.js";
+import { displayPath, slashRelative } from "./load/layout.js";
+import { type CurrentFile, readCurrent } from "./load/read-current.js";
 import { manifestPath } from "./load/load-manifest.js";
 import type { Project } from "./load/load-project.js";
 import { naturalCompare } from "./load/natural-compare.js";
@@ -23,8 +24,10 @@ export interface PlannedFile {
   /** Path relative to the root, for messages. */
   shown: string;
   text: string;
-  /** Current bytes as text, or null when the file does not exist. */
-  current: string | null;
+  /** What is on disk now, or null when the file does not exist. */
+  current: CurrentFile | null;
+  /** sha256 of `text`. */
+  sha256: string;
   /** The plan behind it; absent for the manifest. */
   plan?: PackPlan;
 }
@@ -92,12 +95,10 @@ function planIndex(profile: Profile, plans: readonly PackPlan[], count: CountTok
 }
 
 function planFile(file: string, text: string, root: string, plan?: PackPlan): PlannedFile {
-  const current = existsSync(file) ? readFileSync(file, "utf8") : null;
-  const shown = path.relative(root, file).split(path.sep).join("/");
-  return { file, shown, text, current, ...(plan ? { plan } : {}) };
+  return { file, shown: slashRelative(root, file), text, current: readCurrent(file), sha256: sha256(text), ...(plan ? { plan } : {}) };
 }
 
 /** Files whose bytes would change. */
 export function changedFiles(files: readonly PlannedFile[]): PlannedFile[] {
-  return files.filter((file) => file.current !== file.text);
+  return files.filter((file) => file.current?.sha256 !== file.sha256);
 }

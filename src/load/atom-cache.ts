@@ -28,9 +28,11 @@ export class AtomCache {
 
   set(atom: Atom, text: string): void {
     const start = text.length - atom.text.length - trailingSpace(text);
-    const { path: _path, sha256, text: atomText, ...fields } = atom;
+    const { path: _path, sha256, text: atomText, keyLines, ...fields } = atom;
     if (text.slice(start, start + atomText.length) !== atomText) return; // not where expected: don't cache
-    this.used.set(sha256, { ...fields, start, end: start + atomText.length });
+    // Only the id's line is kept: lint, which reports the others, always parses.
+    const lines = keyLines?.id === undefined ? {} : { keyLines: { id: keyLines.id } };
+    this.used.set(sha256, { ...fields, ...lines, start, end: start + atomText.length });
   }
 
   isClean(sha256: string): boolean {

@@ -1,3 +1,4 @@
+import { sha256 } from "../hash.js";
 import type { Project } from "../load/load-project.js";
 import type { FileCheck, FindingKind } from "../model.js";
 import type { BuildPlan, PlannedFile } from "../plan-build.js";
@@ -13,10 +14,13 @@ export function checkOutputs(project: Project, plan: BuildPlan, override?: { sho
   const outputs = plan.files.filter((file): file is PlannedFile & Required<Pick<PlannedFile, "plan">> => file.plan !== undefined);
   return outputs.map((output) => {
     const profile = output.plan.profile;
-    const tags = new Set([...knownTags, ...output.plan.sections.map((section) => section.tag)]);
     const shown = override?.shown ?? output.shown;
-    const actual = override ? override.text : output.current;
+    const unchanged = override ? sha256(override.text) === output.sha256 : output.current?.sha256 === output.sha256;
+    // A file with exactly the bytes a build writes has no finding: nothing to parse.
+    if (unchanged) return { file: shown, profile: profile.name, findings: [] };
+    const actual = override ? override.text : (output.current?.read() ?? null);
     const previous = project.manifest?.outputs[profile.output];
+    const tags = new Set([...knownTags, ...output.plan.sections.map((section) => section.tag)]);
     const findings =
       actual === null
         ? [{ kind: "missing" as const, file: shown, line: 1, message: "the output does not exist: run llmsgen build to write it" }]

@@ -90,8 +90,8 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
   for (const check of input.checks) {
     const plan = input.build.plans.find((candidate) => candidate.profile.name === check.profile);
     const output = input.build.files.find((file) => file.plan === plan);
-    if (!plan || !output || output.current === null) continue;
-    const actual = parseOutput(output.current.replace(/^\uFEFF/, ""), plan.profile.wrapper !== undefined);
+    if (!plan || !output || output.current === null || check.findings.length === 0) continue;
+    const actual = parseOutput(output.current.read().replace(/^\uFEFF/, ""), plan.profile.wrapper !== undefined);
     const profileFile = plan.profile.file;
     const skip = (finding: Finding, reason: string): void => {
       skipped.push({ file: finding.file, line: finding.line, kind: finding.kind, reason, ...(finding.tag ? { tag: finding.tag } : {}), ...(finding.diff ? { diff: finding.diff } : {}) });
