@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { LlmsgenError } from "./errors.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadProject } from "./load/load-project.js";
+import { readCurrent } from "./load/read-current.js";
 import type { SyncReport } from "./model.js";
 import { planBuild } from "./plan-build.js";
 import { checkOutputs } from "./sync/check-outputs.js";
@@ -28,8 +28,9 @@ export function syncCheck(options: SyncCheckOptions = {}): SyncReport {
   let override: { shown: string; text: string } | undefined;
   if (options.file !== undefined) {
     const file = path.resolve(options.cwd ?? process.cwd(), options.file);
-    if (!existsSync(file)) throw new LlmsgenError(`${displayPath(layout, file)}: file not found (--file)`);
-    override = { shown: displayPath(layout, file), text: readFileSync(file, "utf8") };
+    const current = readCurrent(file);
+    if (!current) throw new LlmsgenError(`${displayPath(layout, file)}: file not found (--file)`);
+    override = { shown: displayPath(layout, file), text: current.read() };
   }
   const files = checkOutputs(project, plan, override);
   return { ok: files.every((file) => file.findings.length === 0), files };

@@ -7,7 +7,6 @@ import { naturalCompare } from "./natural-compare.js";
 import { parseFrontmatter } from "./parse-frontmatter.js";
 import { readSourceText } from "./read-text.js";
 import { validateAtom } from "./validate-atom.js";
-import { lineAt } from "./yaml-source.js";
 
 export interface LoadedAtoms {
   /** Every valid atom, in natural path order. */
@@ -22,7 +21,6 @@ export function loadAtoms(layout: Layout, cache: AtomCache = new AtomCache()): L
   const issues: Issue[] = [];
   const files = listAtomFiles(layout, issues);
   const atoms: Atom[] = [];
-  const idLines = new Map<Atom, number>();
   const failed: string[] = [];
   for (const file of files) {
     const source = readSourceText(file);
@@ -30,7 +28,6 @@ export function loadAtoms(layout: Layout, cache: AtomCache = new AtomCache()): L
     const known = cache.get(source.sha256, relative, source.text);
     if (known) {
       atoms.push(known);
-      idLines.set(known, known.keyLines?.id ?? 1);
       continue;
     }
     const shown = displayPath(layout, file);
@@ -48,13 +45,12 @@ export function loadAtoms(layout: Layout, cache: AtomCache = new AtomCache()): L
     });
     if (atom) {
       atoms.push(atom);
-      idLines.set(atom, lineAt(parsed.frontmatter.yaml, ["id"]));
       cache.set(atom, source.text);
     } else {
       failed.push(slashRelative(layout.atomsDir, file));
     }
   }
-  issues.push(...duplicateIds(atoms, idLines, layout));
+  issues.push(...duplicateIds(atoms, layout));
   return { atoms, failed, issues };
 }
 
@@ -107,7 +103,7 @@ function listAtomFiles(layout: Layout, issues: Issue[]): string[] {
     .map(({ file }) => file);
 }
 
-function duplicateIds(atoms: readonly Atom[], idLines: ReadonlyMap<Atom, number>, layout: Layout): Issue[] {
+function duplicateIds(atoms: readonly Atom[], layout: Layout): Issue[] {
   const firstById = new Map<string, Atom>();
   const issues: Issue[] = [];
   for (const atom of atoms) {
@@ -115,7 +111,7 @@ function duplicateIds(atoms: readonly Atom[], idLines: ReadonlyMap<Atom, number>
     if (first) {
       issues.push({
         file: displayPath(layout, path.join(layout.atomsDir, atom.path)),
-        line: idLines.get(atom) ?? 1,
+        line: atom.keyLines?.id ?? 1,
         message: `duplicate atom id '${atom.id}', also used by ${displayPath(layout, path.join(layout.atomsDir, first.path))}: ids must be unique`,
       });
     } else {

@@ -1,6 +1,6 @@
 import { sha256 } from "../hash.js";
 import type { Atom, AtomState, PlannedAtom, PlannedSection, ResolvedProfile } from "../model.js";
-import { closeTag, fileFrame, joinSegments, literal, openTag, sectionSegments, type Segment } from "../render/segments.js";
+import { closeTag, fileFrame, literal, openTag, sectionSegments, type Segment } from "../render/segments.js";
 import { canCut, groupPieces, toPiece } from "./compose.js";
 import type { PieceCounting } from "./token-store.js";
 
