@@ -121,6 +121,8 @@ export interface PlannedSection {
   atoms: PlannedAtom[];
   /** The rendered `<TAG>…</TAG>` block, or null when every atom was dropped. */
   text: string | null;
+  /** sha256 of `text` (null with it), once known. */
+  sha256?: string | null;
   /** Exact tokens of `text` (0 when left out). */
   tokens: number;
 }
@@ -132,6 +134,8 @@ export interface PackPlan {
   /** The whole output file. */
   text: string;
   tokens: number;
+  /** sha256 of `text`, once known: with it, an unchanged output is never rendered again. */
+  sha256?: string;
 }
 
 export interface ManifestAtom {

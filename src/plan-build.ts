@@ -8,7 +8,7 @@ import { naturalCompare } from "./load/natural-compare.js";
 import type { Encoding, IndexSpec, PackPlan, Profile, ResolvedProfile } from "./model.js";
 import { countMany } from "./pack/count-parallel.js";
 import { initialPieces } from "./pack/pack-profile.js";
-import { planKey, restorePlan, summarizePlan } from "./pack/plan-cache.js";
+import { hashPlan, planKey, restorePlan, summarizePlan } from "./pack/plan-cache.js";
 import { PieceCounter } from "./pack/token-store.js";
 import type { CountTokens } from "./pack/tokenizer.js";
 import { renderIndex } from "./render/render-index.js";
@@ -74,10 +74,11 @@ export function planBuild(project: Project): BuildPlan {
     const listed = [...packed.values()];
     return project.profiles.map((resolved) => packed.get(resolved) ?? planIndex(resolved.profile, listed, tokenizers.counter(resolved.profile.encoding)));
   });
-  const files: PlannedFile[] = plans.map((plan) => planFile(path.join(layout.outDir, plan.profile.output), plan.text, layout.root, plan));
+  for (const plan of plans) hashPlan(plan);
+  const files: PlannedFile[] = plans.map((plan) => planFile(path.join(layout.outDir, plan.profile.output), layout.root, plan));
   const reports = plans.map((plan, index) => reportPlan(plan, (files[index] as PlannedFile).shown, manifest?.outputs[plan.profile.output]));
   const lock = manifestJson(nextManifest(manifest, plans, project.allProfiles));
-  files.push(planFile(manifestPath(layout), lock, layout.root));
+  files.push(planFile(manifestPath(layout), layout.root, lock));
   return { plans, reports, files };
 }
 
@@ -94,8 +95,18 @@ function planIndex(profile: Profile, plans: readonly PackPlan[], count: CountTok
   return { profile, sections: [], text, tokens: count(text) };
 }
 
-function planFile(file: string, text: string, root: string, plan?: PackPlan): PlannedFile {
-  return { file, shown: slashRelative(root, file), text, current: readCurrent(file), sha256: sha256(text), ...(plan ? { plan } : {}) };
+/** A file the build would write: an output (its text rendered only when read) or the manifest's text. */
+function planFile(file: string, root: string, source: PackPlan | string): PlannedFile {
+  const common = { file, shown: slashRelative(root, file), current: readCurrent(file) };
+  if (typeof source === "string") return { ...common, text: source, sha256: sha256(source) };
+  return {
+    ...common,
+    plan: source,
+    sha256: source.sha256 as string,
+    get text() {
+      return source.text;
+    },
+  };
 }
 
 /** Files whose bytes would change. */

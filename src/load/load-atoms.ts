@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Atom, Issue, Layout } from "../model.js";
 import { AtomCache } from "./atom-cache.js";
@@ -71,10 +71,12 @@ function listAtomFiles(layout: Layout, issues: Issue[]): string[] {
   const found: string[] = [];
   const visited = new Set<string>([realBase]);
   const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir)) {
-      const full = path.join(dir, entry);
-      let stats = lstatSync(full);
-      if (stats.isSymbolicLink()) {
+    // Dirents say what each entry is without a stat per file; only links are resolved.
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
         let real: string;
         try {
           real = realpathSync(full);
@@ -86,14 +88,16 @@ function listAtomFiles(layout: Layout, issues: Issue[]): string[] {
           issues.push({ file: displayPath(layout, full), message: "symbolic link leads outside the atoms dir: atoms must stay inside it" });
           continue;
         }
-        stats = statSync(real);
-        if (stats.isDirectory()) {
+        const stats = statSync(real);
+        isDirectory = stats.isDirectory();
+        isFile = stats.isFile();
+        if (isDirectory) {
           if (visited.has(real)) continue;
           visited.add(real);
         }
       }
-      if (stats.isDirectory()) walk(full);
-      else if (stats.isFile() && entry.endsWith(".md")) found.push(full);
+      if (isDirectory) walk(full);
+      else if (isFile && entry.name.endsWith(".md")) found.push(full);
     }
   };
   walk(base);

@@ -17,6 +17,9 @@ export interface CachedPlan {
   tokens: number;
   /** Reasons of degraded atoms, by position. */
   reasons: Record<string, string>;
+  /** Hashes of the rendered file and sections: enough for the manifest and to see that nothing changed. */
+  sha256: string;
+  sectionSha256: (string | null)[];
 }
 
 const LETTER: Record<AtomState, string> = { full: "f", brief: "b", dropped: "d" };
@@ -40,7 +43,16 @@ export function planKey(resolved: ResolvedProfile): string {
   return sha256(JSON.stringify(inputs)).slice(0, 32);
 }
 
+/** Records the hashes of a plan's text and sections on it, once, for the manifest, the cache and the comparison with disk. */
+export function hashPlan(plan: PackPlan): void {
+  plan.sha256 ??= sha256(plan.text);
+  for (const section of plan.sections) {
+    if (section.sha256 === undefined) section.sha256 = section.text === null ? null : sha256(section.text);
+  }
+}
+
 export function summarizePlan(plan: PackPlan): CachedPlan {
+  hashPlan(plan);
   const atoms = plan.sections.flatMap((section) => section.atoms);
   const reasons: Record<string, string> = {};
   atoms.forEach((planned, index) => {
@@ -52,14 +64,30 @@ export function summarizePlan(plan: PackPlan): CachedPlan {
     sectionTokens: plan.sections.map((section) => section.tokens),
     tokens: plan.tokens,
     reasons,
+    sha256: plan.sha256 as string,
+    sectionSha256: plan.sections.map((section) => section.sha256 ?? null),
   };
 }
 
-/** Rebuilds the plan a cached summary stands for: the same states, counts and text. */
+/**
+ * Rebuilds the plan a cached summary stands for: the same states, counts and
+ * hashes, and the same text, rendered only if something asks for it.
+ */
 export function restorePlan(resolved: ResolvedProfile, cached: CachedPlan): PackPlan | undefined {
   const total = resolved.sections.reduce((sum, section) => sum + section.atoms.length, 0);
   if (cached.states.length !== total || cached.sectionTokens.length !== resolved.sections.length) return undefined;
   let position = 0;
+  let rendered: { text: string; sections: (string | null)[] } | undefined;
+  const render = () => {
+    rendered ??= renderSections(
+      resolved.profile.wrapper,
+      sections.map((section) => {
+        const texts = section.atoms.filter((planned) => planned.state !== "dropped").map((planned) => (planned.state === "full" ? planned.atom.text : planned.atom.brief));
+        return sectionSegments(section.tag, section.intro, texts.map((text) => ({ key: "", text })));
+      }),
+    );
+    return rendered;
+  };
   const sections: PlannedSection[] = resolved.sections.map((section, index) => {
     const atoms = section.atoms.map((atom) => {
       const at = position++;
@@ -72,21 +100,22 @@ export function restorePlan(resolved: ResolvedProfile, cached: CachedPlan): Pack
       ...(section.intro === undefined ? {} : { intro: section.intro }),
       ...(section.budget === undefined ? {} : { budget: section.budget }),
       atoms,
-      text: null,
+      get text() {
+        return render().sections[index] ?? null;
+      },
       tokens: cached.sectionTokens[index] ?? 0,
+      sha256: cached.sectionSha256[index] ?? null,
     };
   });
-  const rendered = renderSections(
-    resolved.profile.wrapper,
-    sections.map((section) => {
-      const texts = section.atoms.filter((planned) => planned.state !== "dropped").map((planned) => (planned.state === "full" ? planned.atom.text : planned.atom.brief));
-      return sectionSegments(section.tag, section.intro, texts.map((text) => ({ key: "", text })));
-    }),
-  );
-  sections.forEach((section, index) => {
-    section.text = rendered.sections[index] ?? null;
-  });
-  return { profile: resolved.profile, sections, text: rendered.text, tokens: cached.tokens };
+  return {
+    profile: resolved.profile,
+    sections,
+    get text() {
+      return render().text;
+    },
+    tokens: cached.tokens,
+    sha256: cached.sha256,
+  };
 }
 
 export function isCachedPlan(value: unknown): value is CachedPlan {
@@ -98,6 +127,8 @@ export function isCachedPlan(value: unknown): value is CachedPlan {
     Array.isArray(plan.atomTokens) &&
     Array.isArray(plan.sectionTokens) &&
     typeof plan.tokens === "number" &&
+    typeof plan.sha256 === "string" &&
+    Array.isArray(plan.sectionSha256) &&
     plan.reasons !== null &&
     typeof plan.reasons === "object"
   );

@@ -7,10 +7,10 @@ export function manifestEntry(plan: PackPlan): ManifestOutput {
     profile: plan.profile.name,
     encoding: plan.profile.encoding,
     tokens: plan.tokens,
-    sha256: sha256(plan.text),
+    sha256: plan.sha256 ?? sha256(plan.text),
     sections: plan.sections.map((section) => ({
       tag: section.tag,
-      sha256: section.text === null ? null : sha256(section.text),
+      sha256: section.sha256 !== undefined ? section.sha256 : section.text === null ? null : sha256(section.text),
       tokens: section.tokens,
       atoms: section.atoms.map(({ atom, state }) => ({ id: atom.id, path: atom.path, sha256: atom.sha256, state })),
     })),

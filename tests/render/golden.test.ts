@@ -14,7 +14,7 @@ const EXPECTED = path.join(GOLDEN, "expected");
 /** Builds the golden fixture into a fresh temp out dir and returns every file written, as bytes. */
 async function buildGolden(extraArgs: readonly string[] = []): Promise<Record<string, string>> {
   const out = makeProject({});
-  const run = await runCli(["build", "--out", out, ...extraArgs], { cwd: GOLDEN });
+  const run = await runCli(["build", "--no-cache", "--out", out, ...extraArgs], { cwd: GOLDEN });
   expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
   return snapshotTree(out);
 }
@@ -62,7 +62,7 @@ describe("golden outputs", () => {
     });
     expect(probe.stdout).toBe("tr-TR Pacific/Kiritimati\n");
 
-    const run = spawnSync(process.execPath, [BIN, "build", "--out", out], { cwd: GOLDEN, env, encoding: "utf8" });
+    const run = spawnSync(process.execPath, [BIN, "build", "--no-cache", "--out", out], { cwd: GOLDEN, env, encoding: "utf8" });
 
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
     expect(snapshotTree(out)).toEqual(snapshotTree(EXPECTED));
@@ -73,7 +73,7 @@ describe("the repository's own out/", () => {
   it("is exactly what its atoms and profiles build, manifest included", async () => {
     const out = makeProject({});
 
-    const run = await runCli(["build", "--out", out], { cwd: REPO });
+    const run = await runCli(["build", "--no-cache", "--out", out], { cwd: REPO });
 
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
     expect(snapshotTree(out)).toEqual(snapshotTree(path.join(REPO, "out")));
