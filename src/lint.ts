@@ -57,7 +57,7 @@ export function lint(options: LintOptions = {}): LintResult {
 }
 
 function emptyBody(atom: Atom, file: string): Issue[] {
-  return atom.text === "" ? [{ file, line: atom.bodyLine, message: "the atom has no text after its frontmatter: write its body, or delete the file" }] : [];
+  return atom.text === "" ? [{ file, line: atom.bodyLine, message: "the atom has no text after the frontmatter that ends here: write its body, or delete the file" }] : [];
 }
 
 function unknownRelated(atom: Atom, ids: ReadonlySet<string>, file: string): Issue[] {

@@ -181,4 +181,5 @@ const FILE_ERRORS = new Map([
   ["EROFS", "read-only file system"],
   ["ENOSPC", "no space left on device"],
   ["ENOENT", "no such file or directory"],
+  ["EEXIST", "a file stands where a directory is needed"],
 ]);

@@ -10,7 +10,7 @@ export function formatAdoptReport(result: AdoptResult, dryRun: boolean, style: S
     lines.push(`${style.green(verb)} ${write.shown}: ${write.note}`);
     if (dryRun) lines.push(...indent(writeDiff(write)));
   }
-  for (const file of result.alsoChanges) lines.push(`${style.yellow("also changes")} ${file} on the next build: it renders adopted text`);
+  for (const file of result.alsoChanges) lines.push(`${style.yellow("also changes")} ${file} on the next build`);
   if (result.skipped.length > 0) {
     lines.push(style.red("not adopted:"));
     for (const skip of result.skipped) {

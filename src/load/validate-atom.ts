@@ -77,7 +77,7 @@ export function validateAtom(frontmatter: Frontmatter, context: AtomContext): At
     report("related", `frontmatter.related must be a list of atom ids, got ${describe(related)}`);
   }
   const updated = fields.updated;
-  if (updated !== undefined && (typeof updated !== "string" || !DATE.test(updated))) {
+  if (updated !== undefined && (typeof updated !== "string" || !isDate(updated))) {
     report("updated", `frontmatter.updated must be a date written YYYY-MM-DD, got ${describe(updated)}`);
   }
 
@@ -99,9 +99,18 @@ export function validateAtom(frontmatter: Frontmatter, context: AtomContext): At
     path: context.path,
     text: body,
     sha256: context.sha256,
-    bodyLine: frontmatter.bodyLine + countNewlines(leading),
+    // An empty body is pointed at by the frontmatter's closing line: the line after it may not exist.
+    bodyLine: body === "" ? frontmatter.bodyLine - 1 : frontmatter.bodyLine + countNewlines(leading),
     keyLines: lineIndex(yaml),
   };
+}
+
+/** `YYYY-MM-DD` naming a day that exists. */
+function isDate(text: string): boolean {
+  if (!DATE.test(text)) return false;
+  const [year, month, day] = text.split("-").map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /** True when a text would add a tag line or an unclosed fence to any output it is rendered into. */

@@ -1,4 +1,5 @@
 import { sha256 } from "../hash.js";
+import { countNewlines } from "../load/read-text.js";
 import type { Finding, FindingKind, ManifestOutput } from "../model.js";
 import { parseOutput, type Gap, type ParsedSection } from "../render/parse-output.js";
 import { unifiedDiff } from "./unified-diff.js";
@@ -33,6 +34,13 @@ export function classifyOutput(input: OutputToCheck): Finding[] {
   if (actualText.startsWith(BOM)) {
     add("stray", 1, "the file starts with a byte order mark, which a build never writes");
     actualText = actualText.slice(1);
+  }
+  const crlf = actualText.indexOf("\r\n");
+  if (crlf !== -1) {
+    // One finding for the line ends (an editor or a checkout converted them), then compare the text itself.
+    const line = countNewlines(actualText.slice(0, crlf)) + 1;
+    add("stray", line, `the file has CRLF line ends (from line ${line}), but a build writes LF: convert them back, or rebuild with llmsgen build --force`);
+    actualText = actualText.replace(/\r\n/g, "\n");
   }
   const expected = parseOutput(input.expected, input.wrapper !== undefined);
   let actual = parseOutput(actualText, input.wrapper !== undefined);
@@ -78,7 +86,7 @@ export function classifyOutput(input: OutputToCheck): Finding[] {
     const editedByHand = sha256(have.text) !== last;
     const atomsChanged = sha256(want.text) !== last;
     if (editedByHand && atomsChanged) {
-      add("conflict", have.open, `<${want.tag}> was edited by hand and its atoms or profile changed since the last build: carry the edit into the atoms by hand, then run llmsgen build`, want.tag, diff);
+      add("conflict", have.open, `<${want.tag}> was edited by hand and its atoms or profile changed since the last build: carry the edit into the atoms by hand, then run llmsgen build --force`, want.tag, diff);
     } else if (editedByHand) {
       add("edited", have.open, `<${want.tag}> was edited by hand since the last build: keep the edit with llmsgen sync --adopt, or discard it with llmsgen build --force`, want.tag, diff);
     } else {

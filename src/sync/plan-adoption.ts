@@ -123,7 +123,7 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
           if (have) adoptEdited(finding, have);
           break;
         case "conflict":
-          skip(finding, "edited by hand while its atoms changed too: carry the edit into the atoms by hand, then run llmsgen build");
+          skip(finding, "edited by hand while its atoms changed too: carry the edit into the atoms by hand, then run llmsgen build --force");
           break;
         case "extra":
           skip(finding, "a build would not write this section here although atoms carry its tag: add them to the profile, or remove the section");

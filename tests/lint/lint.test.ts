@@ -85,7 +85,7 @@ describe("llmsgen lint", () => {
     const run = await lintOf({ "atoms/second.md": "---\nid: second\ntitle: S\nbrief: B.\n---\n\n" });
     expect(run).toEqual({
       code: 1,
-      stdout: "atoms/second.md:6: error: the atom has no text after its frontmatter: write its body, or delete the file\nlint: 1 error, 0 warnings\n",
+      stdout: "atoms/second.md:5: error: the atom has no text after the frontmatter that ends here: write its body, or delete the file\nlint: 1 error, 0 warnings\n",
       stderr: "",
     });
   });
@@ -118,7 +118,7 @@ describe("llmsgen lint", () => {
     expect(run).toEqual({
       code: 1,
       stdout: [
-        "atoms/second.md:6: error: the atom has no text after its frontmatter: write its body, or delete the file",
+        "atoms/second.md:5: error: the atom has no text after the frontmatter that ends here: write its body, or delete the file",
         "atoms/third.md:1: error: frontmatter language 'js' is refused: only YAML frontmatter is read (first line exactly '---'); the block was not evaluated",
         "profiles/p.yaml:6: error: sections[1].atoms[0]: no atom has id 'missing-one'",
         "lint: 3 errors, 0 warnings",

@@ -570,7 +570,7 @@ describe("sync --adopt with an include: profile", () => {
       stderr: "",
       stdout: [
         `created atoms/guides/sign-verify.md: new atom for <SIGN_VERIFY> from ${OUT}:9`,
-        "also changes out/all.txt on the next build: it renders adopted text",
+        "also changes out/all.txt on the next build",
         "next: llmsgen build, then llmsgen sync-check",
         "",
       ].join("\n"),
@@ -626,7 +626,7 @@ describe("sync --adopt with an include: profile", () => {
       code: 1,
       stdout: [
         `created atoms/guides/sign-verify.md: new atom for <SIGN_VERIFY> from ${OUT}:9`,
-        "also changes out/all.txt on the next build: it renders adopted text",
+        "also changes out/all.txt on the next build",
         "not adopted:",
         `${OUT}:9: unbacked SIGN_VERIFY: created atoms/guides/sign-verify.md, but this profile's include globs do not pick it up: rename or move it so that path order places it where it stands in the file`,
         "next: llmsgen build, then llmsgen sync-check",

@@ -94,7 +94,7 @@ const MESSAGE = {
     `<${tag}> was edited by hand since the last build: keep the edit with llmsgen sync --adopt, or discard it with llmsgen build --force`,
   stale: (tag: string) => `<${tag}> is out of date: its atoms or profile changed since the last build; run llmsgen build`,
   conflict: (tag: string) =>
-    `<${tag}> was edited by hand and its atoms or profile changed since the last build: carry the edit into the atoms by hand, then run llmsgen build`,
+    `<${tag}> was edited by hand and its atoms or profile changed since the last build: carry the edit into the atoms by hand, then run llmsgen build --force`,
   drift: (tag: string) =>
     `<${tag}> differs from what a build writes, and no manifest entry tells which side changed: adopt it with llmsgen sync --adopt --section ${tag}, or overwrite it with llmsgen build --force`,
   missing: (tag: string) => `<${tag}> is missing from the file: run llmsgen build to restore it`,
@@ -464,7 +464,7 @@ describe("sync-check scenarios", () => {
     });
   });
 
-  it("a file checked out with CRLF line ends: the wrapper and the text are stray, with a hint, and each section is missing", async () => {
+  it("a file checked out with CRLF line ends: one stray finding for the line ends, nothing else", async () => {
     const project = await builtProject();
     writeFileSync(path.join(project, OUT), `${BUILT.join("\r\n")}\r\n`);
 
@@ -472,16 +472,12 @@ describe("sync-check scenarios", () => {
 
     expect(code).toBe(1);
     expect(result.files[0]?.findings.map(({ kind, tag, line, message }) => ({ kind, tag, line, message }))).toEqual([
-      { kind: "stray", tag: undefined, line: 1, message: "the wrapper <SECURITY> is not on the first and last lines, where a build writes it" },
       {
         kind: "stray",
         tag: undefined,
         line: 1,
-        message: "text outside any section differs from what a build writes (the line ends with a carriage return: CRLF line ends?): put it inside a section, or remove it",
+        message: "the file has CRLF line ends (from line 1), but a build writes LF: convert them back, or rebuild with llmsgen build --force",
       },
-      { kind: "missing", tag: "KEYS", line: 1, message: MESSAGE.missing("KEYS") },
-      { kind: "missing", tag: "AUDIT", line: 1, message: MESSAGE.missing("AUDIT") },
-      { kind: "missing", tag: "NETWORK", line: 1, message: MESSAGE.missing("NETWORK") },
     ]);
   });
 
