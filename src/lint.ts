@@ -1,4 +1,5 @@
 import path from "node:path";
+import { throwIfIssues } from "./errors.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadAtoms } from "./load/load-atoms.js";
 import { atomStructureIssues, indexIssues } from "./load/load-project.js";
@@ -39,12 +40,14 @@ export function lint(options: LintOptions = {}): LintResult {
     warnings.push(...unknownRelated(atom, ids, file), ...nameMismatch(atom, file));
   }
   const profiles = loadProfiles(layout, options.profile, options.cwd);
+  // Nothing to lint where the command cannot look: that is bad usage (exit 2), not a lint error.
+  throwIfIssues([...loaded.issues, ...profiles.issues].filter((issue) => issue.setup));
   errors.push(...profiles.issues);
   if (profiles.profiles.some((profile) => profile.index)) {
     // An index is checked against every profile it could list, chosen or not.
     const all = profiles.all ? profiles : loadProfiles(layout, [], options.cwd);
     const chosen = new Set(profiles.profiles.map((profile) => profile.file));
-    errors.push(...indexIssues(all.profiles, layout).filter((issue) => all.profiles.some((profile) => chosen.has(profile.file) && displayPath(layout, profile.file) === issue.file)));
+    errors.push(...indexIssues(all.profiles, layout, all.failed).filter((issue) => all.profiles.some((profile) => chosen.has(profile.file) && displayPath(layout, profile.file) === issue.file)));
   }
   for (const profile of profiles.profiles) {
     errors.push(...resolveProfile(profile, loaded.atoms, displayPath(layout, profile.file), loaded.failed).issues);

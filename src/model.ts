@@ -169,10 +169,12 @@ export interface Manifest {
 
 /** One problem with the input, located in a file. */
 export interface Issue {
-  /** Path relative to the root, `/` separators. */
+  /** Path relative to the root, `/` separators (or the flag at fault, like `--profile x`). */
   file: string;
   line?: number;
   message: string;
+  /** A problem with where the command looks (a missing dir, an unknown --profile), not with a file's content. */
+  setup?: boolean;
 }
 
 /** The kinds of sync-check finding (SPEC §8). */

@@ -65,7 +65,7 @@ function listAtomFiles(layout: Layout, issues: Issue[]): string[] {
     realBase = realpathSync(base);
     if (!statSync(realBase).isDirectory()) throw new Error("not a directory");
   } catch {
-    issues.push({ file: displayPath(layout, base), message: "atoms dir not found: create it, or point --atoms or --root at it" });
+    issues.push({ file: displayPath(layout, base), setup: true, message: "atoms dir not found: create it, or point --atoms or --root at it" });
     return [];
   }
   const found: string[] = [];

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { Issue, Layout, Profile } from "../model.js";
+import { closest } from "./closest.js";
 import { displayPath } from "./layout.js";
 import { naturalCompare } from "./natural-compare.js";
 import { readSourceText } from "./read-text.js";
@@ -10,6 +11,8 @@ import { parseYamlSource } from "./yaml-source.js";
 export interface LoadedProfiles {
   profiles: Profile[];
   issues: Issue[];
+  /** Names of profile files that failed to load: they exist, though their problems are reported. */
+  failed: string[];
   /** True when every profile of the profiles dir was loaded (no `--profile`). */
   all: boolean;
 }
@@ -24,23 +27,24 @@ export function loadProfiles(layout: Layout, selected: readonly string[] = [], c
   const named = selected.length === 0 ? listProfiles(layout, issues) : selected.flatMap((entry) => findProfile(layout, entry, cwd, issues));
   const files = [...new Set(named)];
   const profiles: Profile[] = [];
+  const failed: string[] = [];
   for (const file of files) {
     const shown = displayPath(layout, file);
     const { source, issues: yamlIssues } = parseYamlSource(readSourceText(file).text, shown);
     issues.push(...yamlIssues);
-    if (yamlIssues.length > 0) continue;
-    const profile = validateProfile(source, { file, shown, name: profileName(layout, file), layout, issues });
+    const profile = yamlIssues.length > 0 ? undefined : validateProfile(source, { file, shown, name: profileName(layout, file), layout, issues });
     if (profile) profiles.push(profile);
+    else failed.push(profileName(layout, file));
   }
   issues.push(...sharedOutputs(profiles, layout));
-  return { profiles, issues, all: selected.length === 0 };
+  return { profiles, issues, failed, all: selected.length === 0 };
 }
 
 const EXTENSIONS = [".yaml", ".yml"];
 
 function listProfiles(layout: Layout, issues: Issue[]): string[] {
   if (!existsSync(layout.profilesDir)) {
-    issues.push({ file: displayPath(layout, layout.profilesDir), message: "profiles dir not found: create it, or point --profiles or --root at it" });
+    issues.push({ file: displayPath(layout, layout.profilesDir), setup: true, message: "profiles dir not found: create it, or point --profiles or --root at it" });
     return [];
   }
   const files = readdirSync(layout.profilesDir)
@@ -61,11 +65,13 @@ function findProfile(layout: Layout, entry: string, cwd: string, issues: Issue[]
   const known = existsSync(layout.profilesDir)
     ? readdirSync(layout.profilesDir).filter((f) => EXTENSIONS.includes(path.extname(f))).map((f) => path.basename(f, path.extname(f))).sort(naturalCompare)
     : [];
+  const hint = isPath ? undefined : closest(entry, known);
   issues.push({
-    file: isPath ? displayPath(layout, candidates[0] as string) : displayPath(layout, layout.profilesDir),
+    file: `--profile ${entry}`,
+    setup: true,
     message: isPath
-      ? `profile file not found: '${entry}'`
-      : `no profile named '${entry}'${known.length > 0 ? `; available: ${known.join(", ")}` : ""}`,
+      ? `profile file not found: ${displayPath(layout, candidates[0] as string)}`
+      : `no profile named '${entry}' in ${displayPath(layout, layout.profilesDir)}${hint ? ` (did you mean '${hint}'?)` : ""}${known.length > 0 ? `; available: ${known.join(", ")}` : ""}`,
   });
   return [];
 }

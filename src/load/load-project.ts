@@ -40,10 +40,12 @@ export function loadProject(layout: Layout, selected: readonly string[] = [], cw
     const known = new Set(loaded.issues.map(formatIssue));
     issues.push(...everything.issues.filter((issue) => !known.has(formatIssue(issue))));
   }
-  issues.push(...indexIssues(everything.profiles, layout));
+  issues.push(...indexIssues(everything.profiles, layout, everything.failed));
   const profiles: ResolvedProfile[] = [];
   const support: ResolvedProfile[] = [];
-  for (const profile of everything.profiles) {
+  // Without the atoms dir, every reference would fail too: report the dir alone.
+  const setupFailed = issues.some((issue) => issue.setup);
+  for (const profile of setupFailed ? [] : everything.profiles) {
     const result = resolveProfile(profile, atoms, displayPath(layout, profile.file), failed);
     issues.push(...result.issues);
     if (result.resolved) (chosen.has(profile.file) ? profiles : support).push(result.resolved);
@@ -55,8 +57,9 @@ export function loadProject(layout: Layout, selected: readonly string[] = [], cw
 }
 
 /** An index may name only profiles that exist and are not indexes themselves; `profiles` must be all of them. */
-export function indexIssues(profiles: readonly Profile[], layout: Layout): Issue[] {
-  const listable = new Set(profiles.filter((profile) => !profile.index).map((profile) => profile.name));
+export function indexIssues(profiles: readonly Profile[], layout: Layout, failed: readonly string[] = []): Issue[] {
+  // Profiles that failed to load still exist: their own problems are reported, not an index naming them.
+  const listable = new Set([...profiles.filter((profile) => !profile.index).map((profile) => profile.name), ...failed]);
   return profiles.flatMap((profile) => {
     const spec = profile.index;
     if (!spec) return [];

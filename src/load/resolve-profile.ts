@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Atom, Issue, Profile, ResolvedProfile, ResolvedSection } from "../model.js";
+import { closest } from "./closest.js";
 import { globToRegExp, isGlob, leavesBase } from "./glob.js";
 
 /**
@@ -91,7 +92,7 @@ export function resolveProfile(
 function lookup(id: string, byId: ReadonlyMap<string, Atom>, issues: Issue[], shown: string, line: number, where: string): Atom[] {
   const atom = byId.get(id);
   if (atom) return [atom];
-  const hint = closest(id, [...byId.keys()]);
+  const hint = closest(id, byId.keys());
   issues.push({ file: shown, line, message: `${where}: no atom has id '${id}'${hint ? ` (did you mean '${hint}'?)` : ""}` });
   return [];
 }
@@ -105,31 +106,4 @@ function groupByTag(atoms: readonly Atom[], line: number): ResolvedSection[] {
     sections.set(atom.tag, section);
   }
   return [...sections.values()];
-}
-
-/** The known id within a small edit distance of `id`, for "did you mean". */
-function closest(id: string, ids: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(id.length / 4)) + 1;
-  for (const candidate of [...ids].sort()) {
-    const distance = editDistance(id, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

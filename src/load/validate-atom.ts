@@ -1,11 +1,13 @@
 import type { Atom, Issue } from "../model.js";
 import type { Frontmatter } from "./parse-frontmatter.js";
 import { scanMarkdown } from "../render/scan-markdown.js";
+import { closest } from "./closest.js";
 import { findLongRun, MAX_RUN } from "./long-runs.js";
 import { countNewlines } from "./read-text.js";
 import { lineAt, lineIndex } from "./yaml-source.js";
 
 export const ATOM_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const ATOM_KEYS = ["id", "title", "brief", "tag", "priority", "required", "related", "updated"];
 export const TAG = /^[A-Z][A-Z0-9_]*$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -37,7 +39,11 @@ export function validateAtom(frontmatter: Frontmatter, context: AtomContext): At
   const text = (key: string, required: boolean): string | undefined => {
     const value = fields[key];
     if (value === undefined || value === null) {
-      if (required) report(undefined, `frontmatter.${key} is required`);
+      if (required) {
+        const typo = closest(key, Object.keys(fields).filter((candidate) => !ATOM_KEYS.includes(candidate)));
+        if (typo) report(typo, `frontmatter.${key} is required (is '${typo}' a misspelling of it?)`);
+        else report(undefined, `frontmatter.${key} is required`);
+      }
       return undefined;
     }
     if (typeof value !== "string" || value.trim() === "") {

@@ -2,6 +2,7 @@ import path from "node:path";
 import { DEFAULT_ENCODING, ENCODINGS, type Encoding, type IndexSpec, type Issue, type Layout, type Profile, type SectionSpec } from "../model.js";
 import { staysWithin } from "./layout.js";
 import { MANIFEST_NAME } from "./load-manifest.js";
+import { closest } from "./closest.js";
 import { findLongRun, MAX_RUN } from "./long-runs.js";
 import { breaksStructure, describe, TAG } from "./validate-atom.js";
 import { lineAt, lineIndex, type YamlPath, type YamlSource } from "./yaml-source.js";
@@ -208,7 +209,8 @@ function optional<T>(
 function unknownKeys(data: Record<string, unknown>, known: readonly string[], at: YamlPath, report: Report, prefix?: string): void {
   for (const key of Object.keys(data)) {
     if (!known.includes(key)) {
-      report([...at, key], `unknown key '${prefix ? `${prefix}.` : ""}${key}': expected one of ${known.join(", ")}`);
+      const hint = closest(key, known.filter((candidate) => !(candidate in data)));
+      report([...at, key], `unknown key '${prefix ? `${prefix}.` : ""}${key}'${hint ? ` (did you mean '${hint}'?)` : ""}: expected one of ${known.join(", ")}`);
     }
   }
 }

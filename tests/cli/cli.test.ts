@@ -394,7 +394,7 @@ describe("--profile", () => {
     expect(await runCli(["build", "--profile", "smal"], { cwd: project })).toEqual({
       code: 2,
       stdout: "",
-      stderr: "profiles: no profile named 'smal'; available: small, tags\n",
+      stderr: "--profile smal: no profile named 'smal' in profiles (did you mean 'small'?); available: small, tags\n",
     });
     expect(snapshotTree(project)).toEqual(before);
   });
@@ -405,7 +405,7 @@ describe("--profile", () => {
     expect(await runCli(["build", "--profile", "extra/none.yaml"], { cwd: project })).toEqual({
       code: 2,
       stdout: "",
-      stderr: "extra/none.yaml: profile file not found: 'extra/none.yaml'\n",
+      stderr: "--profile extra/none.yaml: profile file not found: extra/none.yaml\n",
     });
   });
 });

@@ -139,3 +139,19 @@ describe("llmsgen lint on index profiles", () => {
     });
   });
 });
+
+describe("llmsgen lint where it cannot look", () => {
+  it("exits 2 for an unknown --profile, naming the flag", async () => {
+    const project = makeProject({ "profiles/p.yaml": PROFILE, "atoms/first.md": first });
+    expect(await runCli(["lint", "--profile", "q"], { cwd: project })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "--profile q: no profile named 'q' in profiles (did you mean 'p'?); available: p\n",
+    });
+  });
+
+  it("exits 2 when the atoms dir does not exist", async () => {
+    const project = makeProject({ "profiles/p.yaml": PROFILE });
+    expect(await runCli(["lint"], { cwd: project })).toEqual({ code: 2, stdout: "", stderr: "atoms: atoms dir not found: create it, or point --atoms or --root at it\n" });
+  });
+});

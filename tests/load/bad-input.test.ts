@@ -216,14 +216,14 @@ describe("build refuses a bad profile", () => {
   it("refuses an unknown top-level key", async () => {
     await expectRefused(
       withProfile("output: a.txt\nbudgett: 100\nsections:\n  - tag: A\n    atoms: [sign-verify]\n"),
-      "profiles/p.yaml:2: unknown key 'budgett': expected one of output, wrapper, encoding, budget, description, sections, include, index\n",
+      "profiles/p.yaml:2: unknown key 'budgett' (did you mean 'budget'?): expected one of output, wrapper, encoding, budget, description, sections, include, index\n",
     );
   });
 
   it("refuses an unknown section key", async () => {
     await expectRefused(
       withProfile("output: a.txt\nsections:\n  - tag: A\n    atoms: [sign-verify]\n    budgett: 100\n"),
-      "profiles/p.yaml:5: unknown key 'sections[0].budgett': expected one of tag, intro, atoms, budget, required\n",
+      "profiles/p.yaml:5: unknown key 'sections[0].budgett' (did you mean 'budget'?): expected one of tag, intro, atoms, budget, required\n",
     );
   });
 
@@ -365,5 +365,41 @@ describe("build refuses a bad profile", () => {
         "",
       ].join("\n"),
     );
+  });
+});
+
+describe("one mistake gives one message, with a hint where one helps", () => {
+  it("points at a misspelled required key", async () => {
+    const project = makeProject({
+      "profiles/p.yaml": "output: o.txt\nsections:\n  - tag: A\n    atoms: [a]\n",
+      "atoms/a.md": "---\nid: a\ntitel: A\nbrief: B.\n---\nText.\n",
+    });
+    expect(await runCli(["build"], { cwd: project })).toEqual({ code: 2, stdout: "", stderr: "atoms/a.md:3: frontmatter.title is required (is 'titel' a misspelling of it?)\n" });
+  });
+
+  it("reports a missing atoms dir once, not every atom a profile names", async () => {
+    const project = makeProject({ "profiles/p.yaml": "output: o.txt\nsections:\n  - tag: A\n    atoms: [a, b, c]\n" });
+    expect(await runCli(["build"], { cwd: project })).toEqual({ code: 2, stdout: "", stderr: "atoms: atoms dir not found: create it, or point --atoms or --root at it\n" });
+  });
+
+  it("does not blame an index for naming a profile that exists but has its own error", async () => {
+    const project = makeProject({
+      "atoms/a.md": atom({ id: "a", title: "A", brief: "B." }, "Text."),
+      "profiles/full.yaml": "output: o.txt\nwraper: W\nsections:\n  - tag: A\n    atoms: [a]\n",
+      "profiles/llms.yaml": "output: llms.txt\nindex:\n  title: T\n  summary: S\n  profiles: [full]\n",
+    });
+    expect(await runCli(["build"], { cwd: project })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "profiles/full.yaml:2: unknown key 'wraper' (did you mean 'wrapper'?): expected one of output, wrapper, encoding, budget, description, sections, include, index\n",
+    });
+  });
+
+  it("refuses a date that does not exist", async () => {
+    const project = makeProject({
+      "profiles/p.yaml": "output: o.txt\nsections:\n  - tag: A\n    atoms: [a]\n",
+      "atoms/a.md": "---\nid: a\ntitle: A\nbrief: B.\nupdated: 2026-13-45\n---\nText.\n",
+    });
+    expect(await runCli(["build"], { cwd: project })).toEqual({ code: 2, stdout: "", stderr: 'atoms/a.md:5: frontmatter.updated must be a date written YYYY-MM-DD, got "2026-13-45"\n' });
   });
 });
