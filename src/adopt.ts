@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { InputError } from "./errors.js";
 import { resolveLayout, type LayoutOptions } from "./load/layout.js";
+import { manifestPath } from "./load/load-manifest.js";
 import { loadProject } from "./load/load-project.js";
 import { changedFiles, planBuild } from "./plan-build.js";
 import { checkOutputs } from "./sync/check-outputs.js";
 import { planAdoption, type AdoptionPlan } from "./sync/plan-adoption.js";
+import { manifestJson, nextManifest } from "./write/manifest-json.js";
 import { createFileExclusive, writeFileAtomic } from "./write/write-atomic.js";
 
 export interface AdoptOptions extends LayoutOptions {
@@ -18,6 +20,12 @@ export interface AdoptOptions extends LayoutOptions {
 
 export interface AdoptResult extends AdoptionPlan {
   written: boolean;
+  /**
+   * Outputs that matched their atoms before adoption but had no record in the
+   * manifest: adopt records them, so the next build sees them as stale (rebuilt)
+   * rather than drift (refused).
+   */
+  recorded: string[];
 }
 
 /**
@@ -37,11 +45,18 @@ export function adopt(options: AdoptOptions = {}): AdoptResult {
     read: (file) => readFileSync(file, "utf8"),
     exists: existsSync,
   });
-  if (options.dryRun || plan.writes.length === 0) return { ...plan, written: false };
+  const clean = build.files.filter((file) => file.plan !== undefined && file.current?.sha256 === file.sha256);
+  const unrecorded = plan.writes.length === 0 ? [] : clean.filter((file) => project.manifest?.outputs[file.plan?.profile.output ?? ""]?.sha256 !== file.sha256);
+  const recorded = unrecorded.map((file) => file.shown);
+  if (options.dryRun || plan.writes.length === 0) return { ...plan, written: false, recorded };
   for (const write of plan.writes) if (write.before === null) createFileExclusive(write.file, write.after);
   for (const write of plan.writes) if (write.before !== null) writeFileAtomic(write.file, write.after);
-  const cleanBefore = new Set(build.files.filter((file) => file.plan !== undefined && file.current?.sha256 === file.sha256).map((file) => file.shown));
-  return { ...plan, alsoChanges: outputsThatWillChange(options, plan, cleanBefore), written: true };
+  if (unrecorded.length > 0) {
+    const plans = unrecorded.flatMap((file) => (file.plan ? [file.plan] : []));
+    writeFileAtomic(manifestPath(project.layout), manifestJson(nextManifest(project.manifest, plans, false)));
+  }
+  const cleanBefore = new Set(clean.map((file) => file.shown));
+  return { ...plan, alsoChanges: outputsThatWillChange(options, plan, cleanBefore), written: true, recorded };
 }
 
 /**

@@ -8,7 +8,7 @@ import { syncCheck } from "../sync-check.js";
 import { formatAdoptReport } from "./report-adopt.js";
 import { formatLintReport } from "./report-lint.js";
 import { buildReportJson, formatBuildReport } from "./report-build.js";
-import { FINDING_FORMATS, formatRefusal, formatSyncReport, type FindingFormat } from "./report-findings.js";
+import { FINDING_FORMATS, formatInputError, formatRefusal, formatSyncReport, type FindingFormat } from "./report-findings.js";
 import { styleFor, type OutStream } from "./style.js";
 
 /** Everything the CLI touches of the world, injected so tests can run it in-process. */
@@ -98,7 +98,14 @@ function createProgram(deps: CliDeps, setExit: (code: number) => void): Command 
     .addOption(new Option("--format <format>", "output format").choices(FINDING_FORMATS).default("text"))
     .addHelpText("after", examples(["llmsgen sync-check", "llmsgen sync-check --format github", "llmsgen sync-check --profile full --file downloaded/llms-security.txt"]))
     .action((flags: LayoutFlags & { file?: string; format: FindingFormat }) => {
-      const report = syncCheck({ ...layoutOf(flags), ...(flags.file === undefined ? {} : { file: flags.file }) });
+      let report;
+      try {
+        report = syncCheck({ ...layoutOf(flags), ...(flags.file === undefined ? {} : { file: flags.file }) });
+      } catch (error) {
+        // A CI job reading JSON or annotations should see bad input in its own format too.
+        if (error instanceof InputError && flags.format !== "text") deps.stdout.write(formatInputError(error, flags.format));
+        throw error;
+      }
       deps.stdout.write(formatSyncReport(report, flags.format, styleFor(deps.stdout, deps.env)));
       setExit(report.ok ? EXIT.ok : EXIT.findings);
     });

@@ -10,11 +10,15 @@ export function formatAdoptReport(result: AdoptResult, dryRun: boolean, style: S
     lines.push(`${style.green(verb)} ${write.shown}: ${write.note}`);
     if (dryRun) lines.push(...indent(writeDiff(write)));
   }
+  for (const file of result.recorded) {
+    lines.push(`${style.green(dryRun ? "would record" : "recorded")} ${file} in the manifest: it matched its atoms before, so the next build rebuilds it`);
+  }
   for (const file of result.alsoChanges) lines.push(`${style.yellow("also changes")} ${file} on the next build`);
   if (result.skipped.length > 0) {
     lines.push(style.red("not adopted:"));
     for (const skip of result.skipped) {
-      lines.push(`${skip.file}:${skip.line}: ${skip.kind}${skip.tag ? ` ${skip.tag}` : ""}: ${skip.reason}`);
+      const where = skip.line > 0 ? `${skip.file}:${skip.line}` : skip.file;
+      lines.push(skip.line > 0 ? `${where}: ${skip.kind}${skip.tag ? ` ${skip.tag}` : ""}: ${skip.reason}` : `${where}: ${skip.reason}`);
       if (skip.diff) lines.push(...indent(skip.diff));
     }
   }

@@ -1,3 +1,4 @@
+import type { InputError } from "../errors.js";
 import type { FileCheck, Finding, SyncReport } from "../model.js";
 import type { Style } from "./style.js";
 
@@ -42,6 +43,17 @@ export function formatRefusal(refused: readonly FileCheck[], style: Style): stri
     "Keep it: llmsgen sync --adopt (preview with --dry-run) brings unbacked and edited sections into atoms (drift needs --section TAG; other findings need a hand). Discard it: llmsgen build --force.",
     "",
   ].join("\n");
+}
+
+/** Bad input in the machine formats: `{"ok": false, "errors": [...]}`, or one `::error` line per issue. */
+export function formatInputError(error: InputError, format: "json" | "github"): string {
+  if (format === "json") return `${JSON.stringify({ ok: false, errors: error.issues }, null, 2)}\n`;
+  return error.issues
+    .map((issue) => {
+      const where = issue.line === undefined ? `file=${escapeProperty(issue.file)}` : `file=${escapeProperty(issue.file)},line=${issue.line}`;
+      return `::error ${where},title=llmsgen bad input::${escapeData(issue.message)}\n`;
+    })
+    .join("");
 }
 
 /** A GitHub Actions workflow command: `::error file=…,line=…,title=…::message`. */

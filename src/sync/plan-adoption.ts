@@ -169,7 +169,7 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
           line: finding.line,
           tag: have.tag,
           kind: finding.kind,
-          reason: `created ${displayPath(layout, file)}, but this profile's include globs ${matchesInclude(plan as PackPlan, relative) ? "put its section at another position" : "do not pick it up"}: rename or move it so that path order places it where it stands in the file`,
+          reason: `the new atom ${displayPath(layout, file)} is ${matchesInclude(plan as PackPlan, relative) ? "put at another position" : "not picked up"} by this profile's include globs: rename or move it so that path order places it where it stands in the file`,
         });
       }
     }
@@ -296,6 +296,13 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
     return layout.atomsDir;
   }
 
+  // A --section tag that names no section differing anywhere is a mistake worth saying.
+  const differing = new Set(input.checks.flatMap((check) => check.findings.flatMap((finding) => (finding.tag ? [finding.tag] : []))));
+  for (const tag of input.sections) {
+    if (!differing.has(tag)) {
+      skipped.push({ file: `--section ${tag}`, line: 0, kind: "drift", tag, reason: "no section with this tag differs from what a build writes, in any output" });
+    }
+  }
   const writesList = [...writes.values()].sort((a, b) => naturalCompare(a.shown, b.shown));
   return { writes: writesList, skipped, adoptedFrom: [...sources], alsoChanges: alsoChanges(input, sources, newAtoms, changedAtoms) };
 }
@@ -372,6 +379,13 @@ function alsoChanges(input: AdoptionInput, adoptedFrom: ReadonlySet<string>, cre
     const picksUp = created.some((atom) => globs.some((pattern) => globToRegExp(pattern).test(atom.path)));
     const renders = plan.sections.some((section) => section.atoms.some((atom) => atom.state === "full" && changed.has(atom.atom.path)));
     if (picksUp || renders) outputs.push(output.shown);
+  }
+  // An index lists token counts, which an adopted text changes.
+  if (adoptedFrom.size > 0) {
+    for (const plan of input.build.plans) {
+      const output = input.build.files.find((candidate) => candidate.plan === plan);
+      if (plan.profile.index && output && !outputs.includes(output.shown)) outputs.push(output.shown);
+    }
   }
   return outputs;
 }

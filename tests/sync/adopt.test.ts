@@ -610,7 +610,7 @@ describe("sync --adopt with an include: profile", () => {
       await expectRoundTrip(project, handEdited, 2);
     } else {
       expect(run.code).toBe(1);
-      expect(run.stdout).toContain(`${OUT}:5: unbacked SIGN_VERIFY: created atoms/guides/`);
+      expect(run.stdout).toContain(`${OUT}:5: unbacked SIGN_VERIFY: the new atom atoms/guides/`);
     }
   });
 
@@ -628,7 +628,7 @@ describe("sync --adopt with an include: profile", () => {
         `created atoms/guides/sign-verify.md: new atom for <SIGN_VERIFY> from ${OUT}:9`,
         "also changes out/all.txt on the next build",
         "not adopted:",
-        `${OUT}:9: unbacked SIGN_VERIFY: created atoms/guides/sign-verify.md, but this profile's include globs do not pick it up: rename or move it so that path order places it where it stands in the file`,
+        `${OUT}:9: unbacked SIGN_VERIFY: the new atom atoms/guides/sign-verify.md is not picked up by this profile's include globs: rename or move it so that path order places it where it stands in the file`,
         "next: llmsgen build, then llmsgen sync-check",
         "",
       ],
@@ -688,5 +688,51 @@ describe("adopting the same atom from two outputs", () => {
     expect(readFileSync(path.join(project, "atoms/keys.md"), "utf8")).toBe(atom({ id: "keys", title: "Keys", brief: "Keys." }, "Keys rotate every thirty days."));
     expect(await runCli(["build"], { cwd: project })).toMatchObject({ code: 0 });
     expect((await runCli(["sync-check"], { cwd: project })).code).toBe(0);
+  });
+});
+
+describe("adopting a drift section when the manifest is gone", () => {
+  const FILES = {
+    "atoms/keys.md": atom({ id: "keys", title: "Keys", brief: "Keys." }, "Keys rotate every ninety days."),
+    "atoms/audit.md": atom({ id: "audit", title: "Audit", brief: "Audit." }, "Every change is logged."),
+    "profiles/one.yaml": "output: one.txt\nsections:\n  - tag: KEYS\n    atoms: [keys]\n  - tag: AUDIT\n    atoms: [audit]\n",
+    "profiles/two.yaml": "output: two.txt\nsections:\n  - tag: KEYS\n    atoms: [keys]\n",
+  };
+
+  it("records the outputs that matched their atoms, so the next build rebuilds them instead of refusing", async () => {
+    const project = makeProject(FILES);
+    expect((await runCli(["build"], { cwd: project })).code).toBe(0);
+    rmSync(path.join(project, "out/llmsgen.lock.json"));
+    const edited = read(project, "out/one.txt").replace("ninety", "thirty");
+    writeFileSync(path.join(project, "out/one.txt"), edited);
+
+    const run = await runCli(["sync", "--adopt", "--section", "KEYS"], { cwd: project });
+
+    expect(run).toEqual({
+      code: 0,
+      stderr: "",
+      stdout: [
+        "updated atoms/keys.md: text of <KEYS> from out/one.txt:1",
+        "recorded out/two.txt in the manifest: it matched its atoms before, so the next build rebuilds it",
+        "also changes out/two.txt on the next build",
+        "next: llmsgen build, then llmsgen sync-check",
+        "",
+      ].join("\n"),
+    });
+    expect((await runCli(["build"], { cwd: project })).code).toBe(0);
+    expect(read(project, "out/one.txt")).toBe(edited);
+    expect(read(project, "out/two.txt")).toBe("<KEYS>\nKeys rotate every thirty days.\n</KEYS>\n");
+    expect((await runCli(["sync-check"], { cwd: project })).code).toBe(0);
+  });
+
+  it("says so when --section names a tag that differs nowhere", async () => {
+    const project = makeProject(FILES);
+    expect((await runCli(["build"], { cwd: project })).code).toBe(0);
+
+    expect(await runCli(["sync", "--adopt", "--section", "NOPE"], { cwd: project })).toEqual({
+      code: 1,
+      stderr: "",
+      stdout: "not adopted:\n--section NOPE: no section with this tag differs from what a build writes, in any output\n",
+    });
   });
 });

@@ -688,3 +688,26 @@ describe("a file whose wrapper lines were removed", () => {
     });
   });
 });
+
+describe("sync-check on bad input in the machine formats", () => {
+  const BAD = { "atoms/a.md": atom({ id: "a", title: "A", brief: "A." }, "Alpha."), "profiles/p.yaml": "output: o.txt\nwraper: W\nsections:\n  - tag: A\n    atoms: [a]\n" };
+  const LINE = "unknown key 'wraper' (did you mean 'wrapper'?): expected one of output, wrapper, encoding, budget, description, sections, include, index";
+
+  it("prints the problems as JSON on stdout, and exits 2", async () => {
+    const project = makeProject(BAD);
+    expect(await runCli(["sync-check", "--format", "json"], { cwd: project })).toEqual({
+      code: 2,
+      stdout: `${JSON.stringify({ ok: false, errors: [{ file: "profiles/p.yaml", line: 2, message: LINE }] }, null, 2)}\n`,
+      stderr: `profiles/p.yaml:2: ${LINE}\n`,
+    });
+  });
+
+  it("prints a GitHub annotation per problem, and exits 2", async () => {
+    const project = makeProject(BAD);
+    expect(await runCli(["sync-check", "--format", "github"], { cwd: project })).toEqual({
+      code: 2,
+      stdout: `::error file=profiles/p.yaml,line=2,title=llmsgen bad input::${LINE}\n`,
+      stderr: `profiles/p.yaml:2: ${LINE}\n`,
+    });
+  });
+});
