@@ -3,15 +3,14 @@ import { displayPath } from "../load/layout.js";
 import type { Project } from "../load/load-project.js";
 import { naturalCompare } from "../load/natural-compare.js";
 import { globToRegExp, isGlob } from "../load/glob.js";
-import { ATOM_ID } from "../load/validate-atom.js";
 import type { FileCheck, Finding, PackPlan, PlannedSection } from "../model.js";
 import type { BuildPlan } from "../plan-build.js";
 import { parseOutput, type ParsedSection } from "../render/parse-output.js";
-import { describeText } from "./describe-text.js";
 import { insertSection, profileTags, replaceIntro } from "./edit-profile.js";
+import { atomFile, edgeProblem, idFromTag, innerText, splitBody } from "./adoptable-text.js";
+import { includeOrder, matchesInclude, sameOrder } from "./include-order.js";
 import { replaceAtomBody } from "./replace-atom-body.js";
 import { unifiedDiff } from "./unified-diff.js";
-import { yamlScalar } from "./yaml-scalar.js";
 
 /** A file adoption writes: a new atom, or a changed atom or profile. */
 export interface AdoptionWrite {
@@ -305,68 +304,6 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
   }
   const writesList = [...writes.values()].sort((a, b) => naturalCompare(a.shown, b.shown));
   return { writes: writesList, skipped, adoptedFrom: [...sources], alsoChanges: alsoChanges(input, sources, newAtoms, changedAtoms) };
-}
-
-/** The lines between a section's tag lines. */
-function innerText(section: ParsedSection): string {
-  return section.text.split("\n").slice(1, -1).join("\n");
-}
-
-/** Why a text cannot round-trip through an atom (whose text is trimmed), if it cannot. */
-function edgeProblem(text: string): string | undefined {
-  if (text.trim() === "") return "the section is empty: an atom needs text";
-  if (text !== text.trim()) return "blank lines or spaces at the edges of the section cannot be carried over (an atom's text is trimmed): remove them";
-  return undefined;
-}
-
-/**
- * Splits an edited body back into its atoms along the same blank-line joins:
- * unchanged atoms are matched from both ends, and the split is unambiguous
- * only when at most one atom is left in the middle.
- */
-export function splitBody(body: string, texts: readonly string[]): string[] | undefined {
-  if (texts.length === 1) return [body];
-  let first = 0;
-  let rest = body;
-  while (first < texts.length - 1 && rest.startsWith(`${texts[first]}\n\n`)) {
-    rest = rest.slice((texts[first] as string).length + 2);
-    first++;
-  }
-  let last = texts.length - 1;
-  while (last > first && rest.endsWith(`\n\n${texts[last]}`)) {
-    rest = rest.slice(0, rest.length - (texts[last] as string).length - 2);
-    last--;
-  }
-  if (first !== last) return undefined;
-  return texts.map((text, index) => (index === first ? rest : text));
-}
-
-function idFromTag(tag: string): string {
-  const id = tag.toLowerCase().replace(/_+/g, "-").replace(/^-+|-+$/g, "");
-  return ATOM_ID.test(id) ? id : `section-${id.replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "adopted"}`;
-}
-
-function atomFile(id: string, tag: string, text: string): string {
-  const { title, brief } = describeText(text, tag);
-  return `---\nid: ${id}\ntitle: ${yamlScalar(title)}\nbrief: ${yamlScalar(brief)}\ntag: ${tag}\n---\n${text}\n`;
-}
-
-
-function matchesInclude(plan: PackPlan, relative: string): boolean {
-  return (plan.profile.include ?? []).some((pattern) => globToRegExp(pattern).test(relative));
-}
-
-/** The order of the written sections of an include profile once an atom with `tag` exists at `relative`. */
-function includeOrder(plan: PackPlan, relative: string, tag: string): string[] {
-  const written = new Set(plan.sections.filter((section) => section.text !== null).map((section) => section.tag));
-  const atoms = plan.sections.flatMap((section) => section.atoms.map((planned) => ({ tag: section.tag, path: planned.atom.path })));
-  atoms.push({ tag, path: relative });
-  const order = atoms.sort((a, b) => naturalCompare(a.path, b.path)).map((atom) => atom.tag);
-  return [...new Set(order)].filter((candidate) => candidate === tag || written.has(candidate));
-}
-
-function sameOrder(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((tag, index) => tag === b[index]);
 }
 
 /** Outputs of other profiles that pick up a new atom through a glob, or render a changed atom. */
