@@ -3,7 +3,7 @@ import { InputError } from "./errors.js";
 import { resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { manifestPath } from "./load/load-manifest.js";
 import { loadProject } from "./load/load-project.js";
-import { changedFiles, planBuild } from "./plan-build.js";
+import { type BuildPlan, changedFiles, planBuild } from "./plan-build.js";
 import { checkOutputs } from "./sync/check-outputs.js";
 import { planAdoption, type AdoptionPlan } from "./sync/plan-adoption.js";
 import { manifestJson, nextManifest } from "./write/manifest-json.js";
@@ -45,7 +45,8 @@ export function adopt(options: AdoptOptions = {}): AdoptResult {
     read: (file) => readFileSync(file, "utf8"),
     exists: existsSync,
   });
-  const clean = build.files.filter((file) => file.plan !== undefined && file.current?.sha256 === file.sha256);
+  // Adopted atoms reach every profile that renders them, chosen or not: judge all outputs.
+  const clean = everyOutput(options, build).files.filter((file) => file.plan !== undefined && file.current?.sha256 === file.sha256);
   const unrecorded = plan.writes.length === 0 ? [] : clean.filter((file) => project.manifest?.outputs[file.plan?.profile.output ?? ""]?.sha256 !== file.sha256);
   const recorded = unrecorded.map((file) => file.shown);
   if (options.dryRun || plan.writes.length === 0) return { ...plan, written: false, recorded };
@@ -57,6 +58,17 @@ export function adopt(options: AdoptOptions = {}): AdoptResult {
   }
   const cleanBefore = new Set(clean.map((file) => file.shown));
   return { ...plan, alsoChanges: outputsThatWillChange(options, plan, cleanBefore), written: true, recorded };
+}
+
+/** The build plan of every profile: the one at hand when no --profile was given. */
+function everyOutput(options: AdoptOptions, build: BuildPlan): BuildPlan {
+  if (!options.profile || options.profile.length === 0) return build;
+  try {
+    return planBuild(loadProject(resolveLayout(options), [], options.cwd, options.warn));
+  } catch (error) {
+    if (error instanceof InputError) return build; // another profile is broken: judge the chosen ones
+    throw error;
+  }
 }
 
 /**

@@ -27,20 +27,20 @@ export interface BuildResult {
   written: boolean;
 }
 
-/**
- * Loads atoms and profiles, packs each profile under its budgets, renders it,
- * and writes the outputs and the manifest atomically (and the cache, see
- * load/load-caches.ts). It writes nothing when
- * `check` is set, or when an output holds hand-written text (anything the
- * sync check reports other than `stale` and `missing`) unless `force` is set.
- * Bad input throws an InputError before anything is written.
- */
 /** An output whose bytes are exactly what the last build wrote holds no hand edit: it is simply rebuilt. */
 function matchesLastBuild(project: Project, file: PlannedFile): boolean {
   const last = file.plan && project.manifest?.outputs[file.plan.profile.output];
   return last !== undefined && file.current?.sha256 === last.sha256;
 }
 
+/**
+ * Loads atoms and profiles, packs each profile under its budgets, renders it,
+ * and writes the outputs and the manifest atomically (and the cache, see
+ * load/load-caches.ts). It writes nothing when `check` is set, or when an
+ * output holds hand-written text (anything the sync check reports other than
+ * `stale` and `missing`) unless `force` is set. Bad input throws an
+ * InputError before anything is written.
+ */
 export function build(options: BuildOptions = {}): BuildResult {
   const project = loadProject(resolveLayout(options), options.profile, options.cwd, options.warn);
   const plan = planBuild(project);

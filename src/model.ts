@@ -107,7 +107,7 @@ export type AtomState = "full" | "brief" | "dropped";
 export interface PlannedAtom {
   atom: Atom;
   state: AtomState;
-  /** What the atom adds to its section: the count of its piece, its text with the line break that follows (0 when dropped). */
+  /** What the atom adds to its section: the count of its piece, its text with the joiner on the side where the encoding cuts (0 when dropped). */
   tokens: number;
   required: boolean;
   /** Why it was degraded or dropped; absent when kept in full. */

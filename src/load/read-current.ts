@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { LlmsgenError } from "../errors.js";
 import { sha256 } from "../hash.js";
 
 /** What is on disk where a build would write: known by its hash, read whole only when a check needs its text. */
@@ -10,5 +11,6 @@ export interface CurrentFile {
 
 export function readCurrent(file: string): CurrentFile | null {
   if (!existsSync(file)) return null;
+  if (!statSync(file).isFile()) throw new LlmsgenError(`${file}: something other than a file stands where an output goes: move it away`);
   return { sha256: sha256(readFileSync(file)), read: () => readFileSync(file, "utf8") };
 }

@@ -49,9 +49,14 @@ export function countMany(items: readonly (readonly Segment[])[], encoding: Enco
   if (workers < 1 || !script || items.some((item) => item.some((segment) => LONE_SURROGATE.test(segment.text)))) {
     return items.map((item) => count(joinSegments(item)));
   }
+  if (items.length === 0) return [];
   const work = shareWork(items);
   const threads = Array.from({ length: workers }, () => new Worker(script, { workerData: { ...work, encoding } }));
-  for (const thread of threads) thread.unref();
+  for (const thread of threads) {
+    thread.unref();
+    // A worker that fails leaves its batches unfinished; the main thread counts them (waitForWorkers).
+    thread.on("error", () => {});
+  }
   claimBatches(work, count);
   waitForWorkers(work, workers, count);
   for (const thread of threads) void thread.terminate();
@@ -90,24 +95,25 @@ function countBatch(work: SharedWork, batch: number, count: CountTokens): void {
   }
 }
 
-/** Blocks until every worker is done; batches of a worker gone silent are counted here instead. */
+/**
+ * Blocks until every worker is done (or has gone silent for STALL_MS), then
+ * counts here any batch a worker claimed but never finished: a failed worker
+ * costs time, never a count.
+ */
 function waitForWorkers(work: SharedWork, workers: number, count: CountTokens): void {
   const done = new Int32Array(work.done);
   const state = new Int32Array(work.state);
   let finished = Atomics.load(done, 0);
   let waited = 0;
-  while (finished < workers) {
+  while (finished < workers && waited < STALL_MS) {
     if (Atomics.wait(done, 0, finished, 100) === "timed-out") waited += 100;
     else waited = 0;
     finished = Atomics.load(done, 0);
-    if (waited >= STALL_MS) {
-      for (let batch = 0; batch < work.starts.length - 1; batch++) {
-        if (Atomics.load(state, batch) === 2) continue;
-        countBatch(work, batch, count);
-        Atomics.store(state, batch, 2);
-      }
-      return;
-    }
+  }
+  for (let batch = 0; batch < work.starts.length - 1; batch++) {
+    if (Atomics.load(state, batch) === 2) continue;
+    countBatch(work, batch, count);
+    Atomics.store(state, batch, 2);
   }
 }
 

@@ -69,7 +69,7 @@ export function packProfile(resolved: ResolvedProfile, counter: CountTokens | Pi
 /**
  * The pieces a profile's plan is likely to count: each section and its file
  * block with every atom full and, when a budget may degrade them, each
- * atom's brief.
+ * atom's brief in the sections counted atom by atom ("simple" ones).
  * Counting these ahead in bulk (in parallel for large corpora) leaves the
  * walks only lookups.
  */

@@ -75,7 +75,7 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
   const sources = new Set<string>();
   const changedAtoms = new Set<string>();
   /** New text per atom file, and where it came from: two outputs may disagree about one atom. */
-  const atomEdits = new Map<string, { text: string; note: string; findings: Finding[]; conflict: boolean }>();
+  const atomEdits = new Map<string, { text: string; note: string; path: string; findings: Finding[]; sources: Set<string>; conflict: boolean }>();
   /** New atoms per tag: a tag added by hand to two outputs becomes one atom, if both say the same. */
   const created = new Map<string, { id: string; text: string; file: string; finding: Finding }>();
 
@@ -227,13 +227,12 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
         const file = path.join(layout.atomsDir, atom.path);
         const note = `text of <${have.tag}> from ${finding.file}:${finding.line}`;
         const pending = atomEdits.get(file);
-        if (!pending) atomEdits.set(file, { text: newText, note, findings: [finding], conflict: false });
+        if (!pending) atomEdits.set(file, { text: newText, note, path: atom.path, findings: [finding], sources: new Set([check.file]), conflict: false });
         else {
           pending.findings.push(finding);
+          pending.sources.add(check.file);
           if (pending.text !== newText) pending.conflict = true;
         }
-        changedAtoms.add(atom.path);
-        sources.add(check.file);
       }
       if (intro !== undefined && intro !== section.intro) {
         sources.add(check.file);
@@ -257,6 +256,8 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
   for (const [file, pending] of atomEdits) {
     if (!pending.conflict) {
       edit(file, (raw) => replaceAtomBody(raw, pending.text), pending.note);
+      changedAtoms.add(pending.path);
+      for (const source of pending.sources) sources.add(source);
       continue;
     }
     const where = pending.findings.map((finding) => `${finding.file}:${finding.line}`).join(" and ");

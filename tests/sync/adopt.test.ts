@@ -736,3 +736,24 @@ describe("adopting a drift section when the manifest is gone", () => {
     });
   });
 });
+
+describe("adopting with --profile", () => {
+  it("records outputs of other profiles that render the adopted atom, so the next build does not refuse them", async () => {
+    const project = makeProject({
+      "atoms/alpha.md": atom({ id: "alpha", title: "Alpha", brief: "Alpha." }, "Alpha text."),
+      "profiles/one.yaml": "output: one.txt\nsections:\n  - tag: ALPHA\n    atoms: [alpha]\n",
+      "profiles/all.yaml": 'output: all.txt\ninclude: ["**/*.md"]\n',
+    });
+    expect((await runCli(["build"], { cwd: project })).code).toBe(0);
+    rmSync(path.join(project, "out/llmsgen.lock.json"));
+    writeFileSync(path.join(project, "out/one.txt"), "<ALPHA>\nAlpha text, edited.\n</ALPHA>\n");
+
+    const run = await runCli(["sync", "--adopt", "--profile", "one", "--section", "ALPHA"], { cwd: project });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("recorded out/all.txt in the manifest");
+    expect(run.stdout).toContain("also changes out/all.txt on the next build");
+    expect((await runCli(["build"], { cwd: project })).code).toBe(0);
+    expect(read(project, "out/all.txt")).toBe("<ALPHA>\nAlpha text, edited.\n</ALPHA>\n");
+  });
+});
