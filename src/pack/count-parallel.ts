@@ -10,8 +10,8 @@ import type { CountTokens } from "./tokenizer.js";
 const PARALLEL_THRESHOLD = 4 * 1024 * 1024;
 const BATCH_BYTES = 256 * 1024;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-/** How long to wait for a silent worker before counting its batches on the main thread. */
-const STALL_MS = 30_000;
+/** How long to wait for a batch a worker holds, with none finishing, before counting it on the main thread. */
+const STALL_MS = 10_000;
 
 /**
  * The texts of one parallel count, as UTF-8 in shared memory (one copy for
@@ -96,21 +96,29 @@ function countBatch(work: SharedWork, batch: number, count: CountTokens): void {
 }
 
 /**
- * Blocks until every worker is done (or has gone silent for STALL_MS), then
- * counts here any batch a worker claimed but never finished: a failed worker
- * costs time, never a count.
+ * Blocks until every batch is counted. The main thread has claimed all it
+ * could, so what remains are batches workers hold; if none of them finishes
+ * for STALL_MS (a worker died), the main thread counts them itself: a failed
+ * worker costs time, never a count.
  */
 function waitForWorkers(work: SharedWork, workers: number, count: CountTokens): void {
   const done = new Int32Array(work.done);
   const state = new Int32Array(work.state);
-  let finished = Atomics.load(done, 0);
+  const batches = work.starts.length - 1;
+  const counted = () => {
+    let total = 0;
+    for (let batch = 0; batch < batches; batch++) if (Atomics.load(state, batch) === 2) total++;
+    return total;
+  };
+  let progress = counted();
   let waited = 0;
-  while (finished < workers && waited < STALL_MS) {
-    if (Atomics.wait(done, 0, finished, 100) === "timed-out") waited += 100;
-    else waited = 0;
-    finished = Atomics.load(done, 0);
+  while (progress < batches && Atomics.load(done, 0) < workers && waited < STALL_MS) {
+    Atomics.wait(done, 0, Atomics.load(done, 0), 50);
+    const now = counted();
+    waited = now > progress ? 0 : waited + 50;
+    progress = now;
   }
-  for (let batch = 0; batch < work.starts.length - 1; batch++) {
+  for (let batch = 0; batch < batches; batch++) {
     if (Atomics.load(state, batch) === 2) continue;
     countBatch(work, batch, count);
     Atomics.store(state, batch, 2);
