@@ -14,6 +14,8 @@ export interface BuildOptions extends LayoutOptions {
   check?: boolean;
   /** Overwrite outputs even where they hold hand-written text. */
   force?: boolean;
+  /** Worker threads for counting (the CLI reads LLMSGEN_WORKERS); default: by the amount of text. */
+  workers?: number;
 }
 
 export interface BuildResult {
@@ -43,7 +45,7 @@ function matchesLastBuild(project: Project, file: PlannedFile): boolean {
  */
 export function build(options: BuildOptions = {}): BuildResult {
   const project = loadProject(resolveLayout(options), options.profile, options.cwd, options.warn);
-  const plan = planBuild(project);
+  const plan = planBuild(project, options.workers === undefined ? {} : { workers: options.workers });
   const changed = changedFiles(plan.files);
   const refused = options.force ? [] : handWritten(checkOutputs(project, { ...plan, files: changed.filter((file) => !matchesLastBuild(project, file)) }));
   const write = !options.check && refused.length === 0;

@@ -6,6 +6,7 @@ import { manifestPath } from "./load/load-manifest.js";
 import type { Project } from "./load/load-project.js";
 import { naturalCompare } from "./load/natural-compare.js";
 import type { Encoding, IndexSpec, PackPlan, Profile, ResolvedProfile } from "./model.js";
+import type { Piece } from "./pack/compose.js";
 import { countMany } from "./pack/count-parallel.js";
 import { initialPieces } from "./pack/pack-profile.js";
 import { hashPlan, planKey, restorePlan, summarizePlan } from "./pack/plan-cache.js";
@@ -39,8 +40,13 @@ export interface BuildPlan {
   files: PlannedFile[];
 }
 
+export interface PlanOptions {
+  /** Worker threads for bulk counting; undefined: one per 4 MB of text, at most 3, leaving a core. */
+  workers?: number;
+}
+
 /** Packs and renders every profile of the project and lays out the files a build would write. Reads, never writes. */
-export function planBuild(project: Project): BuildPlan {
+export function planBuild(project: Project, options: PlanOptions = {}): BuildPlan {
   const { layout, manifest } = project;
   const plans = withTokenizers((tokenizers) => {
     const counters = new Map<Encoding, PieceCounter>();
@@ -61,10 +67,19 @@ export function planBuild(project: Project): BuildPlan {
       if (restored) packed.set(resolved, restored);
     }
     const toPack = packable.filter((resolved) => !packed.has(resolved));
-    // Count what the plans will need up front, in bulk (in parallel for large corpora), so the walks hit memory.
+    // Count what the plans will need up front, in bulk per encoding (in parallel for large corpora), so the walks hit memory.
+    const ahead = new Map<Encoding, Piece[]>();
     for (const resolved of toPack) {
-      const pieces = counter(resolved.profile.encoding);
-      pieces.prefetch(initialPieces(resolved, pieces.encoding), (items) => countMany(items, pieces.encoding, tokenizers.counter(pieces.encoding)));
+      const encoding = resolved.profile.encoding;
+      let list = ahead.get(encoding);
+      if (!list) {
+        list = [];
+        ahead.set(encoding, list);
+      }
+      for (const piece of initialPieces(resolved, encoding)) list.push(piece);
+    }
+    for (const [encoding, pieces] of ahead) {
+      counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), options.workers));
     }
     for (const resolved of toPack) {
       const plan = packProfile(resolved, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file));

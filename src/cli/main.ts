@@ -86,7 +86,8 @@ function createProgram(deps: CliDeps, setExit: (code: number) => void): Command 
     .addHelpText("after", examples(["llmsgen build --profile full", "llmsgen build --check", "llmsgen build --json --profile brief"]))
     .action((flags: LayoutFlags & { check?: boolean; force?: boolean; json?: boolean }) => {
       const check = flags.check === true;
-      const result = build({ ...layoutOf(flags), check, force: flags.force === true });
+      const workers = /^\d+$/.test(deps.env.LLMSGEN_WORKERS ?? "") ? Number(deps.env.LLMSGEN_WORKERS) : undefined;
+      const result = build({ ...layoutOf(flags), check, force: flags.force === true, ...(workers === undefined ? {} : { workers }) });
       deps.stdout.write(flags.json ? buildReportJson(result) : formatBuildReport(result, check, styleFor(deps.stdout, deps.env)));
       if (result.refused.length > 0) deps.stderr.write(formatRefusal(result.refused, styleFor(deps.stderr, deps.env)));
       setExit(result.refused.length > 0 || (check && result.changed.length > 0) ? EXIT.findings : EXIT.ok);

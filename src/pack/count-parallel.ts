@@ -40,10 +40,10 @@ export interface SharedWork {
  * Synchronous, and the same numbers as counting one by one: each count is
  * the count of one whole text, whoever makes it.
  */
-export function countMany(items: readonly (readonly Segment[])[], encoding: Encoding, count: CountTokens): number[] {
+export function countMany(items: readonly (readonly Segment[])[], encoding: Encoding, count: CountTokens, forcedWorkers?: number): number[] {
   let size = 0;
   for (const item of items) for (const segment of item) size += segment.text.length;
-  const workers = workerCount(size);
+  const workers = forcedWorkers ?? workerCount(size);
   const script = workerScript();
   // UTF-8 cannot carry a lone surrogate (a YAML escape can make one): such texts are counted here, as they are.
   if (workers < 1 || !script || items.some((item) => item.some((segment) => LONE_SURROGATE.test(segment.text)))) {
@@ -63,13 +63,8 @@ export function countMany(items: readonly (readonly Segment[])[], encoding: Enco
   return Array.from(new Int32Array(work.counts));
 }
 
-/**
- * One worker per 4 MB of text, leaving a core to the main thread, at most 3.
- * LLMSGEN_WORKERS=N overrides it (0 counts everything on the main thread).
- */
+/** One worker per 4 MB of text, leaving a core to the main thread, at most 3. */
 function workerCount(size: number): number {
-  const forced = process.env.LLMSGEN_WORKERS;
-  if (forced !== undefined && /^\d+$/.test(forced)) return Number(forced);
   return Math.min(availableParallelism() - 1, 3, Math.floor(size / PARALLEL_THRESHOLD));
 }
 

@@ -265,7 +265,7 @@ export class Packing {
 const textKeys = new WeakMap<Atom, { text: Segment; brief: Segment }>();
 
 /** An atom's text or brief as a segment keyed by a hash of that text. */
-export function segmentOf(atom: Atom, state: "full" | "brief"): Segment {
+function segmentOf(atom: Atom, state: "full" | "brief"): Segment {
   let entry = textKeys.get(atom);
   if (!entry) {
     entry = { text: keyed(atom.text), brief: keyed(atom.brief) };

@@ -57,7 +57,8 @@ interface TrieNode {
   count?: number;
   next: Trie;
 }
-type Trie = Map<Segment, TrieNode>;
+/** Keyed by each segment's key, so equal contents share a node whatever object carries them. */
+type Trie = Map<string, TrieNode>;
 
 /** What packing needs of a counter: the count of one piece, and of a run of segments cut into pieces. */
 export interface PieceCounting {
@@ -91,17 +92,17 @@ export class PieceCounter implements PieceCounting {
     readonly store: TokenStore = new TokenStore(),
   ) {}
 
-  /** Counts memoised by the identity of each segment in the piece: no key is built on a hit. */
+  /** Counts memoised segment by segment: no piece key is built on a hit. */
   private readonly known: Trie = new Map();
 
   piece(piece: Piece): number {
     let node: TrieNode | undefined;
     let level = this.known;
     for (const segment of piece.segments) {
-      node = level.get(segment);
+      node = level.get(segment.key);
       if (!node) {
         node = { next: new Map() };
-        level.set(segment, node);
+        level.set(segment.key, node);
       }
       level = node.next;
     }

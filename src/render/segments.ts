@@ -11,7 +11,7 @@ export interface Segment {
 
 const literals = new Map<string, Segment>();
 
-/** A literal segment; the same text gives the same object, so counts can be memoised by identity. */
+/** A literal segment; the same text gives the same object while the pool has room (it only saves allocations). */
 export function literal(text: string): Segment {
   let segment = literals.get(text);
   if (!segment) {
@@ -21,11 +21,6 @@ export function literal(text: string): Segment {
   return segment;
 }
 
-/** A text keyed by a given name for its content (tests use it; packing keys atoms by their text's hash). */
-export const atomSegment = (sha256: string, field: "text" | "brief", text: string): Segment => ({
-  key: `\u0002${sha256}:${field}`,
-  text,
-});
 
 /** `<TAG>` and `</TAG>`: the section and wrapper lines of the grammar. */
 export const openTag = (tag: string): string => `<${tag}>`;

@@ -6,7 +6,10 @@ import { ENCODINGS, type Encoding, type ResolvedProfile } from "../../src/model.
 import { packProfile } from "../../src/pack/pack-profile.js";
 import { canCut, groupPieces } from "../../src/pack/compose.js";
 import { PieceCounter } from "../../src/pack/token-store.js";
-import { atomSegment, fileFrame, joinSegments, literal, sectionSegments, type Segment } from "../../src/render/segments.js";
+import { fileFrame, joinSegments, literal, sectionSegments, type Segment } from "../../src/render/segments.js";
+
+/** A text standing for an atom's, keyed by a name (packing keys real atoms by a hash of their text). */
+const atomSegment = (name: string, field: "text" | "brief", text: string): Segment => ({ key: `\u0002${name}:${field}`, text });
 
 const encoders = new Map<Encoding, Tiktoken>();
 const countWith = (encoding: Encoding) => {
