@@ -1,4 +1,5 @@
 import type { Atom } from "../model.js";
+import { KeyedCache } from "./keyed-cache.js";
 
 /** What a valid atom file parses to, apart from its path: enough to skip YAML on the next run. */
 export type CachedAtom = Omit<Atom, "path" | "sha256" | "text"> & {
@@ -11,18 +12,17 @@ export type CachedAtom = Omit<Atom, "path" | "sha256" | "text"> & {
 
 /** Parsed atoms by the sha256 of their file's bytes. */
 export class AtomCache {
-  private readonly used = new Map<string, CachedAtom>();
-  /** Set when an entry changed in place (marked clean), so saving rewrites the file. */
-  private dirty = false;
+  private readonly cache: KeyedCache<CachedAtom>;
 
-  constructor(private readonly saved: ReadonlyMap<string, CachedAtom> = new Map()) {}
+  constructor(saved: ReadonlyMap<string, CachedAtom> = new Map()) {
+    this.cache = new KeyedCache(saved, { keepUnused: false });
+  }
 
   /** The atom for this file, if its exact bytes were parsed before. */
   get(sha256: string, path: string, text: string): Atom | undefined {
-    const entry = this.used.get(sha256) ?? this.saved.get(sha256);
+    const entry = this.cache.get(sha256);
     if (!entry || entry.end > text.length) return undefined;
-    this.used.set(sha256, entry);
-    const { start, end, ...fields } = entry;
+    const { start, end, clean: _clean, ...fields } = entry;
     return { ...fields, related: [...fields.related], path, sha256, text: text.slice(start, end) };
   }
 
@@ -32,29 +32,24 @@ export class AtomCache {
     if (text.slice(start, start + atomText.length) !== atomText) return; // not where expected: don't cache
     // Only the id's line is kept: lint, which reports the others, always parses.
     const lines = keyLines?.id === undefined ? {} : { keyLines: { id: keyLines.id } };
-    this.used.set(sha256, { ...fields, ...lines, start, end: start + atomText.length });
+    this.cache.set(sha256, { ...fields, ...lines, start, end: start + atomText.length });
   }
 
   isClean(sha256: string): boolean {
-    return this.used.get(sha256)?.clean === true;
+    return this.cache.get(sha256)?.clean === true;
   }
 
   markClean(sha256: string): void {
-    const entry = this.used.get(sha256);
-    if (entry && !entry.clean) {
-      this.used.set(sha256, { ...entry, clean: true });
-      this.dirty = true;
-    }
+    const entry = this.cache.get(sha256);
+    if (entry && !entry.clean) this.cache.set(sha256, { ...entry, clean: true });
   }
 
   entries(): Map<string, CachedAtom> {
-    return new Map(this.used);
+    return this.cache.entries();
   }
 
-  get grew(): boolean {
-    if (this.dirty) return true;
-    for (const key of this.used.keys()) if (!this.saved.has(key)) return true;
-    return this.used.size !== this.saved.size;
+  get changed(): boolean {
+    return this.cache.changed;
   }
 }
 

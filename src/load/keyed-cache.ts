@@ -1,14 +1,16 @@
 /**
  * Entries read from a cache file plus those a run adds. Saving keeps what the
- * run used first, then older entries up to `limit`, so a build of some
- * profiles does not throw away what the others cached.
+ * run used first; entries it did not use are kept too (up to `limit` in all),
+ * so a build of some profiles does not throw away what others cached, unless
+ * `keepUnused` is off (parsed atoms: a changed file's old entry is useless).
  */
 export class KeyedCache<T> {
   private readonly used = new Map<string, T>();
+  private added = false;
 
   constructor(
     private readonly saved: ReadonlyMap<string, T> = new Map(),
-    private readonly limit = 1000,
+    private readonly options: { limit?: number; keepUnused?: boolean } = {},
   ) {}
 
   get(key: string): T | undefined {
@@ -18,21 +20,23 @@ export class KeyedCache<T> {
   }
 
   set(key: string, value: T): void {
+    if (this.saved.get(key) !== value) this.added = true;
     this.used.set(key, value);
   }
 
   entries(): Map<string, T> {
     const result = new Map(this.used);
+    if (this.options.keepUnused === false) return result;
+    const limit = this.options.limit ?? 1000;
     for (const [key, value] of this.saved) {
-      if (result.size >= this.limit) break;
+      if (result.size >= limit) break;
       if (!result.has(key)) result.set(key, value);
     }
     return result;
   }
 
-  /** True when this run added an entry the file does not have. */
+  /** True when saving would change the file: an entry added or changed, or (without keepUnused) one dropped. */
   get changed(): boolean {
-    for (const key of this.used.keys()) if (!this.saved.has(key)) return true;
-    return false;
+    return this.added || (this.options.keepUnused === false && this.used.size !== this.saved.size);
   }
 }

@@ -1,4 +1,5 @@
 import { sha256 } from "../hash.js";
+import { KeyedCache } from "../load/keyed-cache.js";
 import type { Encoding } from "../model.js";
 import { joinSegments, type Segment } from "../render/segments.js";
 import { groupPieces, type Piece } from "./compose.js";
@@ -11,41 +12,34 @@ import type { CountTokens } from "./tokenizer.js";
  */
 export class TokenStore {
   private readonly memo = new Map<string, number>();
-  private readonly used = new Map<string, number>();
+  private readonly stored: KeyedCache<number>;
 
-  constructor(private readonly saved: ReadonlyMap<string, number> = new Map()) {}
+  constructor(saved: ReadonlyMap<string, number> = new Map()) {
+    this.stored = new KeyedCache(saved, { limit: 1_000_000 });
+  }
 
   get(key: string): number | undefined {
     let count = this.memo.get(key);
-    if (count !== undefined) return count;
-    const hash = storeKey(key);
-    count = this.saved.get(hash);
-    if (count !== undefined) {
-      this.memo.set(key, count);
-      this.used.set(hash, count);
+    if (count === undefined) {
+      count = this.stored.get(storeKey(key));
+      if (count !== undefined) this.memo.set(key, count);
     }
     return count;
   }
 
   set(key: string, count: number): void {
     this.memo.set(key, count);
-    this.used.set(storeKey(key), count);
+    this.stored.set(storeKey(key), count);
   }
 
-  /** Entries worth saving: those this run used, then older ones, up to `limit`. */
-  entries(limit = 1_000_000): Map<string, number> {
-    const result = new Map(this.used);
-    for (const [key, count] of this.saved) {
-      if (result.size >= limit) break;
-      if (!result.has(key)) result.set(key, count);
-    }
-    return result;
+  /** Entries worth saving: those this run used, then older ones, up to a million. */
+  entries(): Map<string, number> {
+    return this.stored.entries();
   }
 
   /** True when this run counted something the saved cache did not have. */
-  get grew(): boolean {
-    for (const key of this.used.keys()) if (!this.saved.has(key)) return true;
-    return false;
+  get changed(): boolean {
+    return this.stored.changed;
   }
 }
 

@@ -17,9 +17,9 @@ import { writeCache } from "./write-cache.js";
 export function saveCaches(layout: Layout, caches: Caches): void {
   const dir = layout.cacheDir;
   if (!dir) return;
-  if (caches.atoms.grew) writeCache(atomCacheFile(dir), ATOM_CACHE, atomStamp(), caches.atoms.entries());
+  if (caches.atoms.changed) writeCache(atomCacheFile(dir), ATOM_CACHE, atomStamp(), caches.atoms.entries());
   if (caches.plans.changed) writeCache(planCacheFile(dir), PLAN_CACHE, planStamp(), caches.plans.entries());
   for (const [encoding, store] of caches.opened()) {
-    if (store.grew) writeCache(tokenCacheFile(dir, encoding), TOKEN_CACHE, tokenStamp(encoding), store.entries());
+    if (store.changed) writeCache(tokenCacheFile(dir, encoding), TOKEN_CACHE, tokenStamp(encoding), store.entries());
   }
 }
