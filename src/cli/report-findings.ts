@@ -21,7 +21,7 @@ export function formatSyncReport(report: SyncReport, format: FindingFormat, styl
 }
 
 /** `file:line: kind TAG: message`, then the diff indented under it. */
-export function formatFinding(finding: Finding, style: Style): string {
+function formatFinding(finding: Finding, style: Style): string {
   const head = `${finding.file}:${finding.line}: ${style.bold(finding.kind)}${finding.tag ? ` ${finding.tag}` : ""}: ${finding.message}`;
   if (!finding.diff) return head;
   const diff = finding.diff

@@ -21,7 +21,7 @@ export function countNewlines(text: string): number {
   return count;
 }
 
-export function normaliseText(text: string): string {
+function normaliseText(text: string): string {
   const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   return withoutBom.replace(/\r\n?/g, "\n");
 }

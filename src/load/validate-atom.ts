@@ -126,7 +126,7 @@ export function breaksStructure(text: string): boolean {
 }
 
 /** `sign-verify` → `SIGN_VERIFY`. */
-export function tagFromId(id: string): string {
+function tagFromId(id: string): string {
   return id.toUpperCase().replace(/-/g, "_");
 }
 

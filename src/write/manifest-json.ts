@@ -2,7 +2,7 @@ import { sha256 } from "../hash.js";
 import type { Manifest, ManifestOutput, PackPlan } from "../model.js";
 
 /** What the manifest records of one freshly planned output (SPEC §7). */
-export function manifestEntry(plan: PackPlan): ManifestOutput {
+function manifestEntry(plan: PackPlan): ManifestOutput {
   return {
     profile: plan.profile.name,
     encoding: plan.profile.encoding,
