@@ -112,7 +112,8 @@ function planIndex(profile: Profile, plans: readonly PackPlan[], count: CountTok
 
 /** A file the build would write: an output (its text rendered only when read) or the manifest's text. */
 function planFile(file: string, root: string, source: PackPlan | string): PlannedFile {
-  const common = { file, shown: slashRelative(root, file), current: readCurrent(file) };
+  const shown = slashRelative(root, file);
+  const common = { file, shown, current: readCurrent(file, shown) };
   if (typeof source === "string") return { ...common, text: source, sha256: sha256(source) };
   return {
     ...common,

@@ -28,7 +28,7 @@ export function syncCheck(options: SyncCheckOptions = {}): SyncReport {
   let override: { shown: string; text: string } | undefined;
   if (options.file !== undefined) {
     const file = path.resolve(options.cwd ?? process.cwd(), options.file);
-    const current = readCurrent(file);
+    const current = readCurrent(file, displayPath(layout, file));
     if (!current) throw new LlmsgenError(`${displayPath(layout, file)}: file not found (--file)`);
     override = { shown: displayPath(layout, file), text: current.read() };
   }

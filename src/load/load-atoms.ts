@@ -23,14 +23,19 @@ export function loadAtoms(layout: Layout, cache: AtomCache = new AtomCache()): L
   const atoms: Atom[] = [];
   const failed: string[] = [];
   for (const file of files) {
-    const source = readSourceText(file);
+    const shown = displayPath(layout, file);
     const relative = slashRelative(layout.atomsDir, file);
+    const source = readSourceText(file, shown);
+    if ("issue" in source) {
+      issues.push(source.issue);
+      failed.push(relative);
+      continue;
+    }
     const known = cache.get(source.sha256, relative, source.text);
     if (known) {
       atoms.push(known);
       continue;
     }
-    const shown = displayPath(layout, file);
     const parsed = parseFrontmatter(source.text, shown);
     issues.push(...parsed.issues);
     if (!parsed.frontmatter) {

@@ -24,9 +24,11 @@ export function loadManifest(layout: Layout): Manifest | undefined {
       },
     ]);
   };
+  const read = readSourceText(file, shown);
+  if ("issue" in read) throw new InputError([read.issue]);
   let data: unknown;
   try {
-    data = JSON.parse(readSourceText(file).text);
+    data = JSON.parse(read.text);
   } catch (error) {
     return fail((error as Error).message);
   }

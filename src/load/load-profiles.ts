@@ -30,7 +30,13 @@ export function loadProfiles(layout: Layout, selected: readonly string[] = [], c
   const failed: string[] = [];
   for (const file of files) {
     const shown = displayPath(layout, file);
-    const { source, issues: yamlIssues } = parseYamlSource(readSourceText(file).text, shown);
+    const read = readSourceText(file, shown);
+    if ("issue" in read) {
+      issues.push(read.issue);
+      failed.push(profileName(layout, file));
+      continue;
+    }
+    const { source, issues: yamlIssues } = parseYamlSource(read.text, shown);
     issues.push(...yamlIssues);
     const profile = yamlIssues.length > 0 ? undefined : validateProfile(source, { file, shown, name: profileName(layout, file), layout, issues });
     if (profile) profiles.push(profile);

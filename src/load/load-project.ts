@@ -4,7 +4,7 @@ import type { Atom, Issue, Layout, Manifest, Profile, ResolvedProfile } from "..
 import { scanMarkdown } from "../render/scan-markdown.js";
 import type { AtomCache } from "./atom-cache.js";
 import { displayPath } from "./layout.js";
-import { findLongRun, MAX_RUN } from "./long-runs.js";
+import { describeRun, findLongRun } from "./long-runs.js";
 import { countNewlines } from "./read-text.js";
 import { loadAtoms } from "./load-atoms.js";
 import { type Caches, loadCaches } from "./load-caches.js";
@@ -99,7 +99,7 @@ export function atomStructureIssues(atom: Atom, file: string): Issue[] {
     issues.push({
       file,
       line,
-      message: `a run of ${run.length} ${run.kind} with no break is over the limit of ${MAX_RUN} characters (tokenizing such a run takes quadratic time): break it up`,
+      message: describeRun(run),
     });
   }
   if (scan.unclosedFence !== undefined) {

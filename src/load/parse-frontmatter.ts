@@ -1,6 +1,6 @@
 import matter from "gray-matter";
 import type { Issue } from "../model.js";
-import { parseYamlSource, type YamlSource } from "./yaml-source.js";
+import { parseYamlSource, yamlData, type YamlSource } from "./yaml-source.js";
 
 export interface Frontmatter {
   /** The frontmatter as plain data (a fresh object per call). */
@@ -56,7 +56,10 @@ export function parseFrontmatter(text: string, file: string): { frontmatter?: Fr
     const parsed = parseYamlSource(block, file);
     yaml = parsed.source;
     yamlIssues = parsed.issues;
-    return { value: parsed.issues.length === 0 ? parsed.source.doc.toJS() : null };
+    if (yamlIssues.length > 0) return { value: null };
+    const data = yamlData(parsed.source, file);
+    if ("issue" in data) yamlIssues = [data.issue];
+    return { value: "data" in data ? data.data : null };
   };
   const parsed = matter(text, { language: "yaml", engines: { yaml: parseYaml, ...REFUSED_ENGINES } });
   const emptyBlock = yaml === undefined; // gray-matter skips the engine for a block of only comments

@@ -1,16 +1,25 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { LlmsgenError } from "../errors.js";
+import { InputError, LlmsgenError } from "../errors.js";
 import { sha256 } from "../hash.js";
+import { decodeUtf8 } from "./read-text.js";
 
 /** What is on disk where a build would write: known by its hash, read whole only when a check needs its text. */
 export interface CurrentFile {
   sha256: string;
-  /** The file's text (read again from disk; large outputs are not kept in memory meanwhile). */
+  /** The file's text (read again from disk; large outputs are not kept in memory meanwhile). Throws an InputError on bytes that are not UTF-8. */
   read(): string;
 }
 
-export function readCurrent(file: string): CurrentFile | null {
+/** `shown` is the file as messages show it. */
+export function readCurrent(file: string, shown: string = file): CurrentFile | null {
   if (!existsSync(file)) return null;
-  if (!statSync(file).isFile()) throw new LlmsgenError(`${file}: something other than a file stands where an output goes: move it away`);
-  return { sha256: sha256(readFileSync(file)), read: () => readFileSync(file, "utf8") };
+  if (!statSync(file).isFile()) throw new LlmsgenError(`${shown}: something other than a file stands where an output goes: move it away`);
+  return {
+    sha256: sha256(readFileSync(file)),
+    read: () => {
+      const text = decodeUtf8(readFileSync(file), shown);
+      if (typeof text !== "string") throw new InputError([text.issue]);
+      return text;
+    },
+  };
 }

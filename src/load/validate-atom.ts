@@ -2,7 +2,7 @@ import type { Atom, Issue } from "../model.js";
 import type { Frontmatter } from "./parse-frontmatter.js";
 import { scanMarkdown } from "../render/scan-markdown.js";
 import { closest } from "./closest.js";
-import { findLongRun, MAX_RUN } from "./long-runs.js";
+import { describeRun, findLongRun } from "./long-runs.js";
 import { countNewlines } from "./read-text.js";
 import { lineAt, lineIndex } from "./yaml-source.js";
 
@@ -59,10 +59,11 @@ export function validateAtom(frontmatter: Frontmatter, context: AtomContext): At
   }
   const title = text("title", true);
   const brief = text("brief", true);
+  const briefRun = brief === undefined ? undefined : findLongRun(brief);
   if (brief !== undefined && brief.includes("\n")) {
     report("brief", "frontmatter.brief must be one line: it replaces the atom's text under tight budgets");
-  } else if (brief !== undefined && findLongRun(brief)) {
-    report("brief", `frontmatter.brief has a run of over ${MAX_RUN} characters with no break: shorten it`);
+  } else if (brief !== undefined && briefRun !== undefined) {
+    report("brief", `frontmatter.brief: ${describeRun(briefRun)}`);
   } else if (brief !== undefined && breaksStructure(brief.trim())) {
     report("brief", `frontmatter.brief ${describe(brief)} would read as a section tag or open a code fence in the output: reword it`);
   }

@@ -3,9 +3,9 @@ import { DEFAULT_ENCODING, ENCODINGS, type Encoding, type IndexSpec, type Issue,
 import { staysWithin } from "./layout.js";
 import { MANIFEST_NAME } from "./load-manifest.js";
 import { closest } from "./closest.js";
-import { findLongRun, MAX_RUN } from "./long-runs.js";
+import { describeRun, findLongRun } from "./long-runs.js";
 import { breaksStructure, describe, TAG } from "./validate-atom.js";
-import { lineAt, lineIndex, type YamlPath, type YamlSource } from "./yaml-source.js";
+import { lineAt, lineIndex, yamlData, type YamlPath, type YamlSource } from "./yaml-source.js";
 
 const PROFILE_KEYS = ["output", "wrapper", "encoding", "budget", "description", "sections", "include", "index"];
 const INDEX_KEYS = ["title", "summary", "base_url", "heading", "profiles", "optional"];
@@ -31,7 +31,12 @@ export function validateProfile(source: YamlSource, context: ProfileContext): Pr
   const before = context.issues.length;
   const report = (where: YamlPath, message: string) =>
     context.issues.push({ file: context.shown, line: lineAt(source, where), message });
-  const data: unknown = source.doc.toJS();
+  const read = yamlData(source, context.shown);
+  if ("issue" in read) {
+    context.issues.push(read.issue);
+    return undefined;
+  }
+  const data = read.data;
   if (!isRecord(data)) {
     report([], "a profile must be a mapping with at least 'output' and 'sections' or 'include'");
     return undefined;
@@ -140,8 +145,9 @@ function validateSections(value: unknown, wrapper: string | undefined, source: Y
       report([...at, "atoms"], `${name}.atoms must be a list of atom ids or globs, got ${describe(atoms)}`);
     }
     const intro = optional(entry, "intro", at, report, isString, "a string", name);
-    if (intro !== undefined && findLongRun(intro)) {
-      report([...at, "intro"], `${name}.intro has a run of over ${MAX_RUN} characters with no break: break it up`);
+    const introRun = intro === undefined ? undefined : findLongRun(intro);
+    if (introRun !== undefined) {
+      report([...at, "intro"], `${name}.intro: ${describeRun(introRun)}`);
     } else if (intro !== undefined && breaksStructure(intro)) {
       report([...at, "intro"], `${name}.intro has a line that would read as a section tag, or a code fence that never closes: indent that line, or close the fence`);
     }

@@ -1,5 +1,10 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import { type CST, Composer, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type Document } from "yaml";
 import type { Issue } from "../model.js";
+
+/** Collections nested deeper than this are refused: no profile or frontmatter needs them, and composing them recurses. */
+export const MAX_YAML_DEPTH = 64;
+/** The yaml library's guard against alias bombs, set explicitly: aliases expanding to more nodes than this are refused. */
+export const MAX_ALIAS_COUNT = 100;
 
 /** A parsed YAML document that can say on which line of its file any value sits. */
 export interface YamlSource {
@@ -11,17 +16,74 @@ export type YamlPath = ReadonlyArray<string | number>;
 
 /**
  * Parses YAML 1.2 (strings stay strings: `2026-01-05` is not a date) with
- * duplicate keys refused, turning every syntax error into an issue.
+ * duplicate keys refused, turning every syntax error into an issue. Nesting
+ * deeper than MAX_YAML_DEPTH is refused before the document is composed.
  */
 export function parseYamlSource(text: string, file: string): { source: YamlSource; issues: Issue[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, logLevel: "error" });
+  const deep = deepestOffset(tokens);
+  // Too deep: compose nothing (an empty document keeps `source` usable) and report where it goes too deep.
+  const docs = [...composer.compose(deep === undefined ? tokens : [], true, text.length)];
+  const doc = docs[0];
+  if (!doc) throw new Error("the yaml composer returned no document"); // it always makes one when forced
+  if (deep !== undefined) {
+    const line = lineCounter.linePos(deep).line;
+    return { source: { doc, lineCounter }, issues: [{ file, line, message: `YAML nested more than ${MAX_YAML_DEPTH} levels deep: flatten it` }] };
+  }
   const issues = doc.errors.map((error) => ({
     file,
     line: lineCounter.linePos(error.pos[0]).line,
     message: `invalid YAML: ${firstLine(error.message)}`,
   }));
+  if (docs.length > 1) issues.push({ file, line: lineCounter.linePos(docs[1]?.range[0] ?? 0).line, message: "invalid YAML: more than one document (a '---' line inside the YAML): keep to one" });
   return { source: { doc, lineCounter }, issues };
+}
+
+/** The offset of the first collection nested deeper than MAX_YAML_DEPTH, walking the parsed tokens without recursion. */
+function deepestOffset(tokens: readonly CST.Token[]): number | undefined {
+  const stack: { token: CST.Token; depth: number }[] = tokens.map((token) => ({ token, depth: 0 }));
+  for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
+    const { token, depth } = entry;
+    if (token.type === "document") {
+      if (token.value) stack.push({ token: token.value, depth });
+    } else if (token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection") {
+      if (depth >= MAX_YAML_DEPTH) return token.offset;
+      for (const item of token.items) {
+        if (item.key) stack.push({ token: item.key, depth: depth + 1 });
+        if (item.value) stack.push({ token: item.value, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The document as plain data, with the alias limit set explicitly; an alias
+ * bomb or an alias without its anchor is an issue at the alias's line.
+ */
+export function yamlData(source: YamlSource, file: string): { data: unknown } | { issue: Issue } {
+  try {
+    return { data: source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const unresolved = /^Unresolved alias[^:]*: (.*)$/.exec(error.message)?.[1];
+    let offset = 0;
+    visit(source.doc, {
+      Alias(_key, node) {
+        if (unresolved !== undefined && node.source !== unresolved) return undefined;
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    const line = source.lineCounter.linePos(offset).line;
+    const message =
+      unresolved !== undefined
+        ? `YAML alias '*${unresolved}' has no anchor '&${unresolved}' before it: define the anchor first, or write the value out`
+        : `YAML aliases here expand to more than ${MAX_ALIAS_COUNT} nodes (a resource exhaustion attack, or a mistake): write the values out`;
+    return { issue: { file, line, message } };
+  }
 }
 
 /**
