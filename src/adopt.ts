@@ -35,7 +35,7 @@ export interface AdoptResult extends AdoptionPlan {
  * atomically. What cannot be carried over is listed in `skipped`.
  */
 export function adopt(options: AdoptOptions = {}): AdoptResult {
-  const project = loadProject(resolveLayout(options), options.profile, options.cwd, options.warn);
+  const project = loadProject(resolveLayout(options), options);
   const build = planBuild(project);
   const plan = planAdoption({
     project,
@@ -64,7 +64,7 @@ export function adopt(options: AdoptOptions = {}): AdoptResult {
 function everyOutput(options: AdoptOptions, build: BuildPlan): BuildPlan {
   if (!options.profile || options.profile.length === 0) return build;
   try {
-    return planBuild(loadProject(resolveLayout(options), [], options.cwd, options.warn));
+    return planBuild(loadProject(resolveLayout(options), { ...options, profile: [] }));
   } catch (error) {
     if (error instanceof InputError) return build; // another profile is broken: judge the chosen ones
     throw error;
@@ -79,7 +79,7 @@ function everyOutput(options: AdoptOptions, build: BuildPlan): BuildPlan {
 function outputsThatWillChange(options: AdoptOptions, plan: AdoptionPlan, cleanBefore: ReadonlySet<string>): string[] {
   const adoptedFrom = new Set(plan.adoptedFrom);
   try {
-    const project = loadProject(resolveLayout(options), [], options.cwd, options.warn);
+    const project = loadProject(resolveLayout(options), { ...options, profile: [] });
     return changedFiles(planBuild(project).files)
       .filter((file) => file.plan !== undefined && cleanBefore.has(file.shown) && !adoptedFrom.has(file.shown))
       .map((file) => file.shown);

@@ -44,7 +44,7 @@ function matchesLastBuild(project: Project, file: PlannedFile): boolean {
  * InputError before anything is written.
  */
 export function build(options: BuildOptions = {}): BuildResult {
-  const project = loadProject(resolveLayout(options), options.profile, options.cwd, options.warn);
+  const project = loadProject(resolveLayout(options), options);
   const plan = planBuild(project, options.workers === undefined ? {} : { workers: options.workers });
   const changed = changedFiles(plan.files);
   const refused = options.force ? [] : handWritten(checkOutputs(project, { ...plan, files: changed.filter((file) => !matchesLastBuild(project, file)) }));

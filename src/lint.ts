@@ -1,10 +1,8 @@
 import path from "node:path";
 import { throwIfIssues } from "./errors.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
-import { loadAtoms } from "./load/load-atoms.js";
-import { atomStructureIssues, indexIssues } from "./load/load-project.js";
-import { loadProfiles } from "./load/load-profiles.js";
-import { resolveProfile } from "./load/resolve-profile.js";
+import { collectProject } from "./load/load-project.js";
+import { OTHER_TOOL_KEYS } from "./load/validate-atom.js";
 import type { Atom, Issue } from "./model.js";
 
 export interface LintIssue extends Issue {
@@ -24,34 +22,26 @@ export interface LintResult {
 
 /**
  * Checks every atom and the chosen profiles (SPEC §10) and reports all
- * problems at once: schema errors, duplicate ids and tags, broken structure
- * (tag-like lines, unclosed fences, empty bodies) as errors; `related` ids
- * that do not exist and filenames that disagree with the id as warnings.
+ * problems at once: everything a build would refuse (schema errors,
+ * misspelt keys, duplicate ids and tags, broken structure) plus empty bodies
+ * as errors; `related` ids that do not exist, file names that disagree with
+ * the id, and frontmatter keys llmsgen does not read as warnings.
  */
 export function lint(options: LintOptions = {}): LintResult {
   const layout = resolveLayout(options);
-  const loaded = loadAtoms(layout);
-  const errors: Issue[] = [...loaded.issues];
+  // Lint parses every atom afresh (no cache), so each issue can point at its line.
+  const collected = collectProject(layout, { ...options, structureOf: "all" });
+  // Nothing to lint where the command cannot look: that is bad usage (exit 2), not a lint error.
+  throwIfIssues(collected.issues.filter((issue) => issue.setup));
+  const errors: Issue[] = [...collected.issues];
   const warnings: Issue[] = [];
-  const ids = new Set(loaded.atoms.map((atom) => atom.id));
-  for (const atom of loaded.atoms) {
+  const ids = new Set(collected.atoms.map((atom) => atom.id));
+  for (const atom of collected.atoms) {
     const file = displayPath(layout, path.join(layout.atomsDir, atom.path));
-    errors.push(...atomStructureIssues(atom, file), ...emptyBody(atom, file));
+    errors.push(...emptyBody(atom, file));
     warnings.push(...unknownRelated(atom, ids, file), ...nameMismatch(atom, file));
   }
-  const profiles = loadProfiles(layout, options.profile, options.cwd);
-  // Nothing to lint where the command cannot look: that is bad usage (exit 2), not a lint error.
-  throwIfIssues([...loaded.issues, ...profiles.issues].filter((issue) => issue.setup));
-  errors.push(...profiles.issues);
-  if (profiles.profiles.some((profile) => profile.index)) {
-    // An index is checked against every profile it could list, chosen or not.
-    const all = profiles.all ? profiles : loadProfiles(layout, [], options.cwd);
-    const chosen = new Set(profiles.profiles.map((profile) => profile.file));
-    errors.push(...indexIssues(all.profiles, layout, all.failed).filter((issue) => all.profiles.some((profile) => chosen.has(profile.file) && displayPath(layout, profile.file) === issue.file)));
-  }
-  for (const profile of profiles.profiles) {
-    errors.push(...resolveProfile(profile, loaded.atoms, displayPath(layout, profile.file), loaded.failed).issues);
-  }
+  warnings.push(...unreadKeys(collected.atoms, new Set(options.knownKeys ?? []), (atom) => displayPath(layout, path.join(layout.atomsDir, atom.path))));
   const issues: LintIssue[] = [
     ...errors.map((issue) => ({ ...issue, severity: "error" as const })),
     ...warnings.map((issue) => ({ ...issue, severity: "warning" as const })),
@@ -73,4 +63,26 @@ function unknownRelated(atom: Atom, ids: ReadonlySet<string>, file: string): Iss
 function nameMismatch(atom: Atom, file: string): Issue[] {
   const name = path.posix.basename(atom.path, ".md");
   return name === atom.id ? [] : [{ file, line: atom.keyLines?.id ?? 1, message: `file name '${name}.md' and id '${atom.id}' differ: rename the file to ${atom.id}.md so both find the same atom` }];
+}
+
+/**
+ * Frontmatter keys llmsgen does not read (other than other tools' common keys
+ * and keys declared known): one warning per key, at its first atom, with the
+ * number of atoms that carry it.
+ */
+function unreadKeys(atoms: readonly Atom[], knownKeys: ReadonlySet<string>, fileOf: (atom: Atom) => string): Issue[] {
+  const byKey = new Map<string, { first: Atom; count: number }>();
+  for (const atom of atoms) {
+    for (const key of atom.otherKeys ?? []) {
+      if (OTHER_TOOL_KEYS.has(key) || knownKeys.has(key)) continue;
+      const seen = byKey.get(key);
+      if (seen) seen.count++;
+      else byKey.set(key, { first: atom, count: 1 });
+    }
+  }
+  return [...byKey].map(([key, { first, count }]) => ({
+    file: fileOf(first),
+    line: first.keyLines?.[key] ?? 1,
+    message: `frontmatter key '${key}' is not one llmsgen reads, so it is ignored (${count === 1 ? "1 atom" : `${count} atoms, first here`})`,
+  }));
 }

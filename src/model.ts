@@ -38,6 +38,8 @@ export interface Atom {
   bodyLine: number;
   /** Line of each frontmatter key and list item by dot-path (`related[1]`), for messages. */
   keyLines?: Record<string, number>;
+  /** Frontmatter keys llmsgen does not read, in file order (other tools' keys included); lint lists them. */
+  otherKeys?: string[];
 }
 
 export interface SectionSpec {

@@ -23,7 +23,7 @@ export function syncCheck(options: SyncCheckOptions = {}): SyncReport {
   if (options.file !== undefined && options.profile?.length !== 1) {
     throw new LlmsgenError("--file checks one file against one profile: give exactly one --profile");
   }
-  const project = loadProject(layout, options.profile, options.cwd, options.warn);
+  const project = loadProject(layout, options);
   const plan = planBuild(project);
   let override: { shown: string; text: string } | undefined;
   if (options.file !== undefined) {

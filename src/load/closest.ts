@@ -1,7 +1,11 @@
-/** The candidate within a small edit distance of `word`, for "did you mean" hints. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+/**
+ * The candidate within a small edit distance of `word`, for "did you mean"
+ * hints: at most `maxDistance` edits, by default 2 or a quarter of the word's
+ * length, whichever is more. Ties go to the candidate first in code-point order.
+ */
+export function closest(word: string, candidates: Iterable<string>, maxDistance = Math.max(2, Math.floor(word.length / 4))): string | undefined {
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 4)) + 1;
+  let bestDistance = maxDistance + 1;
   for (const candidate of [...candidates].sort()) {
     const distance = editDistance(word, candidate);
     if (distance < bestDistance) {
@@ -12,7 +16,8 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   return best;
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance: insertions, deletions and substitutions of one UTF-16 unit each. */
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

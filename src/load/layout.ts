@@ -13,6 +13,8 @@ export interface LayoutOptions {
   cache?: string | false;
   /** Receives warnings that never stop a run, such as a corrupt cache being ignored. */
   warn?: (message: string) => void;
+  /** Frontmatter keys the project declares known: never taken for misspellings of llmsgen's keys. */
+  knownKeys?: readonly string[];
 }
 
 /** Resolves `--root/--atoms/--profiles/--out` the way every CLI does: against the current directory. */

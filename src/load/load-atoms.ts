@@ -6,7 +6,7 @@ import { displayPath, isWithin, slashRelative } from "./layout.js";
 import { naturalCompare } from "./natural-compare.js";
 import { parseFrontmatter } from "./parse-frontmatter.js";
 import { readSourceText } from "./read-text.js";
-import { validateAtom } from "./validate-atom.js";
+import { misspelledKey, validateAtom } from "./validate-atom.js";
 
 export interface LoadedAtoms {
   /** Every valid atom, in natural path order. */
@@ -16,8 +16,13 @@ export interface LoadedAtoms {
   issues: Issue[];
 }
 
+export interface AtomLoadOptions {
+  /** Frontmatter keys the project declares known: never taken for misspellings of llmsgen's keys. */
+  knownKeys?: ReadonlySet<string>;
+}
+
 /** Reads and validates every `**\/*.md` file of the atoms dir. */
-export function loadAtoms(layout: Layout, cache: AtomCache = new AtomCache()): LoadedAtoms {
+export function loadAtoms(layout: Layout, cache: AtomCache = new AtomCache(), options: AtomLoadOptions = {}): LoadedAtoms {
   const issues: Issue[] = [];
   const files = listAtomFiles(layout, issues);
   const atoms: Atom[] = [];
@@ -32,7 +37,8 @@ export function loadAtoms(layout: Layout, cache: AtomCache = new AtomCache()): L
       continue;
     }
     const known = cache.get(source.sha256, relative, source.text);
-    if (known) {
+    // A cached atom is valid as parsed; whether one of its other keys reads as a misspelling depends on today's known keys.
+    if (known && Array.isArray(known.otherKeys) && !known.otherKeys.some((key) => misspelledKey(key, options.knownKeys))) {
       atoms.push(known);
       continue;
     }
@@ -47,6 +53,7 @@ export function loadAtoms(layout: Layout, cache: AtomCache = new AtomCache()): L
       path: slashRelative(layout.atomsDir, file),
       sha256: source.sha256,
       issues,
+      ...(options.knownKeys ? { knownKeys: options.knownKeys } : {}),
     });
     if (atom) {
       atoms.push(atom);

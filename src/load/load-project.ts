@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import path from "node:path";
 import { formatIssue, throwIfIssues } from "../errors.js";
 import type { Atom, Issue, Layout, Manifest, Profile, ResolvedProfile } from "../model.js";
@@ -24,36 +25,89 @@ export interface Project {
   caches: Caches;
 }
 
+export interface LoadOptions {
+  /** Profile names or paths (`--profile`); every profile of the profiles dir when empty. */
+  profile?: readonly string[];
+  /** Directory a `--profile` path resolves against; default `process.cwd()`. */
+  cwd?: string;
+  /** Receives warnings that never stop a run. */
+  warn?: (message: string) => void;
+  /** Frontmatter keys the project declares known: never taken for misspellings of llmsgen's keys (SPEC §3). */
+  knownKeys?: readonly string[];
+}
+
+/** What collecting a project found: everything that loaded, and every problem. */
+export interface CollectedProject {
+  atoms: Atom[];
+  /** The chosen profiles that resolved. */
+  profiles: ResolvedProfile[];
+  support: ResolvedProfile[];
+  allProfiles: boolean;
+  issues: Issue[];
+}
+
 /**
  * Reads atoms, the chosen profiles and the manifest, and checks all of it;
  * throws one InputError listing every problem found.
  */
-export function loadProject(layout: Layout, selected: readonly string[] = [], cwd?: string, warn: (message: string) => void = () => {}): Project {
-  const caches = loadCaches(layout, warn);
-  const { atoms, failed, issues } = loadAtoms(layout, caches.atoms);
-  const loaded = loadProfiles(layout, selected, cwd);
-  issues.push(...loaded.issues);
+export function loadProject(layout: Layout, options: LoadOptions = {}): Project {
+  const caches = loadCaches(layout, options.warn ?? (() => {}));
+  const { issues, ...project } = collectProject(layout, { ...options, atomCache: caches.atoms });
+  throwIfIssues(issues);
+  return { layout, ...project, manifest: loadManifest(layout), caches };
+}
+
+/**
+ * The one loading path: reads and checks atoms and the chosen profiles (and
+ * the profiles an index lists), collecting every problem instead of throwing.
+ * `structureOf: "all"` checks every atom's text for what would break an
+ * output; by default only the atoms the profiles use.
+ */
+export function collectProject(layout: Layout, options: LoadOptions & { atomCache?: AtomCache; structureOf?: "used" | "all" } = {}): CollectedProject {
+  const empty = { atoms: [], profiles: [], support: [], allProfiles: (options.profile ?? []).length === 0 };
+  const root = rootIssue(layout);
+  if (root) return { ...empty, issues: [root] };
+  const knownKeys = new Set(options.knownKeys ?? []);
+  const { atoms, failed, issues } = loadAtoms(layout, options.atomCache, { knownKeys });
+  const loaded = loadProfiles(layout, options.profile, options.cwd);
+  append(issues, loaded.issues);
   // An index lists other outputs with their token counts, so it needs their plans even when they were not chosen.
   const chosen = new Set(loaded.profiles.map((profile) => profile.file));
-  const everything = loaded.profiles.some((profile) => profile.index) && !loaded.all ? loadProfiles(layout, [], cwd) : loaded;
+  const everything = loaded.profiles.some((profile) => profile.index) && !loaded.all ? loadProfiles(layout, [], options.cwd) : loaded;
   if (everything !== loaded) {
     const known = new Set(loaded.issues.map(formatIssue));
-    issues.push(...everything.issues.filter((issue) => !known.has(formatIssue(issue))));
+    append(issues, everything.issues.filter((issue) => !known.has(formatIssue(issue))));
   }
-  issues.push(...indexIssues(everything.profiles, layout, everything.failed));
+  append(issues, indexIssues(everything.profiles, layout, everything.failed));
   const profiles: ResolvedProfile[] = [];
   const support: ResolvedProfile[] = [];
   // Without the atoms dir, every reference would fail too: report the dir alone.
   const setupFailed = issues.some((issue) => issue.setup);
   for (const profile of setupFailed ? [] : everything.profiles) {
     const result = resolveProfile(profile, atoms, displayPath(layout, profile.file), failed);
-    issues.push(...result.issues);
+    append(issues, result.issues);
     if (result.resolved) (chosen.has(profile.file) ? profiles : support).push(result.resolved);
   }
   // Support profiles are packed too (an index needs their counts): their atoms need the same checks.
-  issues.push(...structureIssues([...profiles, ...support], layout, caches.atoms));
-  throwIfIssues(issues);
-  return { layout, atoms, profiles, support, allProfiles: loaded.all, manifest: loadManifest(layout), caches };
+  const checked = options.structureOf === "all" ? atoms : usedAtoms([...profiles, ...support]);
+  append(issues, structureIssues(checked, layout, options.atomCache));
+  return { atoms, profiles, support, allProfiles: loaded.all, issues };
+}
+
+/** A root that does not exist is the one problem worth naming: every dir below it is missing too. */
+function rootIssue(layout: Layout): Issue | undefined {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(layout.root).isDirectory();
+  } catch {
+    return { file: layout.root, setup: true, message: "project root not found: give --root an existing directory (default: the current directory)" };
+  }
+  return isDirectory ? undefined : { file: layout.root, setup: true, message: "the project root is not a directory: give --root a directory" };
+}
+
+/** Pushes without spreading, which overflows the stack on very long lists. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }
 
 /** An index may name only profiles that exist and are not indexes themselves; `profiles` must be all of them. */
@@ -75,10 +129,15 @@ export function indexIssues(profiles: readonly Profile[], layout: Layout, failed
 }
 
 
+function usedAtoms(profiles: readonly ResolvedProfile[]): Atom[] {
+  const used = new Set<Atom>();
+  for (const profile of profiles) for (const section of profile.sections) for (const atom of section.atoms) used.add(atom);
+  return [...used];
+}
+
 /** Atoms whose text would break the structure of an output they go into (SPEC §10); atoms checked on an earlier run are skipped. */
-function structureIssues(profiles: readonly ResolvedProfile[], layout: Layout, cache?: AtomCache): Issue[] {
-  const used = new Set(profiles.flatMap((profile) => profile.sections.flatMap((section) => section.atoms)));
-  return [...used].flatMap((atom) => {
+function structureIssues(atoms: readonly Atom[], layout: Layout, cache?: AtomCache): Issue[] {
+  return atoms.flatMap((atom) => {
     if (cache?.isClean(atom.sha256)) return [];
     const issues = atomStructureIssues(atom, displayPath(layout, path.join(layout.atomsDir, atom.path)));
     if (issues.length === 0) cache?.markClean(atom.sha256);

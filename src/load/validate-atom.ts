@@ -8,6 +8,19 @@ import { lineAt, lineIndex } from "./yaml-source.js";
 
 export const ATOM_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const ATOM_KEYS = ["id", "title", "brief", "tag", "priority", "required", "related", "updated"];
+/**
+ * Common frontmatter keys of other tools (Hugo, Jekyll, Docusaurus, MkDocs,
+ * Starlight, Obsidian …), never taken for a misspelling of an llmsgen key
+ * though some are close to one (`tags`, `toc`, `lang`, `kind`, `hide`, `uid`).
+ */
+export const OTHER_TOOL_KEYS: ReadonlySet<string> = new Set([
+  "aliases", "author", "authors", "categories", "category", "date", "description", "draft", "hide",
+  "image", "keywords", "kind", "lang", "lastmod", "layout", "parent", "permalink", "published",
+  "sidebar_label", "sidebar_position", "slug", "status", "summary", "tags", "template", "toc",
+  "type", "uid", "weight",
+]);
+/** An unknown key this close to a known one (edits) is taken for a misspelling of it. */
+const TYPO_DISTANCE = 2;
 export const TAG = /^[A-Z][A-Z0-9_]*$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -18,12 +31,16 @@ export interface AtomContext {
   path: string;
   sha256: string;
   issues: Issue[];
+  /** Keys the project declares known: never taken for misspellings. */
+  knownKeys?: ReadonlySet<string>;
 }
 
 /**
  * Checks the frontmatter against the atom schema (SPEC §3) and builds the
- * Atom, or records every problem and returns undefined. Unknown keys are kept
- * out of the Atom and never an error.
+ * Atom, or records every problem and returns undefined. Keys llmsgen does not
+ * read are listed in `otherKeys`; one within two edits of a key it reads is
+ * an error (a misspelt `required` would be silently ignored), unless it is a
+ * common key of another tool or in `knownKeys`.
  */
 export function validateAtom(frontmatter: Frontmatter, context: AtomContext): Atom | undefined {
   const { data, yaml } = frontmatter;
@@ -31,16 +48,20 @@ export function validateAtom(frontmatter: Frontmatter, context: AtomContext): At
   const report = (key: string | undefined, message: string) =>
     context.issues.push({ file: context.file, line: key === undefined ? 1 : lineAt(yaml, [key]), message });
 
-  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+  if (!isRecord(data)) {
     report(undefined, "frontmatter must be a mapping of keys (id: …, title: …, brief: …)");
     return undefined;
   }
-  const fields = data as Record<string, unknown>;
+  const fields = data;
+  const otherKeys = Object.keys(fields).filter((key) => !ATOM_KEYS.includes(key));
+  // Keys already named as the likely misspelling of a missing required key: reported once, there.
+  const explained = new Set<string>();
   const text = (key: string, required: boolean): string | undefined => {
     const value = fields[key];
     if (value === undefined || value === null) {
       if (required) {
-        const typo = closest(key, Object.keys(fields).filter((candidate) => !ATOM_KEYS.includes(candidate)));
+        const typo = closest(key, otherKeys);
+        if (typo) explained.add(typo);
         if (typo) report(typo, `frontmatter.${key} is required (is '${typo}' a misspelling of it?)`);
         else report(undefined, `frontmatter.${key} is required`);
       }
@@ -80,15 +101,28 @@ export function validateAtom(frontmatter: Frontmatter, context: AtomContext): At
     report("required", `frontmatter.required must be true or false, got ${describe(required)}`);
   }
   const related = fields.related ?? [];
-  if (!Array.isArray(related) || related.some((item) => typeof item !== "string")) {
+  if (!isStringList(related)) {
     report("related", `frontmatter.related must be a list of atom ids, got ${describe(related)}`);
   }
   const updated = fields.updated;
   if (updated !== undefined && (typeof updated !== "string" || !isDate(updated))) {
     report("updated", `frontmatter.updated must be a date written YYYY-MM-DD, got ${describe(updated)}`);
   }
+  for (const key of otherKeys) {
+    const meant = explained.has(key) ? undefined : misspelledKey(key, context.knownKeys);
+    if (meant) report(key, misspelledKeyMessage(key, meant));
+  }
 
-  if (context.issues.length > before || id === undefined || title === undefined || brief === undefined) {
+  if (
+    context.issues.length > before ||
+    id === undefined ||
+    title === undefined ||
+    brief === undefined ||
+    typeof priority !== "number" ||
+    typeof required !== "boolean" ||
+    !isStringList(related) ||
+    (updated !== undefined && typeof updated !== "string")
+  ) {
     return undefined;
   }
   const body = frontmatter.body.trim();
@@ -99,23 +133,41 @@ export function validateAtom(frontmatter: Frontmatter, context: AtomContext): At
     title,
     brief: brief.trim(),
     tag: tag ?? tagFromId(id),
-    priority: priority as number,
-    required: required as boolean,
-    related: related as string[],
-    ...(updated === undefined ? {} : { updated: updated as string }),
+    priority,
+    required,
+    related,
+    ...(updated === undefined ? {} : { updated }),
     path: context.path,
     text: body,
     sha256: context.sha256,
     // An empty body is pointed at by the frontmatter's closing line: the line after it may not exist.
     bodyLine: body === "" ? frontmatter.bodyLine - 1 : frontmatter.bodyLine + countNewlines(leading),
     keyLines: lineIndex(yaml),
+    otherKeys,
   };
 }
+
+/**
+ * The llmsgen key that `key`, a key llmsgen does not read, most likely
+ * misspells; undefined when it is a key of another tool, declared known, or
+ * not within TYPO_DISTANCE edits of any llmsgen key.
+ */
+export function misspelledKey(key: string, knownKeys: ReadonlySet<string> = new Set()): string | undefined {
+  if (ATOM_KEYS.includes(key) || OTHER_TOOL_KEYS.has(key) || knownKeys.has(key)) return undefined;
+  return closest(key, ATOM_KEYS, TYPO_DISTANCE);
+}
+
+function misspelledKeyMessage(key: string, meant: string): string {
+  return `unknown frontmatter key '${key}' (did you mean '${meant}'?): llmsgen would silently ignore it; fix the spelling, or declare the key known if another tool reads it`;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === "string");
 
 /** `YYYY-MM-DD` naming a day that exists. */
 function isDate(text: string): boolean {
   if (!DATE.test(text)) return false;
-  const [year, month, day] = text.split("-").map(Number) as [number, number, number];
+  const [year = 0, month = 0, day = 0] = text.split("-").map(Number);
   const date = new Date(Date.UTC(year, month - 1, day));
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
