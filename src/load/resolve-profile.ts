@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Atom, Issue, Profile, ResolvedProfile, ResolvedSection } from "../model.js";
 import { closest } from "./closest.js";
-import { globToRegExp, isGlob, leavesBase } from "./glob.js";
+import { compileGlob, isGlob, leavesBase } from "./glob.js";
 
 /**
  * Looks up every atom a profile names (ids and globs, SPEC §4) and groups
@@ -27,7 +27,12 @@ export function resolveProfile(
       issues.push({ file: shown, line, message: `${where} '${pattern}' leaves the atoms dir: globs are relative to it and may not use '..'` });
       return [];
     }
-    const regex = globToRegExp(pattern);
+    const glob = compileGlob(pattern);
+    if ("error" in glob) {
+      issues.push({ file: shown, line, message: `${where} glob '${pattern}' ${glob.error}` });
+      return [];
+    }
+    const { regex } = glob;
     const found = atoms.filter((atom) => regex.test(atom.path));
     if (found.length === 0 && failed.some((file) => regex.test(file))) {
       skippedUnreadable = true;
