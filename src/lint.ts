@@ -2,8 +2,10 @@ import path from "node:path";
 import { throwIfIssues } from "./errors.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { collectProject } from "./load/load-project.js";
+import { planExampleChecks } from "./examples/plan-example-checks.js";
+import { locateChecker, runChecker } from "./load/run-checker.js";
 import { OTHER_TOOL_KEYS } from "./load/validate-atom.js";
-import type { Atom, Issue } from "./model.js";
+import type { Atom, Issue, Layout, ResolvedProfile } from "./model.js";
 
 export interface LintIssue extends Issue {
   severity: "error" | "warning";
@@ -12,12 +14,18 @@ export interface LintIssue extends Issue {
 export interface LintOptions extends LayoutOptions {
   /** Profile names or paths; every profile when empty. */
   profile?: readonly string[];
+  /** Also run the fenced code blocks of the profiles' atoms through the checkers the profiles configure (`examples:`). */
+  examples?: boolean;
+  /** Time limit for one block's check, in ms (default 60 s); a check that takes longer fails. */
+  exampleTimeout?: number;
 }
 
 export interface LintResult {
   issues: LintIssue[];
   errors: number;
   warnings: number;
+  /** With `examples`: how many (block, checker) pairs ran, and how many failed. */
+  examples?: { checked: number; failed: number };
 }
 
 /**
@@ -42,13 +50,68 @@ export function lint(options: LintOptions = {}): LintResult {
     warnings.push(...unknownRelated(atom, ids, file), ...nameMismatch(atom, file));
   }
   warnings.push(...unreadKeys(collected.atoms, new Set(options.knownKeys ?? []), (atom) => displayPath(layout, path.join(layout.atomsDir, atom.path))));
+  const examples = options.examples ? checkExamples(collected.profiles, layout, options.exampleTimeout) : undefined;
+  if (examples) {
+    errors.push(...examples.failures);
+    warnings.push(...examples.notes);
+  }
   const issues: LintIssue[] = [
     ...errors.map((issue) => ({ ...issue, severity: "error" as const })),
     ...warnings.map((issue) => ({ ...issue, severity: "warning" as const })),
   ].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
-  return { issues, errors: errors.length, warnings: warnings.length };
+  return { issues, errors: errors.length, warnings: warnings.length, ...(examples ? { examples: { checked: examples.checked, failed: examples.failures.length } } : {}) };
 }
 
+/**
+ * Runs every configured checker over its blocks. Every checker's program is
+ * looked up before any block runs: one that is not installed is bad config
+ * (an InputError, exit 2), not a failed example.
+ */
+function checkExamples(profiles: readonly ResolvedProfile[], layout: Layout, timeout?: number): { failures: Issue[]; notes: Issue[]; checked: number } {
+  const fileOf = (atom: Atom) => displayPath(layout, path.join(layout.atomsDir, atom.path));
+  const profileFileOf = (resolved: ResolvedProfile) => displayPath(layout, resolved.profile.file);
+  const configured = profiles.flatMap((resolved) => (resolved.profile.examples ?? []).map((checker) => ({ checker, profile: profileFileOf(resolved) })));
+  if (configured.length === 0) {
+    return { failures: [], notes: [{ file: "--examples", message: 'no profile configures a checker (examples: { LANGUAGE: "COMMAND {file}" }): no code block was checked' }], checked: 0 };
+  }
+  const programs = new Map<string, string>();
+  const missing: Issue[] = [];
+  for (const { checker, profile } of configured) {
+    const [program = ""] = checker.command;
+    const found = locateChecker(program, layout.root);
+    if ("file" in found) programs.set(program, found.file);
+    else missing.push({ file: profile, line: checker.line, message: `examples.${checker.language}: ${found.missing}: install it, or change the command` });
+  }
+  throwIfIssues(missing);
+  const checks = planExampleChecks(profiles, fileOf, profileFileOf);
+  const failures: Issue[] = [];
+  for (const check of checks) {
+    const [program = ""] = check.checker.command;
+    const outcome = runChecker(check, programs.get(program) ?? program, layout.root, timeout);
+    if (!outcome.passed) {
+      failures.push({
+        file: check.file,
+        line: check.line,
+        message: `${check.language} code block fails its check: '${check.checker.command.join(" ")}' (${check.profile}:${check.checker.line}) ${outcome.why}${indentedOutput(outcome.output)}`,
+      });
+    }
+  }
+  return { failures, notes: [], checked: checks.length };
+}
+
+/** A checker's output under its failure, indented and cut to what a reader takes in (colour codes removed). */
+function indentedOutput(output: string): string {
+  const MAX_LINES = 20;
+  const MAX_WIDTH = 300;
+  const text = output.replace(ANSI_ESCAPE, "").replace(/\r\n?/g, "\n").trimEnd();
+  if (text === "") return "";
+  const lines = text.split("\n");
+  const shown = lines.slice(0, MAX_LINES).map((line) => `\n    ${line.length > MAX_WIDTH ? `${line.slice(0, MAX_WIDTH - 1)}…` : line}`);
+  if (lines.length > MAX_LINES) shown.push(`\n    … ${lines.length - MAX_LINES} more lines`);
+  return `:${shown.join("")}`;
+}
+
+const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, "g");
 function emptyBody(atom: Atom, file: string): Issue[] {
   return atom.text === "" ? [{ file, line: atom.bodyLine, message: "the atom has no text after the frontmatter that ends here: write its body, or delete the file" }] : [];
 }

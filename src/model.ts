@@ -69,6 +69,32 @@ export interface IndexSpec {
   optional: string[];
 }
 
+/** A command that checks a profile's fenced code blocks of one language (`llmsgen lint --examples`). */
+export interface ExampleChecker {
+  /** The first word of a block's info string that selects this checker (`mlld` for a ```` ```mlld run ```` block). */
+  language: string;
+  /** The command, split into words; a word `{file}` or `{info}` is filled in for each block. */
+  command: string[];
+  /** 1-based line of the entry in its file, for messages. */
+  line: number;
+}
+
+/** One code block to run through one checker. */
+export interface ExampleCheck {
+  /** The atom file as messages show it. */
+  file: string;
+  atomId: string;
+  /** 1-based line of the block's opening fence in the atom file. */
+  line: number;
+  language: string;
+  /** The block's whole info string (`mlld run`). */
+  info: string;
+  body: string;
+  checker: ExampleChecker;
+  /** The profile file whose `examples:` names the checker, as messages show it. */
+  profile: string;
+}
+
 export interface Profile {
   /** The file's base name without extension, or its path relative to the root when it lies elsewhere. */
   name: string;
@@ -84,6 +110,8 @@ export interface Profile {
   include?: string[];
   /** Set for an index profile: it writes an llms.txt listing the other outputs instead of tagged sections. */
   index?: IndexSpec;
+  /** Checkers for the fenced code blocks of this profile's atoms, by language (`examples:`). */
+  examples?: ExampleChecker[];
   /** Line of every key and list item by dot-path (`output`, `sections[1].atoms[0]`), for messages. */
   lines: Record<string, number>;
 }

@@ -127,9 +127,10 @@ function createProgram(deps: CliDeps, setExit: (code: number) => void): Command 
 
   withCommonOptions(program.command("lint"))
     .description("check atoms and profiles: schema, ids, tags, related ids, fences, tag-like lines")
-    .addHelpText("after", examples(["llmsgen lint", "llmsgen lint --atoms docs/atoms"]))
-    .action((flags: LayoutFlags) => {
-      const result = lint(layoutOf(flags));
+    .option("--examples", "also run each fenced code block through the checker its profile configures (examples:)")
+    .addHelpText("after", examples(["llmsgen lint", "llmsgen lint --atoms docs/atoms", "llmsgen lint --examples"]))
+    .action((flags: LayoutFlags & { examples?: boolean }) => {
+      const result = lint({ ...layoutOf(flags), examples: flags.examples === true });
       deps.stdout.write(formatLintReport(result, styleFor(deps.stdout, deps.env)));
       setExit(result.errors > 0 ? EXIT.findings : EXIT.ok);
     });

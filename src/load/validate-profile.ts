@@ -1,16 +1,18 @@
+import { existsSync, lstatSync, readlinkSync } from "node:fs";
 import path from "node:path";
 import { DEFAULT_ENCODING, ENCODINGS, type Encoding, type IndexSpec, type Issue, type Layout, type Profile, type SectionSpec } from "../model.js";
-import { staysWithin } from "./layout.js";
+import { displayPath, staysWithin } from "./layout.js";
 import { MANIFEST_NAME } from "./load-manifest.js";
 import { closest } from "./closest.js";
+import { parseExamples } from "./parse-examples.js";
 import { describeRun, findLongRun } from "./long-runs.js";
 import { breaksStructure, describe, TAG } from "./validate-atom.js";
 import { lineAt, lineIndex, yamlData, type YamlPath, type YamlSource } from "./yaml-source.js";
 
-const PROFILE_KEYS = ["output", "wrapper", "encoding", "budget", "description", "sections", "include", "index"];
+const PROFILE_KEYS = ["output", "wrapper", "encoding", "budget", "description", "sections", "include", "index", "examples"];
 const INDEX_KEYS = ["title", "summary", "base_url", "heading", "profiles", "optional"];
 /** Keys that shape tagged sections, which an index profile does not write. */
-const SECTION_ONLY_KEYS = ["wrapper", "budget"];
+const SECTION_ONLY_KEYS = ["wrapper", "budget", "examples"];
 const SECTION_KEYS = ["tag", "intro", "atoms", "budget", "required"];
 
 export interface ProfileContext {
@@ -48,6 +50,15 @@ export function validateProfile(source: YamlSource, context: ProfileContext): Pr
   const encoding = optional(data, "encoding", [], report, isEncoding, `one of ${ENCODINGS.join(", ")}`);
   const budget = optional(data, "budget", [], report, isBudget, "a whole number of tokens above 0");
   const description = optional(data, "description", [], report, isString, "a string");
+  const examples =
+    data.examples === undefined
+      ? undefined
+      : parseExamples(
+          data.examples,
+          "examples",
+          (language, message) => report(language === undefined ? ["examples"] : ["examples", language], message),
+          (language) => lineAt(source, ["examples", language]),
+        );
 
   let sections: SectionSpec[] | undefined;
   let include: string[] | undefined;
@@ -81,6 +92,7 @@ export function validateProfile(source: YamlSource, context: ProfileContext): Pr
     ...(sections === undefined ? {} : { sections }),
     ...(include === undefined ? {} : { include }),
     ...(index === undefined ? {} : { index }),
+    ...(examples === undefined ? {} : { examples }),
     lines,
   };
 }
@@ -98,7 +110,17 @@ function validateOutput(value: unknown, context: ProfileContext, report: Report)
   }
   const normalised = path.posix.normalize(value.replace(/\\/g, "/"));
   const target = path.join(context.layout.outDir, normalised);
-  if (path.isAbsolute(value) || normalised.startsWith("../") || normalised === ".." || !staysWithin(context.layout.outDir, target)) {
+  if (path.isAbsolute(value) || normalised.startsWith("../") || normalised === "..") {
+    report(["output"], `'output' ${describe(value)} leaves the out dir: give a path inside it`);
+    return undefined;
+  }
+  // What stands on the way is named for what it is, before the general check that the path stays inside.
+  const blocked = blockedOutputPath(context.layout, normalised);
+  if (blocked) {
+    report(["output"], `'output' ${describe(value)}: ${blocked}`);
+    return undefined;
+  }
+  if (!staysWithin(context.layout.outDir, target)) {
     report(["output"], `'output' ${describe(value)} leaves the out dir: give a path inside it`);
     return undefined;
   }
@@ -111,6 +133,37 @@ function validateOutput(value: unknown, context: ProfileContext, report: Report)
     return undefined;
   }
   return normalised;
+}
+
+/**
+ * Why an output cannot be written where its path leads, looking at each part
+ * of the path below the out dir: a symbolic link (llmsgen never writes
+ * through one), a file where a directory is needed, or a directory where the
+ * file goes. Undefined when the path is clear (parts that do not exist yet are).
+ */
+function blockedOutputPath(layout: Layout, relative: string): string | undefined {
+  const parts = relative.split("/");
+  let current = layout.outDir;
+  for (const [index, part] of parts.entries()) {
+    current = path.join(current, part);
+    const shown = displayPath(layout, current);
+    let stats;
+    try {
+      stats = lstatSync(current);
+    } catch {
+      return undefined; // nothing there yet: the build creates it
+    }
+    const last = index === parts.length - 1;
+    if (stats.isSymbolicLink()) {
+      const link = readlinkSync(current);
+      return existsSync(current)
+        ? `${shown} is a symbolic link (to ${link}); llmsgen never writes through a link: replace the link with a real ${last ? "file" : "directory"}, or point 'output' elsewhere`
+        : `${shown} is a symbolic link to ${link}, which does not exist; llmsgen never writes through a link: remove the link, or replace it with a real ${last ? "file" : "directory"}`;
+    }
+    if (!last && !stats.isDirectory()) return `${shown} is a file, so nothing can be written below it: move it away, or point 'output' elsewhere`;
+    if (last && !stats.isFile()) return `${shown} is a directory (or another non-file), not a file: move it away, or point 'output' elsewhere`;
+  }
+  return undefined;
 }
 
 function validateSections(value: unknown, wrapper: string | undefined, source: YamlSource, report: Report): SectionSpec[] | undefined {

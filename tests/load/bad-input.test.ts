@@ -216,7 +216,7 @@ describe("build refuses a bad profile", () => {
   it("refuses an unknown top-level key", async () => {
     await expectRefused(
       withProfile("output: a.txt\nbudgett: 100\nsections:\n  - tag: A\n    atoms: [sign-verify]\n"),
-      "profiles/p.yaml:2: unknown key 'budgett' (did you mean 'budget'?): expected one of output, wrapper, encoding, budget, description, sections, include, index\n",
+      "profiles/p.yaml:2: unknown key 'budgett' (did you mean 'budget'?): expected one of output, wrapper, encoding, budget, description, sections, include, index, examples\n",
     );
   });
 
@@ -331,7 +331,7 @@ describe("build refuses a bad profile", () => {
       [
         "profiles/p.yaml:1: 'output' \"../escape.txt\" leaves the out dir: give a path inside it",
         "profiles/p.yaml:2: encoding must be one of o200k_base, cl100k_base, p50k_base, p50k_edit, r50k_base, gpt2, got \"nope\"",
-        "profiles/p.yaml:3: unknown key 'colour': expected one of output, wrapper, encoding, budget, description, sections, include, index",
+        "profiles/p.yaml:3: unknown key 'colour': expected one of output, wrapper, encoding, budget, description, sections, include, index, examples",
         "profiles/p.yaml:5: sections[0].tag must be an UPPER_SNAKE tag like 'SIGN_VERIFY', got \"lower\"",
         "profiles/p.yaml:9: sections[1].budget must be a whole number of tokens above 0, got -5",
         "profiles/p.yaml:10: sections[1].required must be true or false, got \"yes please\"",
@@ -391,7 +391,7 @@ describe("one mistake gives one message, with a hint where one helps", () => {
     expect(await runCli(["build"], { cwd: project })).toEqual({
       code: 2,
       stdout: "",
-      stderr: "profiles/full.yaml:2: unknown key 'wraper' (did you mean 'wrapper'?): expected one of output, wrapper, encoding, budget, description, sections, include, index\n",
+      stderr: "profiles/full.yaml:2: unknown key 'wraper' (did you mean 'wrapper'?): expected one of output, wrapper, encoding, budget, description, sections, include, index, examples\n",
     });
   });
 

@@ -1,0 +1,35 @@
+import { naturalCompare } from "../load/natural-compare.js";
+import type { Atom, ExampleCheck, ResolvedProfile } from "../model.js";
+import { findCodeBlocks, languageOf } from "./find-code-blocks.js";
+
+/**
+ * Every fenced code block of the profiles' atoms whose language has a checker
+ * in that profile, each (block, command) pair once, in atom path and line order.
+ */
+export function planExampleChecks(
+  profiles: readonly ResolvedProfile[],
+  fileOf: (atom: Atom) => string,
+  profileFileOf: (resolved: ResolvedProfile) => string,
+): ExampleCheck[] {
+  const checks = new Map<string, ExampleCheck & { path: string }>();
+  for (const resolved of profiles) {
+    const checkers = resolved.profile.examples ?? [];
+    if (checkers.length === 0) continue;
+    for (const section of resolved.sections) {
+      for (const atom of section.atoms) {
+        for (const block of findCodeBlocks(atom.text)) {
+          const language = languageOf(block);
+          for (const checker of checkers.filter((candidate) => candidate.language === language)) {
+            const line = atom.bodyLine + block.line - 1;
+            const key = [atom.path, line, ...checker.command].join("\0");
+            if (checks.has(key)) continue;
+            checks.set(key, { path: atom.path, file: fileOf(atom), atomId: atom.id, line, language, info: block.info, body: block.body, checker, profile: profileFileOf(resolved) });
+          }
+        }
+      }
+    }
+  }
+  return [...checks.values()]
+    .sort((a, b) => naturalCompare(a.path, b.path) || a.line - b.line)
+    .map(({ path: _path, ...check }) => check);
+}
