@@ -80,7 +80,7 @@ function checkExamples(profiles: readonly ResolvedProfile[], layout: Layout, tim
     const [program = ""] = checker.command;
     const found = locateChecker(program, layout.root);
     if ("file" in found) programs.set(program, found.file);
-    else missing.push({ file: profile, line: checker.line, message: `examples.${checker.language}: ${found.missing}: install it, or change the command` });
+    else missing.push({ file: profile, line: checker.line, message: `examples.${checker.language}: ${found.missing}` });
   }
   throwIfIssues(missing);
   const checks = planExampleChecks(profiles, fileOf, profileFileOf);

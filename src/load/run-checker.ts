@@ -19,13 +19,13 @@ const MAX_OUTPUT = 1024 * 1024;
 
 /**
  * Where the checker's program is: a word with a `/` is a path (relative ones
- * from the project root), any other word is looked up on PATH. Undefined when
- * it cannot be found or run; then `missing` says why.
+ * from the project root), any other word is looked up on PATH. When it cannot
+ * be found or run, `missing` says why and how to fix it.
  */
 export function locateChecker(program: string, root: string, env: NodeJS.ProcessEnv = process.env): { file: string } | { missing: string } {
   if (program.includes("/") || program.includes(path.sep)) {
     const file = path.resolve(root, program);
-    if (!isFile(file)) return { missing: `${program} does not exist (relative paths start at the project root)` };
+    if (!isFile(file)) return { missing: `${program} does not exist (relative paths start at the project root): fix the path, or change the command` };
     if (!isExecutable(file)) return { missing: `${program} is not executable: chmod +x it, or name its interpreter first (node ${program} {file})` };
     return { file };
   }
@@ -37,7 +37,7 @@ export function locateChecker(program: string, root: string, env: NodeJS.Process
       if (isFile(file) && isExecutable(file)) return { file: program };
     }
   }
-  return { missing: `'${program}' is not installed (not found on PATH)` };
+  return { missing: `'${program}' is not installed (not found on PATH): install it, or change the command` };
 }
 
 /**
