@@ -71,7 +71,7 @@ export interface IndexSpec {
 
 /** A command that checks a profile's fenced code blocks of one language (`llmsgen lint --examples`). */
 export interface ExampleChecker {
-  /** The first word of a block's info string that selects this checker (`mlld` for a ```` ```mlld run ```` block). */
+  /** The first word of a block's info string that selects this checker (`sh` for a ```` ```sh run ```` block). */
   language: string;
   /** The command, split into words; a word `{file}` or `{info}` is filled in for each block. */
   command: string[];
@@ -87,7 +87,7 @@ export interface ExampleCheck {
   /** 1-based line of the block's opening fence in the atom file. */
   line: number;
   language: string;
-  /** The block's whole info string (`mlld run`). */
+  /** The block's whole info string (`sh run`). */
   info: string;
   body: string;
   checker: ExampleChecker;

@@ -4,7 +4,7 @@ import { FenceTracker } from "../render/scan-markdown.js";
 export interface CodeBlock {
   /** 1-based line of the opening fence within the text. */
   line: number;
-  /** The info string after the opening fence, trimmed (`mlld run`). */
+  /** The info string after the opening fence, trimmed (`sh run`). */
   info: string;
   /** The lines between the fences, each ending in a newline, with the opening fence's indentation removed. */
   body: string;

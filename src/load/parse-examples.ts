@@ -19,7 +19,7 @@ export function parseExamples(
   lineOf: (language: string) => number,
 ): ExampleChecker[] | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    report(undefined, `'${where}' must be a mapping of a code block language to a checker command, like { mlld: "mlld validate {file}" }, got ${describe(value)}`);
+    report(undefined, `'${where}' must be a mapping of a code block language to a checker command, like { sh: "sh -n {file}" }, got ${describe(value)}`);
     return undefined;
   }
   const checkers: ExampleChecker[] = [];
@@ -38,7 +38,7 @@ export function parseExamples(
 
 function checkerProblem(language: string, command: unknown): string | undefined {
   if (!LANGUAGE.test(language)) return `the language must be one word of letters, digits and _ + . # - (the first word of a fence's info string), got ${describe(language)}`;
-  if (typeof command !== "string" || command.trim() === "") return `the checker must be a command line like "mlld validate {file}", got ${describe(command)}`;
+  if (typeof command !== "string" || command.trim() === "") return `the checker must be a command line like "sh -n {file}", got ${describe(command)}`;
   const words = command.trim().split(/\s+/);
   const [program = ""] = words;
   if (PLACEHOLDERS.includes(program)) return `the command must start with the program to run, not ${program}`;

@@ -92,6 +92,9 @@ export function validateAtom(frontmatter: Frontmatter, context: AtomContext): At
   if (tag !== undefined && !TAG.test(tag)) {
     report("tag", `frontmatter.tag must be UPPER_SNAKE like 'SIGN_VERIFY', got ${describe(tag)}`);
   }
+  // The tag is rendered and counted: the id's too, when it stands in for the tag.
+  const tagRun = findLongRun(tag ?? id ?? "");
+  if (tagRun) report(tag === undefined ? "id" : "tag", `frontmatter.${tag === undefined ? "id" : "tag"} (the section tag): ${describeRun(tagRun)}`);
   const priority = fields.priority ?? 50;
   if (typeof priority !== "number" || !Number.isInteger(priority) || priority < 0 || priority > 100) {
     report("priority", `frontmatter.priority must be a whole number from 0 to 100, got ${describe(priority)}`);

@@ -79,6 +79,21 @@ export function validateProfile(source: YamlSource, context: ProfileContext): Pr
     report([], "a profile needs 'sections' (explicit sections), 'include' (atoms grouped by their tag) or 'index' (an llms.txt of the other outputs)");
   }
 
+  // Everything a build renders and counts is held to the long-run guard (intros in validateSections, atoms at load).
+  const rendered: [YamlPath, string | undefined][] = [
+    [["wrapper"], wrapper],
+    [["description"], description],
+    [["index", "title"], index?.title],
+    [["index", "summary"], index?.summary],
+    [["index", "heading"], index?.heading],
+    [["index", "base_url"], index?.baseUrl],
+    ...(sections ?? []).map((section, i): [YamlPath, string] => [["sections", i, "tag"], section.tag]),
+  ];
+  for (const [where, value] of rendered) {
+    const run = value === undefined ? undefined : findLongRun(value);
+    if (run) report(where, `${where.map((step) => (typeof step === "number" ? `[${step}]` : `.${step}`)).join("").slice(1)}: ${describeRun(run)}`);
+  }
+
   if (context.issues.length > before || output === undefined) return undefined;
   const lines = lineIndex(source);
   return {

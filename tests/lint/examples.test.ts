@@ -197,7 +197,7 @@ describe("the examples: key of a profile", () => {
     ["  mlld: mlld validate\n", "examples.mlld: the command needs the word {file}: the path of the file holding the code block"],
     ["  mlld: mlld --input={file}\n", 'examples.mlld: "--input={file}": {file} and {info} must each be a word of their own (no shell: quotes are not read)'],
     ["  mlld: \"{file} run\"\n", "examples.mlld: the command must start with the program to run, not {file}"],
-    ["  mlld: 42\n", "examples.mlld: the checker must be a command line like \"mlld validate {file}\", got 42"],
+    ["  mlld: 42\n", "examples.mlld: the checker must be a command line like \"sh -n {file}\", got 42"],
     ["  a/b: x {file}\n", 'examples.a/b: the language must be one word of letters, digits and _ + . # - (the first word of a fence\'s info string), got "a/b"'],
   ])("refuses %j, naming the line", async (examples, message) => {
     const root = makeProject({ "atoms/guards.md": atom({ id: "guards", title: "Guards", brief: "B." }, "Text."), "profiles/p.yaml": profile("guards", examples) });
@@ -211,7 +211,7 @@ describe("the examples: key of a profile", () => {
     expect(await runCli(["build"], { cwd: root })).toEqual({
       code: 2,
       stdout: "",
-      stderr: "profiles/p.yaml:5: 'examples' must be a mapping of a code block language to a checker command, like { mlld: \"mlld validate {file}\" }, got a list\n",
+      stderr: "profiles/p.yaml:5: 'examples' must be a mapping of a code block language to a checker command, like { sh: \"sh -n {file}\" }, got a list\n",
     });
   });
 });

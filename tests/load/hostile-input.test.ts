@@ -111,6 +111,27 @@ describe("runs that tiktoken keeps whole are refused before they hang a build", 
   });
 });
 
+describe("the long-run guard covers every text a build renders and counts", () => {
+  const over = "a run of 10001 letters with no break is over the limit of 10000 characters (tokenizing such a run takes quadratic time): break it up";
+
+  it("in a brief, a tag, and an id standing in for the tag", async () => {
+    const long = "a".repeat(10_001);
+    await expectRefused(
+      { "atoms/a.md": `---\nid: a\ntitle: A\nbrief: ${long}\ntag: ${long.toUpperCase()}\n---\nText.\n`, "profiles/p.yaml": PROFILE },
+      `atoms/a.md:4: frontmatter.brief: ${over}\natoms/a.md:5: frontmatter.tag (the section tag): ${over}\n`,
+    );
+    await expectRefused({ "atoms/a.md": atom({ id: long, title: "A", brief: "B." }, "Text."), "profiles/p.yaml": PROFILE.replace("[a]", '["*.md"]') }, `atoms/a.md:2: frontmatter.id (the section tag): ${over}\n`);
+  });
+
+  it("in a profile's description, intro and section tag", async () => {
+    const long = "a".repeat(10_001);
+    await expectRefused(
+      { "atoms/a.md": ATOM, "profiles/p.yaml": `output: a.txt\ndescription: ${long}\nsections:\n  - tag: ${long.toUpperCase()}\n    intro: ${long}\n    atoms: [a]\n` },
+      `profiles/p.yaml:2: description: ${over}\nprofiles/p.yaml:4: sections[0].tag: ${over}\nprofiles/p.yaml:5: sections[0].intro: ${over}\n`,
+    );
+  });
+});
+
 describe("line ends", () => {
   it("turns lone CR line ends into LF before anything else (SPEC §3)", async () => {
     const project = makeProject({ "atoms/a.md": "---\rid: a\rtitle: A\rbrief: B.\r---\rFirst line.\rSecond line.\r\r", "profiles/p.yaml": PROFILE });
