@@ -30,23 +30,24 @@ export function loadManifest(layout: Layout): Manifest | undefined {
   try {
     data = JSON.parse(read.text);
   } catch (error) {
-    return fail((error as Error).message);
+    return fail(error instanceof Error ? error.message : String(error));
   }
   if (!isManifest(data)) return fail("unexpected shape");
   return data;
 }
 
 function isManifest(data: unknown): data is Manifest {
-  if (data === null || typeof data !== "object") return false;
-  const { version, outputs } = data as Partial<Manifest>;
-  if (version !== 1 || outputs === null || typeof outputs !== "object") return false;
-  return Object.values(outputs).every(
+  if (!isObject(data) || data.version !== 1 || !isObject(data.outputs)) return false;
+  return Object.values(data.outputs).every(
     (output) =>
-      output !== null &&
-      typeof output === "object" &&
+      isObject(output) &&
       typeof output.sha256 === "string" &&
       typeof output.profile === "string" &&
       Array.isArray(output.sections) &&
-      output.sections.every((section) => typeof section?.tag === "string" && Array.isArray(section.atoms)),
+      output.sections.every((section: unknown) => isObject(section) && typeof section.tag === "string" && Array.isArray(section.atoms)),
   );
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object";
 }

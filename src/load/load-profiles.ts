@@ -76,7 +76,7 @@ function findProfile(layout: Layout, entry: string, cwd: string, issues: Issue[]
     file: `--profile ${entry}`,
     setup: true,
     message: isPath
-      ? `profile file not found: ${displayPath(layout, candidates[0] as string)}`
+      ? `profile file not found: ${displayPath(layout, candidates[0] ?? entry)}`
       : `no profile named '${entry}' in ${displayPath(layout, layout.profilesDir)}${hint ? ` (did you mean '${hint}'?)` : ""}${known.length > 0 ? `; available: ${known.join(", ")}` : ""}`,
   });
   return [];

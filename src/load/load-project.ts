@@ -111,7 +111,7 @@ function append<T>(target: T[], items: readonly T[]): void {
 }
 
 /** An index may name only profiles that exist and are not indexes themselves; `profiles` must be all of them. */
-export function indexIssues(profiles: readonly Profile[], layout: Layout, failed: readonly string[] = []): Issue[] {
+function indexIssues(profiles: readonly Profile[], layout: Layout, failed: readonly string[] = []): Issue[] {
   // Profiles that failed to load still exist: their own problems are reported, not an index naming them.
   const listable = new Set([...profiles.filter((profile) => !profile.index).map((profile) => profile.name), ...failed]);
   return profiles.flatMap((profile) => {
@@ -145,7 +145,7 @@ function structureIssues(atoms: readonly Atom[], layout: Layout, cache?: AtomCac
   });
 }
 
-export function atomStructureIssues(atom: Atom, file: string): Issue[] {
+function atomStructureIssues(atom: Atom, file: string): Issue[] {
   const scan = scanMarkdown(atom.text);
   const issues: Issue[] = scan.tagLines.map(({ line, text }) => ({
     file,

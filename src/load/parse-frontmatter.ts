@@ -64,7 +64,7 @@ export function parseFrontmatter(text: string, file: string): { frontmatter?: Fr
   const parsed = matter(text, { language: "yaml", engines: { yaml: parseYaml, ...REFUSED_ENGINES } });
   const emptyBlock = yaml === undefined; // gray-matter skips the engine for a block of only comments
   if (yamlIssues.length > 0) return { issues: yamlIssues };
-  const data: unknown = emptyBlock ? {} : (parsed.data as { value: unknown }).value;
+  const data: unknown = emptyBlock ? {} : parsed.data.value;
   return {
     issues: [],
     frontmatter: {

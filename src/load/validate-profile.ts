@@ -65,7 +65,7 @@ export function validateProfile(source: YamlSource, context: ProfileContext): Pr
   let index: IndexSpec | undefined;
   const kinds = ["sections", "include", "index"].filter((key) => data[key] !== undefined);
   if (kinds.length > 1) {
-    report([kinds[1] as string], `use one of 'sections', 'include' or 'index', not ${kinds.map((kind) => `'${kind}'`).join(" and ")}`);
+    report([kinds[1] ?? "sections"], `use one of 'sections', 'include' or 'index', not ${kinds.map((kind) => `'${kind}'`).join(" and ")}`);
   } else if (data.sections !== undefined) {
     sections = validateSections(data.sections, wrapper, source, report);
   } else if (data.include !== undefined) {
@@ -295,6 +295,6 @@ const isSingleLine = (value: unknown): value is string => typeof value === "stri
 const isBoolean = (value: unknown): value is boolean => typeof value === "boolean";
 const isTag = (value: unknown): value is string => typeof value === "string" && TAG.test(value);
 const isBudget = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value) && value > 0;
-const isEncoding = (value: unknown): value is Encoding => typeof value === "string" && (ENCODINGS as readonly string[]).includes(value);
+const isEncoding = (value: unknown): value is Encoding => ENCODINGS.some((name) => name === value);
 const isNonEmptyStringList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === "string" && item.trim() !== "");

@@ -1,4 +1,4 @@
-import { type CST, Composer, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type Document } from "yaml";
+import { type CST, Composer, isMap, isNode, isPair, isScalar, isSeq, LineCounter, Parser, visit, type Document } from "yaml";
 import type { Issue } from "../model.js";
 
 /** Collections nested deeper than this are refused: no profile or frontmatter needs them, and composing them recurses. */
@@ -112,11 +112,7 @@ export function lineAt(source: YamlSource, path: YamlPath): number {
 }
 
 function rangeStart(node: unknown): number | undefined {
-  if (node !== null && typeof node === "object" && "range" in node) {
-    const range = (node as { range?: [number, number, number] }).range;
-    return range?.[0];
-  }
-  return undefined;
+  return isNode(node) ? node.range?.[0] : undefined;
 }
 
 function firstLine(text: string): string {
