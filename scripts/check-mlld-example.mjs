@@ -17,6 +17,7 @@
 //                            every error output line must be a declared warning
 //   >> given file PATH: TEXT the run starts with PATH holding TEXT and a newline;
 //                            more lines for the same PATH append to it
+//   >> given env NAME: TEXT  the run's environment has NAME=TEXT
 //
 // Text is compared with white space collapsed and ignored around JSON
 // punctuation, so `>> prints: ["a", "b"]` matches mlld's multi-line JSON.
@@ -66,7 +67,7 @@ function main(argv) {
       mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(target, lines.map((line) => `${line}\n`).join(""));
     }
-    const run = execute(cli, script, dir);
+    const run = execute(cli, script, dir, claims.env);
     return report(file, run, runProblems(mode, claims, run));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -86,19 +87,20 @@ function parseMode(info) {
 
 /** Expectations declared in `>>` comments, in source order. */
 function parseClaims(source) {
-  const claims = { prints: [], fails: [], warns: [], givens: new Map() };
+  const claims = { prints: [], fails: [], warns: [], givens: new Map(), env: {} };
   for (const line of source.split("\n")) {
-    const match = /(?:^|\s)>>\s*(prints|fails|warns|given file ([^\s:]+)):(?: (.*))?$/.exec(line);
+    const match = /(?:^|\s)>>\s*(prints|fails|warns|given file ([^\s:]+)|given env ([A-Za-z_][A-Za-z0-9_]*)):(?: (.*))?$/.exec(line);
     if (!match) continue;
-    const text = (match[3] ?? "").trim();
-    if (match[2] !== undefined) claims.givens.set(match[2], [...(claims.givens.get(match[2]) ?? []), text]);
+    const text = (match[4] ?? "").trim();
+    if (match[3] !== undefined) claims.env[match[3]] = text;
+    else if (match[2] !== undefined) claims.givens.set(match[2], [...(claims.givens.get(match[2]) ?? []), text]);
     else claims[match[1]].push(text);
   }
   return claims;
 }
 
 function checkClaimsFitMode(mode, claims) {
-  const declared = claims.prints.length + claims.fails.length + claims.warns.length + claims.givens.size;
+  const declared = claims.prints.length + claims.fails.length + claims.warns.length + claims.givens.size + Object.keys(claims.env).length;
   if (mode === "run" && claims.fails.length > 0) return ["a `run` block cannot declare `>> fails:`; mark it `mlld run-fails`"];
   if (mode === "run" && claims.prints.length + claims.warns.length === 0) {
     return ["a `run` block must declare what it shows: add `>> prints: ...` (or `>> warns: ...`)"];
@@ -128,8 +130,8 @@ function validate(cli, script, cwd) {
   return problems;
 }
 
-function execute(cli, script, cwd) {
-  const result = spawnSync(cli, [script], { cwd, encoding: "utf8", env: quietEnv(), timeout: RUN_TIMEOUT_MS });
+function execute(cli, script, cwd, env) {
+  const result = spawnSync(cli, [script], { cwd, encoding: "utf8", env: { ...quietEnv(), ...env }, timeout: RUN_TIMEOUT_MS });
   return { status: result.status, stdout: plain(result.stdout ?? ""), stderr: plain(result.stderr ?? ""), timedOut: result.error !== undefined };
 }
 
