@@ -22,7 +22,8 @@
 // Text is compared with white space collapsed and ignored around JSON
 // punctuation, so `>> prints: ["a", "b"]` matches mlld's multi-line JSON.
 // A run happens in a fresh temporary folder (its own .mlld/ ledger and
-// checkpoints), never in the repository. The CLI defaults to
+// checkpoints), never in the repository, with the CLI's folder on PATH (mlld
+// starts itself to serve local MCP modules). The CLI defaults to
 // ../shared/tools/mlld/mlld beside the repository; MLLD_CLI overrides it.
 // Exit 0: the block holds what it claims; 1: it does not; 2: bad usage.
 
@@ -35,8 +36,9 @@ import { fileURLToPath } from "node:url";
 const MODES = new Set(["run", "run-fails", "offline"]);
 const RUN_TIMEOUT_MS = 60_000;
 // Warnings about what the rest of a program might hold: an example is a fragment,
-// so "no exe in this file carries label X" says nothing about the example.
-const CONTEXT_ONLY = new Set(["guard-context-missing-op-label"]);
+// so "no exe in this file carries label X" (or is named X: tools served over MCP
+// are unknown to validate) says nothing about the example.
+const CONTEXT_ONLY = new Set(["guard-context-missing-op-label", "guard-context-missing-exe"]);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 class Usage extends Error {}
@@ -131,7 +133,9 @@ function validate(cli, script, cwd) {
 }
 
 function execute(cli, script, cwd, env) {
-  const result = spawnSync(cli, [script], { cwd, encoding: "utf8", env: { ...quietEnv(), ...env }, timeout: RUN_TIMEOUT_MS });
+  // mlld serves `import tools ... from mcp "./server.mld"` by starting itself as `mlld`.
+  const PATH = [path.dirname(path.resolve(cli)), process.env.PATH].filter(Boolean).join(path.delimiter);
+  const result = spawnSync(cli, [script], { cwd, encoding: "utf8", env: { ...quietEnv(), PATH, ...env }, timeout: RUN_TIMEOUT_MS });
   return { status: result.status, stdout: plain(result.stdout ?? ""), stderr: plain(result.stderr ?? ""), timedOut: result.error !== undefined };
 }
 
