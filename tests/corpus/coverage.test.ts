@@ -132,6 +132,8 @@ const TOPICS: Record<string, { atoms: string[]; mentions: string[] }> = {
   "guard context @mx.args": { atoms: ["guard-args"], mentions: ["@mx.args.url", "@mx.args.names", '@mx.args["'] },
   "checkpoint cache and guards": { atoms: ["checkpoint-guards"], mentions: [".mlld/checkpoints/", "--resume", "--fresh", "skip"] },
   "llm tool config (@mx.llm)": { atoms: ["llm-tool-config"], mentions: ["@mx.llm", "mcp__mlld_vfs__Read"] },
+  "pattern: the airlock (extract, then decide)": { atoms: ["pattern-airlock"], mentions: ["untrusted-llms-get-influenced", "does not make the result trustworthy"] },
+  "pattern: the signed audit guard": { atoms: ["pattern-audit-guard"], mentions: ["verify_all_instructions", "@mx.tools.calls.includes(\"verify\")"] },
   "filesystem integrity and signers": { atoms: ["filesystem-integrity"], mentions: ["filesystem_integrity", "mutable: false", "signers"] },
 };
 
@@ -171,14 +173,14 @@ describe("the shipped corpus covers the security documentation ticket", () => {
     expect(full.tokens).toBeLessThanOrEqual(full.profile.budget ?? Number.POSITIVE_INFINITY);
   });
 
-  it("keeps the fourteen starter tags in the full output, policy first and audit last", () => {
+  it("keeps the fourteen starter tags in the full output, policy first, then audit, then patterns", () => {
     const tags = full.sections.map((section) => section.tag);
     for (const tag of STARTER_TAGS) expect(full.text).toContain(`\n<${tag}>\n`);
     expect(tags[0]).toBe("POLICIES");
     expect(tags.indexOf("LABEL_CATEGORIES")).toBeLessThan(tags.indexOf("GUARDS"));
     expect(tags.indexOf("GUARDS")).toBeLessThan(tags.indexOf("BOX"));
     expect(tags.indexOf("MCP_INTEGRATION")).toBeLessThan(tags.indexOf("SIGN_VERIFY"));
-    expect(tags[tags.length - 1]).toBe("FILE_TAINT");
+    expect(tags.slice(-3)).toEqual(["FILE_TAINT", "PATTERN_AIRLOCK", "PATTERN_AUDIT_GUARD"]);
   });
 
   it("keeps the brief output within 4,000 o200k tokens with policy structure, label flow, labels and guards in full", () => {
