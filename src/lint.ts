@@ -23,7 +23,7 @@ export interface LintResult {
 }
 
 /**
- * Checks every atom and the chosen profiles (SPEC §10) and reports all
+ * Checks every atom and the chosen profiles and reports all
  * problems at once: schema errors, duplicate ids and tags, broken structure
  * (tag-like lines, unclosed fences, empty bodies) as errors; `related` ids
  * that do not exist and filenames that disagree with the id as warnings.

@@ -193,7 +193,7 @@ export interface Issue {
   setup?: boolean;
 }
 
-/** The kinds of sync-check finding (SPEC §8). */
+/** The kinds of sync-check finding. */
 export const FINDING_KINDS = ["unbacked", "edited", "stale", "conflict", "drift", "missing", "extra", "stray", "malformed"] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 

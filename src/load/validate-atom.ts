@@ -21,7 +21,7 @@ export interface AtomContext {
 }
 
 /**
- * Checks the frontmatter against the atom schema (SPEC §3) and builds the
+ * Checks the frontmatter against the atom schema and builds the
  * Atom, or records every problem and returns undefined. Unknown keys are kept
  * out of the Atom and never an error.
  */

@@ -7,7 +7,7 @@ import { PieceCounter, PieceRecorder } from "./token-store.js";
 import type { CountTokens } from "./tokenizer.js";
 
 /**
- * Fits a profile into its budgets (SPEC §6) and renders it. Candidates are
+ * Fits a profile into its budgets and renders it. Candidates are
  * the atoms that are not required, lowest priority first, later position first
  * on ties. Each section over its own budget degrades its candidates to their
  * briefs, then drops them, stopping as soon as it fits; then the file does the

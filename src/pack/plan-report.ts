@@ -18,7 +18,7 @@ export interface SectionReport {
   atoms: AtomReport[];
 }
 
-/** One profile of the build report; the shape `--json` prints (SPEC §6). */
+/** One profile of the build report; the shape `--json` prints. */
 export interface ProfileReport {
   profile: string;
   output: string;
