@@ -50,7 +50,7 @@ export function addBuild(program: Command, context: CommandContext): void {
       const report = reportFor(flags, context);
       if (flags.stdout) checkStdoutFlags(flags, report);
       if (flags.diff && report.format === "github") throw new LlmsgenError("--diff prints diffs as text or JSON: drop --format github, or use --check for annotations");
-      const mode: BuildMode = { check: flags.check === true || flags.diff === true || flags.stdout === true, diff: flags.diff === true };
+      const mode: BuildMode = { check: flags.check === true, diff: flags.diff === true };
       const workers = /^\d+$/.test(deps.env.LLMSGEN_WORKERS ?? "") ? Number(deps.env.LLMSGEN_WORKERS) : undefined;
       // A progress bar only where someone watches a terminal, and never in machine formats or quiet runs.
       const progress = report.format === "text" && !report.quiet && deps.stderr.isTTY ? progressDisplay(deps.stderr, deps.now ?? Date.now) : undefined;
@@ -59,7 +59,7 @@ export function addBuild(program: Command, context: CommandContext): void {
         result = build({
           ...layoutOptions(flags, deps),
           profile: flags.profile,
-          check: mode.check,
+          check: mode.check || mode.diff || flags.stdout === true,
           force: flags.force === true,
           preview: mode.diff,
           ...(workers === undefined ? {} : { workers }),

@@ -8,9 +8,9 @@ import { formatCount, table, type Style } from "./style.js";
 
 /** What `build` was asked to do, as far as its report cares. */
 export interface BuildMode {
-  /** `--check` (or `--diff`): nothing is written. */
+  /** `--check`: nothing is written, and any change fails the run. */
   check: boolean;
-  /** `--diff`: show the changes as unified diffs instead of the budget report. */
+  /** `--diff`: nothing is written; the changes are shown as unified diffs instead of the budget report. */
   diff: boolean;
 }
 
@@ -24,15 +24,27 @@ export interface BuildMode {
 export function formatBuildReport(result: BuildResult, mode: BuildMode, options: ReportOptions, style: Style): string {
   if (options.format === "json") return buildReportJson(result, mode);
   if (options.format === "github") return buildAnnotations(result, mode);
-  if (options.quiet) return mode.check && result.refused.length === 0 ? result.changed.map((file) => `${file}\n`).join("") : "";
-  const blocks = mode.diff ? (result.previews ?? []).map((preview) => colourDiff(fileDiff(preview), style)) : result.reports.map((report) => formatProfile(report, style));
+  if (options.quiet) {
+    if (mode.diff) return formatDiffs(result, style);
+    return mode.check && result.refused.length === 0 ? result.changed.map((file) => `${file}\n`).join("") : "";
+  }
+  if (mode.diff) return `${formatDiffs(result, style)}${formatOutcome(result, mode, style)}\n`;
+  const blocks = result.reports.map((report) => formatProfile(report, style));
   blocks.push(formatOutcome(result, mode, style));
-  return `${blocks.join(mode.diff ? "" : "\n\n")}\n`;
+  return `${blocks.join("\n\n")}\n`;
+}
+
+/** Each changed output as a diff; the manifest, bookkeeping that follows them, as one line (its diff is in the JSON form). */
+function formatDiffs(result: BuildResult, style: Style): string {
+  const outputs = new Set(result.reports.map((report) => report.output));
+  return (result.previews ?? [])
+    .map((preview) => (outputs.has(preview.file) ? colourDiff(fileDiff(preview), style) : `${preview.file} changes with them (the manifest: hashes and counts of what is built)\n`))
+    .join("");
 }
 
 /** True when the run failed: hand-written text in the way, or `--check` found a change. */
 export function buildFailed(result: BuildResult, mode: BuildMode): boolean {
-  return result.refused.length > 0 || (mode.check && !mode.diff && result.changed.length > 0);
+  return result.refused.length > 0 || (mode.check && result.changed.length > 0);
 }
 
 function buildReportJson(result: BuildResult, mode: BuildMode): string {
@@ -94,7 +106,7 @@ function formatDelta(delta: number | null): string {
 }
 
 function formatOutcome(result: BuildResult, mode: BuildMode, style: Style): string {
-  if (result.refused.length > 0 && !mode.check) return style.red("nothing written: hand-written text found (details on stderr)");
+  if (result.refused.length > 0 && !mode.check && !mode.diff) return style.red("nothing written: hand-written text found (details on stderr)");
   if (result.changed.length === 0) return style.green("up to date: every output matches its atoms and profile");
   if (mode.diff) return `${plural(result.changed.length, "file")} would change (nothing written; run llmsgen build to write them)`;
   if (mode.check) return ["would change (run llmsgen build):", ...result.changed.map((file) => `  ${file}`)].join("\n");
