@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { lilconfigSync, type LoaderSync } from "lilconfig";
-import { InputError } from "../errors.js";
+import { InputError, throwIfIssues } from "../errors.js";
 import type { Issue } from "../model.js";
 import { closest } from "./closest.js";
 import { readSourceText } from "./read-text.js";
@@ -46,7 +46,7 @@ export interface ProjectConfig {
 export function findConfig(from: string, cwd: string = from): ProjectConfig | undefined {
   const sources = new Map<string, { source: YamlSource; issues: Issue[] }>();
   const load: LoaderSync = (file, content) => {
-    const parsed = parseYamlSource(content.replace(/^\uFEFF/, ""), shownPath(cwd, file));
+    const parsed = parseConfigText(content, file, cwd);
     sources.set(file, parsed);
     const data: unknown = parsed.source.doc.toJS();
     return isRecord(data) || path.basename(file) !== "package.json" ? data : {};
@@ -82,12 +82,20 @@ export function findConfig(from: string, cwd: string = from): ProjectConfig | un
 export function loadConfigFile(file: string, cwd: string): ProjectConfig {
   const shown = shownPath(cwd, file);
   if (!existsSync(file)) throw new InputError([{ file: `--config ${shown}`, message: `config file not found: ${shown}` }]);
-  const { source, issues } = parseYamlSource(readSourceText(file).text, shown);
+  const { source, issues } = parseConfigText(readSourceText(file).text, file, cwd);
   if (issues.length > 0) throw new InputError(issues);
   if (path.basename(file) === "package.json" && !hasPackageKey(source)) {
     throw new InputError([{ file: shown, line: 1, message: `package.json has no '${PACKAGE_KEY}' key: add one, or point --config at an llmsgen.config.yaml` }]);
   }
   return validateConfig(source, file, cwd);
+}
+
+/** A config's text parsed with the yaml package (JSON is YAML too); package.json's syntax errors are named as JSON's, the first one only. */
+function parseConfigText(text: string, file: string, cwd: string): { source: YamlSource; issues: Issue[] } {
+  const parsed = parseYamlSource(text.replace(/^\uFEFF/, ""), shownPath(cwd, file));
+  if (path.extname(file) !== ".json" || parsed.issues.length === 0) return parsed;
+  const first = parsed.issues.slice(0, 1).map((issue) => ({ ...issue, message: issue.message.replace(/^invalid YAML/, "invalid JSON") }));
+  return { source: parsed.source, issues: first };
 }
 
 function validateConfig(source: YamlSource, file: string, cwd: string): ProjectConfig {
@@ -113,11 +121,14 @@ function validateConfig(source: YamlSource, file: string, cwd: string): ProjectC
     else report([key], `${prefix}${key} must be a directory path (relative to ${key === "root" ? "the config file" : "the root"}), got ${describe(value)}`);
   }
   let cache: string | false | undefined;
-  if (data.cache === false || isPath(data.cache)) cache = data.cache;
+  if (typeof data.cache === "string" && /^(yes|no|on|off|true|false)$/i.test(data.cache.trim())) {
+    // YAML 1.2 reads these as strings: taken as a folder name, `cache: no` would quietly create ./no.
+    report(["cache"], `${prefix}cache: '${data.cache}' would be read as a folder name: write false for no cache, or a directory path`);
+  } else if (data.cache === false || isPath(data.cache)) cache = data.cache;
   else if (data.cache !== undefined && data.cache !== true) report(["cache"], `${prefix}cache must be a directory path (relative to the root) or false for no cache, got ${describe(data.cache)}`);
   const knownKeys = validateLint(data.lint, prefix, report);
   const examples = validateExamples(data.examples, prefix, report);
-  if (issues.length > 0) throw new InputError(issues);
+  throwIfIssues(issues);
   return { file, dir: path.dirname(file), ...dirs, ...(cache === undefined ? {} : { cache }), knownKeys, examples };
 }
 
