@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { build, type BuildResult } from "./build.js";
 import { InputError } from "./errors.js";
 import { displayPath, isWithin, resolveLayout, type LayoutOptions } from "./load/layout.js";
-import { findConfig } from "./load/load-config.js";
+import { configFilesIn } from "./load/load-config.js";
 import type { Issue, Layout } from "./model.js";
 import { starterProject, type StarterFile } from "./scaffold/starter-project.js";
 import { createFileExclusive } from "./write/write-atomic.js";
@@ -32,7 +32,7 @@ export function init(options: InitOptions = {}): InitResult {
 
 /** Writes a new project's files (none may exist yet) and builds it; on any failure, removes what it created. */
 function scaffold(layout: Layout, files: readonly StarterFile[], options: InitOptions): InitResult {
-  throwIfTaken(layout, files, options.cwd);
+  throwIfTaken(layout, files);
   const dirs = [layout.atomsDir, layout.profilesDir, layout.outDir, ...(layout.cacheDir ? [layout.cacheDir] : []), layout.root].filter((dir) => !existsSync(dir));
   const created: string[] = [];
   try {
@@ -48,7 +48,7 @@ function scaffold(layout: Layout, files: readonly StarterFile[], options: InitOp
   }
 }
 
-function throwIfTaken(layout: Layout, files: readonly StarterFile[], cwd: string | undefined): void {
+function throwIfTaken(layout: Layout, files: readonly StarterFile[]): void {
   const issues: Issue[] = [];
   const taken = (file: string, fix: string) => issues.push({ file: displayPath(layout, file), message: `exists already, and init never overwrites: ${fix}` });
   const dirs = ([[layout.atomsDir, "--atoms"], [layout.profilesDir, "--profiles"], [layout.outDir, "--out"]] as const).filter(([dir]) => existsSync(dir));
@@ -56,9 +56,8 @@ function throwIfTaken(layout: Layout, files: readonly StarterFile[], cwd: string
   for (const { file } of files) {
     if (existsSync(file) && !dirs.some(([dir]) => isWithin(dir, file))) taken(file, "move it away, or start the project in another folder");
   }
-  const config = findConfig(layout.root, cwd);
-  if (config && config.dir === layout.root && !files.some(({ file }) => file === config.file)) {
-    taken(config.file, "this folder has an llmsgen config; edit it instead, or start the project in another folder");
+  for (const config of configFilesIn(layout.root)) {
+    if (!files.some(({ file }) => file === config)) taken(config, "this folder has an llmsgen config; edit it instead, or start the project in another folder");
   }
   if (issues.length > 0) throw new InputError(issues);
 }

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { Command, CommanderError } from "commander";
 import { InputError, LlmsgenError } from "../errors.js";
 import { llmsgenVersion } from "../version.js";
@@ -82,7 +83,7 @@ function reportError(error: unknown, deps: CliDeps, format: Format): number {
     inFormat([{ message: error.message }], "llmsgen bad input");
     return EXIT.input;
   }
-  const system = fileError(error);
+  const system = fileError(error, deps.cwd);
   if (system) {
     deps.stderr.write(`${system.path}: ${system.code}: ${system.explanation}\n`);
     inFormat([{ file: system.path, message: `${system.code}: ${system.explanation}` }], "llmsgen bad input");
@@ -95,12 +96,13 @@ function reportError(error: unknown, deps: CliDeps, format: Format): number {
 }
 
 /** A file-system error about a path the user gave or chose: bad input, said plainly. */
-function fileError(error: unknown): { path: string; code: string; explanation: string } | undefined {
+function fileError(error: unknown, cwd: string): { path: string; code: string; explanation: string } | undefined {
   if (!(error instanceof Error) || !("code" in error) || !("path" in error)) return undefined;
-  const { code, path } = error;
-  if (typeof code !== "string" || typeof path !== "string") return undefined;
+  const { code, path: file } = error;
+  if (typeof code !== "string" || typeof file !== "string") return undefined;
   const explanation = FILE_ERRORS.get(code);
-  return explanation === undefined ? undefined : { path, code, explanation };
+  const shown = path.relative(cwd, file).split(path.sep).join("/") || ".";
+  return explanation === undefined ? undefined : { path: shown, code, explanation };
 }
 
 const FILE_ERRORS = new Map([

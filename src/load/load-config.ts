@@ -98,6 +98,14 @@ function parseConfigText(text: string, file: string, cwd: string): { source: Yam
   return { source: parsed.source, issues: first };
 }
 
+/** The config files in `dir` itself, without reading further: a package.json counts when it parses and has an `llmsgen` key. */
+export function configFilesIn(dir: string): string[] {
+  const files = CONFIG_FILES.map((name) => path.join(dir, name)).filter((file) => existsSync(file));
+  const pkg = path.join(dir, "package.json");
+  if (existsSync(pkg) && hasPackageKey(parseYamlSource(readSourceText(pkg).text, "package.json").source)) files.push(pkg);
+  return files;
+}
+
 function validateConfig(source: YamlSource, file: string, cwd: string): ProjectConfig {
   const inPackage = path.basename(file) === "package.json";
   const at: YamlPath = inPackage ? [PACKAGE_KEY] : [];
