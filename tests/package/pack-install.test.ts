@@ -20,7 +20,7 @@ function filesBelow(dir: string, prefix = ""): string[] {
 }
 
 describe("the npm package", () => {
-  it("packs with its prepack build, installs into an empty folder, and runs there", async () => {
+  it("runs from a clone's sources, packs with its prepack build, installs into an empty folder, and runs there", async () => {
     // Pack a copy of the sources (with this checkout's node_modules for tsc), so the prepack build never touches the dist/ other tests run.
     const work = makeProject({});
     const source = path.join(work, "source");
@@ -29,6 +29,15 @@ describe("the npm package", () => {
       cpSync(path.join(REPO, entry), path.join(source, entry), { recursive: true });
     }
     symlinkSync(path.join(REPO, "node_modules"), path.join(source, "node_modules"), "dir");
+
+    // A clone has no dist/ until the command first runs: the launcher compiles it then, once.
+    const version = (JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string }).version;
+    expect(run(process.execPath, ["bin/llmsgen.js", "--version"], source)).toEqual({
+      status: 0,
+      stdout: `${version}\n`,
+      stderr: "llmsgen: compiling the TypeScript sources into dist/ (missing or older than src/)\n",
+    });
+    expect(run(process.execPath, ["bin/llmsgen.js", "--version"], source)).toEqual({ status: 0, stdout: `${version}\n`, stderr: "" });
 
     const pack = run("npm", ["pack", "--json", "--pack-destination", work], source);
     expect(pack.status, pack.stderr).toBe(0);
