@@ -34,6 +34,7 @@ function reportFor(flags: ReportFlags, context: CommandContext): ReportOptions {
   return report;
 }
 
+/** `llmsgen build`: write, `--check`, `--diff` or `--stdout`, reported in any format. */
 export function addBuild(program: Command, context: CommandContext): void {
   const { deps } = context;
   withReportOptions(withLayoutOptions(program.command("build")))
@@ -87,6 +88,7 @@ function checkStdoutFlags(flags: LayoutFlags & { check?: boolean; diff?: boolean
   if (clashing.length > 0) throw new LlmsgenError(`--stdout prints the output alone: drop ${clashing.join(" and ")}`);
 }
 
+/** `llmsgen sync-check`: every hand edit in the outputs, as findings. */
 export function addSyncCheck(program: Command, context: CommandContext): void {
   const { deps } = context;
   withReportOptions(withLayoutOptions(program.command("sync-check")))
@@ -101,6 +103,7 @@ export function addSyncCheck(program: Command, context: CommandContext): void {
     });
 }
 
+/** `llmsgen sync --adopt`: hand-written text back into atoms and profiles. */
 export function addSync(program: Command, context: CommandContext): void {
   const { deps } = context;
   withReportOptions(withLayoutOptions(program.command("sync")))
@@ -119,6 +122,7 @@ export function addSync(program: Command, context: CommandContext): void {
     });
 }
 
+/** `llmsgen lint`: atoms and profiles checked, errors and warnings. */
 export function addLint(program: Command, context: CommandContext): void {
   const { deps } = context;
   withReportOptions(withLayoutOptions(program.command("lint")))
@@ -132,6 +136,7 @@ export function addLint(program: Command, context: CommandContext): void {
     });
 }
 
+/** `llmsgen explain ATOM`: where an atom goes in every profile, and what happened to it. */
 export function addExplain(program: Command, context: CommandContext): void {
   const { deps } = context;
   withLayoutOptions(program.command("explain"))
@@ -147,6 +152,7 @@ export function addExplain(program: Command, context: CommandContext): void {
     });
 }
 
+/** `llmsgen init`: a new project with a config, two example atoms and a profile, built once. */
 export function addInit(program: Command, context: CommandContext): void {
   const { deps } = context;
   program
