@@ -22,6 +22,11 @@ describe("--quiet prints only problems", () => {
     await runCli(["build", "--profile", "tags"], { cwd: project });
 
     expect(await runCli(["sync-check", "--profile", "tags", "-q"], { cwd: project })).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(await runCli(["sync-check", "--profile", "tags", "--json"], { cwd: project })).toEqual({
+      code: 0,
+      stdout: json({ ok: true, files: [{ file: "out/tags.txt", profile: "tags", findings: [] }] }),
+      stderr: "",
+    });
     writeFileSync(path.join(project, "out/tags.txt"), readFileSync(path.join(project, "out/tags.txt"), "utf8").replace("least important", "most important"));
     expect(await runCli(["sync-check", "--profile", "tags", "-q"], { cwd: project })).toEqual({
       code: 1,

@@ -75,6 +75,28 @@ describe("llmsgen init", () => {
     expect(await runCli(["sync-check"], { cwd: path.join(project, "docs/atoms") })).toEqual({ code: 0, stderr: "", stdout: "sync-check: clean: 1 output matches what a build writes\n" });
   });
 
+  it("starts the project in --root, a folder it creates", async () => {
+    const project = makeProject({});
+
+    const run = await runCli(["init", "--root", "site"], { cwd: project });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout.split("\n").slice(0, 4)).toEqual(["created llmsgen.config.yaml", "created atoms/start-here.md", "created atoms/writing-atoms.md", "created profiles/full.yaml"]);
+    expect(Object.keys(snapshotTree(project)).filter((file) => !file.includes(".llmsgen-cache/"))).toEqual([
+      "site/atoms/start-here.md",
+      "site/atoms/writing-atoms.md",
+      "site/llmsgen.config.yaml",
+      "site/out/llms-full.txt",
+      "site/out/llmsgen.lock.json",
+      "site/profiles/full.yaml",
+    ]);
+    const explained = await runCli(["explain", "start-here", "--json"], { cwd: path.join(project, "site/atoms") });
+    expect({ code: explained.code, stderr: explained.stderr }).toEqual({ code: 0, stderr: "" });
+    expect((JSON.parse(explained.stdout) as { placements: { output: string; section: string; state: string }[] }).placements.map(({ output, section, state }) => ({ output, section, state }))).toEqual([
+      { output: "out/llms-full.txt", section: "START_HERE", state: "full" },
+    ]);
+  });
+
   it("overwrites nothing: lists everything in the way, exits 2 and writes nothing", async () => {
     const project = makeProject({ "atoms/mine.md": "my own notes\n", "llmsgen.config.yaml": "atoms: atoms\n", "package.json": '{ "name": "site", "llmsgen": { "out": "public" } }\n' });
     mkdirSync(path.join(project, "out"));
