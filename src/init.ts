@@ -1,14 +1,15 @@
 import { existsSync } from "node:fs";
+import path from "node:path";
 import { build, type BuildResult } from "./build.js";
 import { InputError } from "./errors.js";
 import { displayPath, isWithin, resolveLayout, type LayoutOptions } from "./load/layout.js";
-import { configFilesIn } from "./load/load-config.js";
+import { CONFIG_FILES, configFilesIn } from "./load/load-config.js";
 import type { Issue, Layout } from "./model.js";
 import { starterProject, type StarterFile } from "./scaffold/starter-project.js";
 import { createFileExclusive } from "./write/write-atomic.js";
 import { removeCreated } from "./write/remove-created.js";
 
-export interface InitOptions extends LayoutOptions {}
+export type InitOptions = LayoutOptions;
 
 export interface InitResult {
   /** The files written, relative to the root, in the order written. */
@@ -27,7 +28,7 @@ export interface InitResult {
  */
 export function init(options: InitOptions = {}): InitResult {
   const layout = resolveLayout(options);
-  return scaffold(layout, starterProject(layout), options);
+  return scaffold(layout, starterProject(layout, path.join(layout.root, CONFIG_FILES[0])), options);
 }
 
 /** Writes a new project's files (none may exist yet) and builds it; on any failure, removes what it created. */

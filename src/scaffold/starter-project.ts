@@ -1,6 +1,5 @@
 import path from "node:path";
 import type { Layout } from "../model.js";
-import { CONFIG_FILES } from "../load/load-config.js";
 
 /** A file a new project starts with: where it goes and its text. */
 export interface StarterFile {
@@ -17,7 +16,7 @@ export const STARTER_PROFILE = "full";
  * example atoms that say how to write more, and one profile that packs every
  * atom into one output under a budget. Pure: the same layout gives the same bytes.
  */
-export function starterProject(layout: Layout): StarterFile[] {
+export function starterProject(layout: Layout, configFile: string): StarterFile[] {
   const relative = (dir: string) => path.relative(layout.root, dir).split(path.sep).join("/") || ".";
   const settings = [
     [`atoms: ${relative(layout.atomsDir)}`, "the markdown atoms, one idea per file"],
@@ -35,7 +34,7 @@ export function starterProject(layout: Layout): StarterFile[] {
     "",
   ].join("\n");
   return [
-    { file: path.join(layout.root, CONFIG_FILES[0]), text: config },
+    { file: configFile, text: config },
     { file: path.join(layout.atomsDir, "start-here.md"), text: START_HERE },
     { file: path.join(layout.atomsDir, "writing-atoms.md"), text: WRITING_ATOMS },
     { file: path.join(layout.profilesDir, `${STARTER_PROFILE}.yaml`), text: PROFILE },
