@@ -16,8 +16,11 @@ export interface LayoutOptions {
   warn?: (message: string) => void;
   /** Frontmatter keys the project declares as its own: never flagged as misspelt known keys. */
   knownKeys?: readonly string[];
-  /** Checkers for fenced examples, by fence language: a command with `{file}` where the example's file goes. */
-  examples?: Readonly<Record<string, string>>;
+  /**
+   * Checkers for fenced examples from the project's config, by fence language: a command with
+   * `{file}` where the example's file goes (`lint --examples` adds them to each profile's own).
+   */
+  exampleCheckers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -42,7 +45,7 @@ export function withConfig(flags: LayoutOptions, config: ProjectConfig | undefin
     out: pick(flags.out, config.out),
     ...(cache === undefined ? {} : { cache }),
     knownKeys: [...config.knownKeys, ...(flags.knownKeys ?? [])],
-    examples: { ...config.examples, ...flags.examples },
+    exampleCheckers: { ...config.examples, ...flags.exampleCheckers },
   };
 }
 

@@ -68,10 +68,10 @@ describe("the config file", () => {
   it("passes the project's known frontmatter keys and example checkers on to the commands, flags first", () => {
     const project = makeProject({ "llmsgen.config.yaml": "lint:\n  known_keys: [owner, qa_tier]\nexamples:\n  sh: bash -n {file}\n" });
 
-    const options = withConfig({ cwd: project, knownKeys: ["extra"], examples: { sh: "sh -n {file}", py: "python3 -m py_compile {file}" } }, findConfig(project));
+    const options = withConfig({ cwd: project, knownKeys: ["extra"], exampleCheckers: { sh: "sh -n {file}", py: "python3 -m py_compile {file}" } }, findConfig(project));
 
     expect(options.knownKeys).toEqual(["owner", "qa_tier", "extra"]);
-    expect(options.examples).toEqual({ sh: "sh -n {file}", py: "python3 -m py_compile {file}" });
+    expect(options.exampleCheckers).toEqual({ sh: "sh -n {file}", py: "python3 -m py_compile {file}" });
     expect(options.root).toBe(project);
   });
 
