@@ -18,8 +18,9 @@ export interface BuildMode {
  * The build report. Text: per profile, each section and each atom's fate
  * (why, for briefs and drops), then the outcome; with `--quiet`, only the
  * files `--check` finds changed. JSON: one object (`profiles` with their
- * sections and atoms, `ok`, `changed`, `refused`, `written`, and `diffs` with `--diff`). GitHub: one
- * annotation per finding that stopped the build, or per file `--check` finds changed.
+ * sections and atoms, `ok`, `changed`, `refused`, `written`, and `diffs`
+ * with `--diff`). GitHub: one annotation per finding that stopped the
+ * build, or per file `--check` finds changed.
  */
 export function formatBuildReport(result: BuildResult, mode: BuildMode, options: ReportOptions, style: Style): string {
   if (options.format === "json") return buildReportJson(result, mode);
