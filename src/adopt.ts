@@ -29,8 +29,8 @@ export interface AdoptResult extends AdoptionPlan {
 }
 
 /**
- * Brings hand-written text in generated files back into atoms and profiles
- * (SPEC §9): runs the sync check, plans the adoption, then creates new atom
+ * Brings hand-written text in generated files back into atoms and profiles:
+ * runs the sync check, plans the adoption, then creates new atom
  * files (never replacing one) and rewrites changed atoms and profiles
  * atomically. What cannot be carried over is listed in `skipped`.
  */

@@ -1,6 +1,6 @@
 import { resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadProject, type Project } from "./load/load-project.js";
-import type { FileCheck, PackPlan } from "./model.js";
+import type { FileCheck, PackPlan, ProgressCallback } from "./model.js";
 import type { ProfileReport } from "./pack/plan-report.js";
 import { changedFiles, planBuild, type PlannedFile } from "./plan-build.js";
 import { checkOutputs, handWritten } from "./sync/check-outputs.js";
@@ -16,6 +16,18 @@ export interface BuildOptions extends LayoutOptions {
   force?: boolean;
   /** Worker threads for counting (the CLI reads LLMSGEN_WORKERS); default: by the amount of text. */
   workers?: number;
+  /** Keep each changed file's current and new text in `previews` (for diffs). */
+  preview?: boolean;
+  /** Told how far counting and packing have come, for a progress display. */
+  progress?: ProgressCallback;
+}
+
+/** A file a build would change: what is on disk (null when absent) and what the build writes. */
+export interface FilePreview {
+  /** Path relative to the root. */
+  file: string;
+  before: string | null;
+  after: string;
 }
 
 export interface BuildResult {
@@ -27,6 +39,8 @@ export interface BuildResult {
   refused: FileCheck[];
   /** True when the changed files were written. */
   written: boolean;
+  /** With `preview`: every changed file, before and after. */
+  previews?: FilePreview[];
 }
 
 /** An output whose bytes are exactly what the last build wrote holds no hand edit: it is simply rebuilt. */
@@ -45,7 +59,7 @@ function matchesLastBuild(project: Project, file: PlannedFile): boolean {
  */
 export function build(options: BuildOptions = {}): BuildResult {
   const project = loadProject(resolveLayout(options), options);
-  const plan = planBuild(project, options.workers === undefined ? {} : { workers: options.workers });
+  const plan = planBuild(project, { ...(options.workers === undefined ? {} : { workers: options.workers }), ...(options.progress ? { progress: options.progress } : {}) });
   const changed = changedFiles(plan.files);
   const refused = options.force ? [] : handWritten(checkOutputs(project, { ...plan, files: changed.filter((file) => !matchesLastBuild(project, file)) }));
   const write = !options.check && refused.length === 0;
@@ -57,5 +71,6 @@ export function build(options: BuildOptions = {}): BuildResult {
     changed: changed.map((file) => file.shown),
     refused,
     written: write && changed.length > 0,
+    ...(options.preview ? { previews: changed.map((file) => ({ file: file.shown, before: file.current?.read() ?? null, after: file.text })) } : {}),
   };
 }

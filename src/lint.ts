@@ -29,7 +29,7 @@ export interface LintResult {
 }
 
 /**
- * Checks every atom and the chosen profiles (SPEC §10) and reports all
+ * Checks every atom and the chosen profiles and reports all
  * problems at once: everything a build would refuse (schema errors,
  * misspelt keys, duplicate ids and tags, broken structure) plus empty bodies
  * as errors; `related` ids that do not exist, file names that disagree with
@@ -50,7 +50,7 @@ export function lint(options: LintOptions = {}): LintResult {
     warnings.push(...unknownRelated(atom, ids, file), ...nameMismatch(atom, file));
   }
   warnings.push(...unreadKeys(collected.atoms, new Set(options.knownKeys ?? []), (atom) => displayPath(layout, path.join(layout.atomsDir, atom.path))));
-  const examples = options.examples ? checkExamples(collected.profiles, layout, options.exampleTimeout) : undefined;
+  const examples = options.examples ? checkExamples(collected.profiles, layout, options.exampleCheckers, options.exampleTimeout) : undefined;
   if (examples) {
     errors.push(...examples.failures);
     warnings.push(...examples.notes);
@@ -67,12 +67,20 @@ export function lint(options: LintOptions = {}): LintResult {
  * looked up before any block runs: one that is not installed is bad config
  * (an InputError, exit 2), not a failed example.
  */
-function checkExamples(profiles: readonly ResolvedProfile[], layout: Layout, timeout?: number): { failures: Issue[]; notes: Issue[]; checked: number } {
+function checkExamples(
+  profiles: readonly ResolvedProfile[],
+  layout: Layout,
+  fromConfig: LayoutOptions["exampleCheckers"],
+  timeout?: number,
+): { failures: Issue[]; notes: Issue[]; checked: number } {
   const fileOf = (atom: Atom) => displayPath(layout, path.join(layout.atomsDir, atom.path));
-  const profileFileOf = (resolved: ResolvedProfile) => displayPath(layout, resolved.profile.file);
-  const configured = profiles.flatMap((resolved) => (resolved.profile.examples ?? []).map((checker) => ({ checker, profile: profileFileOf(resolved) })));
+  // The config's checkers apply to every profile; a profile's own come first.
+  const shared = (fromConfig?.checkers ?? []).map((checker) => ({ checker, profile: fromConfig?.file ?? "" }));
+  const own = (resolved: ResolvedProfile) => (resolved.profile.examples ?? []).map((checker) => ({ checker, profile: displayPath(layout, resolved.profile.file) }));
+  const checkersOf = (resolved: ResolvedProfile) => [...own(resolved), ...shared];
+  const configured = [...profiles.flatMap(own), ...shared];
   if (configured.length === 0) {
-    return { failures: [], notes: [{ file: "--examples", message: 'no profile configures a checker (examples: { LANGUAGE: "COMMAND {file}" }): no code block was checked' }], checked: 0 };
+    return { failures: [], notes: [{ file: "--examples", message: 'neither the config nor a profile configures a checker (examples: { LANGUAGE: "COMMAND {file}" }): no code block was checked' }], checked: 0 };
   }
   const programs = new Map<string, string>();
   const missing: Issue[] = [];
@@ -83,7 +91,7 @@ function checkExamples(profiles: readonly ResolvedProfile[], layout: Layout, tim
     else missing.push({ file: profile, line: checker.line, message: `examples.${checker.language}: ${found.missing}` });
   }
   throwIfIssues(missing);
-  const checks = planExampleChecks(profiles, fileOf, profileFileOf);
+  const checks = planExampleChecks(profiles, fileOf, checkersOf);
   const failures: Issue[] = [];
   for (const check of checks) {
     const [program = ""] = check.checker.command;

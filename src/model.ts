@@ -91,7 +91,7 @@ export interface ExampleCheck {
   info: string;
   body: string;
   checker: ExampleChecker;
-  /** The profile file whose `examples:` names the checker, as messages show it. */
+  /** The profile or config file whose `examples:` names the checker, as messages show it. */
   profile: string;
 }
 
@@ -141,7 +141,23 @@ export interface PlannedAtom {
   tokens: number;
   required: boolean;
   /** Why it was degraded or dropped; absent when kept in full. */
-  reason?: string;
+  reason?: PackReason;
+}
+
+/**
+ * Why a budget walk degraded or dropped an atom: the budget that forced its
+ * last step, the atom's priority, and the tokens its steps saved.
+ */
+export interface PackReason {
+  /** `section`: its section's own budget; `file`: the whole output's budget. */
+  budget: "section" | "file";
+  /** The tag of the section whose budget it was (section budgets only). */
+  section?: string;
+  /** That budget, in tokens. */
+  limit: number;
+  priority: number;
+  /** Tokens its steps took off the budget's count: the section's for a section budget, the file's for the file's, summed over a brief then a drop. */
+  saved: number;
 }
 
 export interface PlannedSection {
@@ -207,7 +223,7 @@ export interface Issue {
   setup?: boolean;
 }
 
-/** The kinds of sync-check finding (SPEC §8). */
+/** The kinds of sync-check finding. */
 export const FINDING_KINDS = ["unbacked", "edited", "stale", "conflict", "drift", "missing", "extra", "stray", "malformed"] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -223,6 +239,16 @@ export interface Finding {
   /** Unified diff from what a build would write (`---`) to the file (`+++`). */
   diff?: string;
 }
+
+/** How far a long build has come, for a progress display. */
+export interface Progress {
+  /** `count`: counting tokens of texts not in the cache; `pack`: fitting profiles into their budgets. */
+  stage: "count" | "pack";
+  done: number;
+  total: number;
+}
+
+export type ProgressCallback = (progress: Progress) => void;
 
 export interface FileCheck {
   file: string;

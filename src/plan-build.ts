@@ -5,7 +5,7 @@ import { type CurrentFile, readCurrent } from "./load/read-current.js";
 import { manifestPath } from "./load/load-manifest.js";
 import type { Project } from "./load/load-project.js";
 import { naturalCompare } from "./load/natural-compare.js";
-import type { Encoding, IndexSpec, PackPlan, Profile, ResolvedProfile } from "./model.js";
+import type { Encoding, IndexSpec, PackPlan, Profile, ProgressCallback, ResolvedProfile } from "./model.js";
 import type { Piece } from "./pack/compose.js";
 import { countMany } from "./pack/count-parallel.js";
 import { initialPieces } from "./pack/pack-profile.js";
@@ -43,6 +43,8 @@ export interface BuildPlan {
 export interface PlanOptions {
   /** Worker threads for bulk counting; undefined: one per 4 MB of text, at most 3, leaving a core. */
   workers?: number;
+  /** Told how far counting and packing have come. */
+  progress?: ProgressCallback;
 }
 
 /** Packs and renders every profile of the project and lays out the files a build would write. Reads, never writes. */
@@ -79,13 +81,14 @@ export function planBuild(project: Project, options: PlanOptions = {}): BuildPla
       for (const piece of initialPieces(resolved, encoding)) list.push(piece);
     }
     for (const [encoding, pieces] of ahead) {
-      counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), options.workers));
+      counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), options.workers, options.progress));
     }
-    for (const resolved of toPack) {
+    toPack.forEach((resolved, index) => {
       const plan = packProfile(resolved, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file));
       project.caches.plans.set(keys.get(resolved) as string, summarizePlan(plan));
       packed.set(resolved, plan);
-    }
+      options.progress?.({ stage: "pack", done: index + 1, total: toPack.length });
+    });
     const listed = [...packed.values()];
     return project.profiles.map((resolved) => packed.get(resolved) ?? planIndex(resolved.profile, listed, tokenizers.counter(resolved.profile.encoding)));
   });

@@ -16,7 +16,7 @@ export interface SyncCheckOptions extends LayoutOptions {
 
 /**
  * Compares each existing output with what a build would write now and
- * classifies every difference (SPEC §8). Reads only; `ok` is false on any finding.
+ * classifies every difference. Reads only; `ok` is false on any finding.
  */
 export function syncCheck(options: SyncCheckOptions = {}): SyncReport {
   const layout = resolveLayout(options);

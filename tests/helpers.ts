@@ -31,15 +31,24 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI in-process with captured streams; `cwd` defaults to the project. */
-export async function runCli(argv: readonly string[], options: { cwd: string; env?: Record<string, string>; tty?: boolean }): Promise<CliRun> {
+/**
+ * Runs the CLI in-process with captured streams. `tty` makes both streams
+ * terminals; `stderrTty` only stderr (where progress is drawn), `now` is its
+ * clock (by default one that stands still).
+ */
+export async function runCli(
+  argv: readonly string[],
+  options: { cwd: string; env?: Record<string, string>; tty?: boolean; stderrTty?: boolean; now?: () => number },
+): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const code = await main(argv, {
     stdout: { write: (text: string) => (stdout += text), isTTY: options.tty ?? false },
-    stderr: { write: (text: string) => (stderr += text), isTTY: options.tty ?? false },
+    stderr: { write: (text: string) => (stderr += text), isTTY: options.stderrTty ?? options.tty ?? false, columns: 100 },
     cwd: options.cwd,
     env: options.env ?? {},
+    // A clock that stands still unless a test moves it: no progress bar appears just because a machine is slow.
+    now: options.now ?? (() => 0),
   });
   return { code, stdout, stderr };
 }

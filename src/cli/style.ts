@@ -3,6 +3,8 @@ import { groupDigits } from "../render/render-index.js";
 export interface OutStream {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** Width of the terminal, when it is one. */
+  columns?: number;
 }
 
 export interface Style {

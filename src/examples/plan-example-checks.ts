@@ -1,29 +1,30 @@
 import { naturalCompare } from "../load/natural-compare.js";
-import type { Atom, ExampleCheck, ResolvedProfile } from "../model.js";
+import type { Atom, ExampleCheck, ExampleChecker, ResolvedProfile } from "../model.js";
 import { findCodeBlocks, languageOf } from "./find-code-blocks.js";
 
 /**
  * Every fenced code block of the profiles' atoms whose language has a checker
- * in that profile, each (block, command) pair once, in atom path and line order.
+ * for that profile (`checkersOf`, each with the file that configures it), each
+ * (block, command) pair once, in atom path and line order.
  */
 export function planExampleChecks(
   profiles: readonly ResolvedProfile[],
   fileOf: (atom: Atom) => string,
-  profileFileOf: (resolved: ResolvedProfile) => string,
+  checkersOf: (resolved: ResolvedProfile) => readonly { checker: ExampleChecker; profile: string }[],
 ): ExampleCheck[] {
   const checks = new Map<string, ExampleCheck & { path: string }>();
   for (const resolved of profiles) {
-    const checkers = resolved.profile.examples ?? [];
+    const checkers = checkersOf(resolved);
     if (checkers.length === 0) continue;
     for (const section of resolved.sections) {
       for (const atom of section.atoms) {
         for (const block of findCodeBlocks(atom.text)) {
           const language = languageOf(block);
-          for (const checker of checkers.filter((candidate) => candidate.language === language)) {
+          for (const { checker, profile } of checkers.filter((candidate) => candidate.checker.language === language)) {
             const line = atom.bodyLine + block.line - 1;
             const key = [atom.path, line, ...checker.command].join("\0");
             if (checks.has(key)) continue;
-            checks.set(key, { path: atom.path, file: fileOf(atom), atomId: atom.id, line, language, info: block.info, body: block.body, checker, profile: profileFileOf(resolved) });
+            checks.set(key, { path: atom.path, file: fileOf(atom), atomId: atom.id, line, language, info: block.info, body: block.body, checker, profile });
           }
         }
       }

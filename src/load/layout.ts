@@ -1,6 +1,7 @@
 import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
-import type { Layout } from "../model.js";
+import type { ExampleChecker, Layout } from "../model.js";
+import type { ProjectConfig } from "./load-config.js";
 
 export interface LayoutOptions {
   /** Directory relative flag values resolve against; default `process.cwd()`. */
@@ -13,8 +14,39 @@ export interface LayoutOptions {
   cache?: string | false;
   /** Receives warnings that never stop a run, such as a corrupt cache being ignored. */
   warn?: (message: string) => void;
-  /** Frontmatter keys the project declares known: never taken for misspellings of llmsgen's keys. */
+  /** Frontmatter keys the project declares as its own: never flagged as misspelt known keys. */
   knownKeys?: readonly string[];
+  /**
+   * Checkers for fenced examples from the project's config, by fence language: a command with
+   * `{file}` where the example's file goes (`lint --examples` adds them to each profile's own).
+   */
+  exampleCheckers?: { readonly file: string; readonly checkers: readonly ExampleChecker[] };
+}
+
+/**
+ * The options a command runs with: its flags over the project's config. A
+ * flag resolves against the current directory, as in every CLI; a config
+ * value against the config: `root` against the config file's directory,
+ * the other dirs against the root (the `--root` flag's, when given).
+ */
+export function withConfig(flags: LayoutOptions, config: ProjectConfig | undefined): LayoutOptions {
+  if (!config) return flags;
+  const cwd = flags.cwd ?? process.cwd();
+  const root = flags.root === undefined ? path.resolve(config.dir, config.root ?? ".") : path.resolve(cwd, flags.root);
+  const fromConfig = (value: string | undefined) => (value === undefined ? undefined : path.resolve(root, value));
+  const pick = (flag: string | undefined, configured: string | undefined) => flag ?? fromConfig(configured);
+  const cache = flags.cache !== undefined ? flags.cache : config.cache === false ? false : fromConfig(config.cache);
+  return {
+    ...flags,
+    cwd,
+    root,
+    atoms: pick(flags.atoms, config.atoms),
+    profiles: pick(flags.profiles, config.profiles),
+    out: pick(flags.out, config.out),
+    ...(cache === undefined ? {} : { cache }),
+    knownKeys: [...config.knownKeys, ...(flags.knownKeys ?? [])],
+    ...(flags.exampleCheckers === undefined && config.examples.length > 0 ? { exampleCheckers: { file: config.shown, checkers: config.examples } } : {}),
+  };
 }
 
 /** Resolves `--root/--atoms/--profiles/--out` the way every CLI does: against the current directory. */

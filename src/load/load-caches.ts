@@ -12,7 +12,7 @@ export const TOKEN_CACHE = "llmsgen-tokens";
 export const PLAN_CACHE = "llmsgen-plans";
 
 /** Bumped whenever packing decides differently, so plans cached by an older algorithm are dropped. */
-const PACKING = 3;
+const PACKING = 4;
 
 /** The caches of one run: parsed atoms, packed plans, and token counts per encoding (read on first use). */
 export interface Caches {

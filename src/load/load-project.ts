@@ -32,7 +32,7 @@ export interface LoadOptions {
   cwd?: string;
   /** Receives warnings that never stop a run. */
   warn?: (message: string) => void;
-  /** Frontmatter keys the project declares known: never taken for misspellings of llmsgen's keys (SPEC §3). */
+  /** Frontmatter keys the project declares known: never taken for misspellings of llmsgen's keys. */
   knownKeys?: readonly string[];
 }
 
@@ -135,7 +135,7 @@ function usedAtoms(profiles: readonly ResolvedProfile[]): Atom[] {
   return [...used];
 }
 
-/** Atoms whose text would break the structure of an output they go into (SPEC §10); atoms checked on an earlier run are skipped. */
+/** Atoms whose text would break the structure of an output they go into; atoms checked on an earlier run are skipped. */
 function structureIssues(atoms: readonly Atom[], layout: Layout, cache?: AtomCache): Issue[] {
   return atoms.flatMap((atom) => {
     if (cache?.isClean(atom.sha256)) return [];

@@ -1,5 +1,5 @@
 /**
- * Natural path order (SPEC §4): runs of ASCII digits compare as numbers,
+ * Natural path order: runs of ASCII digits compare as numbers,
  * everything else by Unicode code point, with no locale involved
  * (`2-x.md` before `10-x.md`; U+FFFD before U+1F600, which UTF-16 units
  * would put the other way round). Equal numbers written differently (`01`,

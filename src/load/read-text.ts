@@ -97,7 +97,7 @@ export function countNewlines(text: string): number {
   return count;
 }
 
-/** Drops a leading BOM and turns CRLF and lone CR into LF (SPEC §3). */
+/** Drops a leading BOM and turns CRLF and lone CR into LF. */
 export function normaliseText(text: string): string {
   const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   return withoutBom.replace(/\r\n?/g, "\n");

@@ -4,7 +4,7 @@ import { closest } from "./closest.js";
 import { compileGlob, isGlob, leavesBase } from "./glob.js";
 
 /**
- * Looks up every atom a profile names (ids and globs, SPEC §4) and groups
+ * Looks up every atom a profile names (ids and globs) and groups
  * them into sections. Pure: `atoms` must be in natural path order.
  */
 export function resolveProfile(

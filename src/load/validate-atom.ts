@@ -36,7 +36,7 @@ export interface AtomContext {
 }
 
 /**
- * Checks the frontmatter against the atom schema (SPEC §3) and builds the
+ * Checks the frontmatter against the atom schema and builds the
  * Atom, or records every problem and returns undefined. Keys llmsgen does not
  * read are listed in `otherKeys`; one within two edits of a key it reads is
  * an error (a misspelt `required` would be silently ignored), unless it is a

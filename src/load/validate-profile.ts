@@ -26,7 +26,7 @@ export interface ProfileContext {
 }
 
 /**
- * Turns a parsed profile into a typed Profile (SPEC §4), recording every
+ * Turns a parsed profile into a typed Profile, recording every
  * problem with its line and dot-path; returns undefined when there was any.
  */
 export function validateProfile(source: YamlSource, context: ProfileContext): Profile | undefined {

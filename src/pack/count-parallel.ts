@@ -2,13 +2,15 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { Encoding } from "../model.js";
+import type { Encoding, ProgressCallback } from "../model.js";
 import { joinSegments, type Segment } from "../render/segments.js";
 import type { CountTokens } from "./tokenizer.js";
 
 /** Below this much text, counting on the main thread beats starting workers (each loads its own tokenizer). */
 const PARALLEL_THRESHOLD = 4 * 1024 * 1024;
 const BATCH_BYTES = 256 * 1024;
+/** Counting on one thread reports progress once per this many texts. */
+const REPORT_EVERY = 64;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** How long to wait for a batch a worker holds, with none finishing, before counting it on the main thread. */
 const STALL_MS = 10_000;
@@ -38,16 +40,22 @@ export interface SharedWork {
  * Counts many texts, each given as the segments it is made of, spreading
  * large jobs over worker threads while the main thread counts too.
  * Synchronous, and the same numbers as counting one by one: each count is
- * the count of one whole text, whoever makes it.
+ * the count of one whole text, whoever makes it. `progress` hears how many
+ * texts are counted, every so often.
  */
-export function countMany(items: readonly (readonly Segment[])[], encoding: Encoding, count: CountTokens, forcedWorkers?: number): number[] {
+export function countMany(items: readonly (readonly Segment[])[], encoding: Encoding, count: CountTokens, forcedWorkers?: number, progress?: ProgressCallback): number[] {
   let size = 0;
   for (const item of items) for (const segment of item) size += segment.text.length;
   const workers = forcedWorkers ?? workerCount(size);
   const script = workerScript();
   // UTF-8 cannot carry a lone surrogate (a YAML escape can make one): such texts are counted here, as they are.
+  const report = (done: number) => progress?.({ stage: "count", done, total: items.length });
   if (workers < 1 || !script || items.some((item) => item.some((segment) => LONE_SURROGATE.test(segment.text)))) {
-    return items.map((item) => count(joinSegments(item)));
+    return items.map((item, index) => {
+      const tokens = count(joinSegments(item));
+      if ((index + 1) % REPORT_EVERY === 0 || index + 1 === items.length) report(index + 1);
+      return tokens;
+    });
   }
   if (items.length === 0) return [];
   const work = shareWork(items);
@@ -57,8 +65,10 @@ export function countMany(items: readonly (readonly Segment[])[], encoding: Enco
     // A worker that fails leaves its batches unfinished; the main thread counts them (waitForWorkers).
     thread.on("error", () => {});
   }
-  claimBatches(work, count);
-  waitForWorkers(work, workers, count);
+  const reportBatches = () => report(countedTexts(work));
+  claimBatches(work, count, reportBatches);
+  waitForWorkers(work, workers, count, reportBatches);
+  report(items.length);
   for (const thread of threads) void thread.terminate();
   return Array.from(new Int32Array(work.counts));
 }
@@ -69,7 +79,7 @@ function workerCount(size: number): number {
 }
 
 /** Claims open batches until none is left, counting each with `count`. Runs on every thread. */
-export function claimBatches(work: SharedWork, count: CountTokens): void {
+export function claimBatches(work: SharedWork, count: CountTokens, counted?: () => void): void {
   const next = new Int32Array(work.next);
   const state = new Int32Array(work.state);
   for (;;) {
@@ -78,7 +88,18 @@ export function claimBatches(work: SharedWork, count: CountTokens): void {
     Atomics.store(state, batch, 1);
     countBatch(work, batch, count);
     Atomics.store(state, batch, 2);
+    counted?.();
   }
+}
+
+/** Texts in the batches counted so far, by any thread. */
+function countedTexts(work: SharedWork): number {
+  const state = new Int32Array(work.state);
+  let texts = 0;
+  for (let batch = 0; batch < work.starts.length - 1; batch++) {
+    if (Atomics.load(state, batch) === 2) texts += (work.starts[batch + 1] as number) - (work.starts[batch] as number);
+  }
+  return texts;
 }
 
 function countBatch(work: SharedWork, batch: number, count: CountTokens): void {
@@ -96,21 +117,22 @@ function countBatch(work: SharedWork, batch: number, count: CountTokens): void {
  * for STALL_MS (a worker died), the main thread counts them itself: a failed
  * worker costs time, never a count.
  */
-function waitForWorkers(work: SharedWork, workers: number, count: CountTokens): void {
+function waitForWorkers(work: SharedWork, workers: number, count: CountTokens, counted: () => void): void {
   const done = new Int32Array(work.done);
   const state = new Int32Array(work.state);
   const batches = work.starts.length - 1;
-  const counted = () => {
+  const finished = () => {
     let total = 0;
     for (let batch = 0; batch < batches; batch++) if (Atomics.load(state, batch) === 2) total++;
     return total;
   };
-  let progress = counted();
+  let progress = finished();
   let waited = 0;
   while (progress < batches && Atomics.load(done, 0) < workers && waited < STALL_MS) {
     Atomics.wait(done, 0, Atomics.load(done, 0), 50);
-    const now = counted();
+    const now = finished();
     waited = now > progress ? 0 : waited + 50;
+    if (now > progress) counted();
     progress = now;
   }
   for (let batch = 0; batch < batches; batch++) {

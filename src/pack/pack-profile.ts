@@ -1,5 +1,5 @@
 import { InputError } from "../errors.js";
-import type { AtomState, Encoding, Issue, PackPlan, PlannedSection, ResolvedProfile } from "../model.js";
+import type { AtomState, Encoding, Issue, PackPlan, PackReason, PlannedSection, ResolvedProfile } from "../model.js";
 import { renderSections } from "../render/render-output.js";
 import type { Piece } from "./compose.js";
 import { Packing, type Slot } from "./packing.js";
@@ -7,7 +7,7 @@ import { PieceCounter, PieceRecorder } from "./token-store.js";
 import type { CountTokens } from "./tokenizer.js";
 
 /**
- * Fits a profile into its budgets (SPEC §6) and renders it. Candidates are
+ * Fits a profile into its budgets and renders it. Candidates are
  * the atoms that are not required, lowest priority first, later position first
  * on ties. Each section over its own budget degrades its candidates to their
  * briefs, then drops them, stopping as soon as it fits; then the file does the
@@ -27,32 +27,35 @@ export function packProfile(resolved: ResolvedProfile, counter: CountTokens | Pi
     .filter((slot) => !slot.planned.required)
     .sort((a, b) => a.priority - b.priority || b.position - a.position);
 
-  /** Degrades, then drops, candidates in order until `fits` holds. */
-  const walk = (pool: readonly Slot[], fits: () => boolean, reason: string): void => {
+  /**
+   * Degrades, then drops, candidates in order until `measure()` is within
+   * `limit`, recording on each atom why and what its steps saved.
+   */
+  const walk = (pool: readonly Slot[], limit: number, measure: () => number, budget: Pick<PackReason, "budget" | "section">): void => {
     for (const state of ["brief", "dropped"] as const satisfies readonly AtomState[]) {
       for (const slot of pool) {
-        if (fits()) return;
+        const before = measure();
+        if (before <= limit) return;
         if (slot.planned.state === "dropped" || slot.planned.state === state) continue;
-        const before = packing.sectionTokens(slot.section);
-        packing.set(slot, state, reason);
-        if (state === "brief" && packing.sectionTokens(slot.section) > before) {
+        const sectionBefore = packing.sectionTokens(slot.section);
+        const savedBefore = slot.planned.reason?.saved ?? 0;
+        packing.set(slot, state);
+        if (state === "brief" && packing.sectionTokens(slot.section) > sectionBefore) {
           // A brief longer than its text would grow the section (and could undo a section budget already met).
           packing.set(slot, "full");
+          continue;
         }
+        slot.planned.reason = { ...budget, limit, priority: slot.priority, saved: savedBefore + before - measure() };
       }
     }
   };
 
   sections.forEach((section, index) => {
-    const budget = section.budget;
-    if (budget === undefined) return;
+    if (section.budget === undefined) return;
     const pool = candidates.filter((slot) => slot.section === index);
-    walk(pool, () => packing.sectionTokens(index) <= budget, `section ${section.tag} over its budget of ${budget} tokens`);
+    walk(pool, section.budget, () => packing.sectionTokens(index), { budget: "section", section: section.tag });
   });
-  if (profile.budget !== undefined) {
-    const budget = profile.budget;
-    walk(candidates, () => packing.fileTokens() <= budget, `file over its budget of ${budget} tokens`);
-  }
+  if (profile.budget !== undefined) walk(candidates, profile.budget, () => packing.fileTokens(), { budget: "file" });
 
   const tokens = packing.fileTokens();
   const rendered = renderSections(profile.wrapper, sections.map((_, index) => packing.sectionSegments(index)));

@@ -71,14 +71,14 @@ export class Packing {
     );
   }
 
-  set(slot: Slot, state: AtomState, reason?: string): void {
+  /** Puts an atom in `state`, keeping every count up to date; its reason is cleared (the walk records a new one). */
+  set(slot: Slot, state: AtomState): void {
     const index = slot.section;
     const wasPresent = this.present(index);
     if (slot.planned.state === "dropped") (this.alive[index] as number)++;
     if (state === "dropped") (this.alive[index] as number)--;
     slot.planned.state = state;
-    if (reason === undefined) delete slot.planned.reason;
-    else slot.planned.reason = reason;
+    delete slot.planned.reason;
     this.sectionCounts.delete(index);
     if (!this.total) return;
     if (wasPresent !== this.present(index)) {

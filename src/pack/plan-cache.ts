@@ -1,5 +1,5 @@
 import { sha256 } from "../hash.js";
-import type { AtomState, PackPlan, PlannedSection, ResolvedProfile } from "../model.js";
+import type { AtomState, PackPlan, PackReason, PlannedSection, ResolvedProfile } from "../model.js";
 import { renderSections } from "../render/render-output.js";
 import { sectionSegments } from "../render/segments.js";
 
@@ -15,8 +15,8 @@ export interface CachedPlan {
   atomTokens: number[];
   sectionTokens: number[];
   tokens: number;
-  /** Reasons of degraded atoms, by position. */
-  reasons: Record<string, string>;
+  /** Why each degraded or dropped atom is so, by position. */
+  reasons: Record<string, PackReason>;
   /** Hashes of the rendered file and sections: enough for the manifest and to see that nothing changed. */
   sha256: string;
   sectionSha256: (string | null)[];
@@ -54,7 +54,7 @@ export function hashPlan(plan: PackPlan): void {
 export function summarizePlan(plan: PackPlan): CachedPlan {
   hashPlan(plan);
   const atoms = plan.sections.flatMap((section) => section.atoms);
-  const reasons: Record<string, string> = {};
+  const reasons: Record<string, PackReason> = {};
   atoms.forEach((planned, index) => {
     if (planned.reason !== undefined) reasons[index] = planned.reason;
   });
@@ -130,6 +130,18 @@ export function isCachedPlan(value: unknown): value is CachedPlan {
     typeof plan.sha256 === "string" &&
     Array.isArray(plan.sectionSha256) &&
     plan.reasons !== null &&
-    typeof plan.reasons === "object"
+    typeof plan.reasons === "object" &&
+    Object.values(plan.reasons).every(isPackReason)
+  );
+}
+
+function isPackReason(value: unknown): value is PackReason {
+  if (value === null || typeof value !== "object") return false;
+  const reason = value as Record<string, unknown>;
+  return (
+    (reason.budget === "file" || (reason.budget === "section" && typeof reason.section === "string")) &&
+    Number.isInteger(reason.limit) &&
+    Number.isInteger(reason.priority) &&
+    Number.isInteger(reason.saved)
   );
 }

@@ -1,10 +1,12 @@
-import type { AtomState, ManifestOutput, PackPlan } from "../model.js";
+import type { AtomState, ManifestOutput, PackPlan, PackReason } from "../model.js";
 
 export interface AtomReport {
   id: string;
   path: string;
   tokens: number;
   state: AtomState;
+  /** Why it is a brief or dropped: the budget that forced it, its priority, the tokens saved. Absent when full. */
+  reason?: PackReason;
 }
 
 export interface SectionReport {
@@ -16,7 +18,7 @@ export interface SectionReport {
   atoms: AtomReport[];
 }
 
-/** One profile of the build report; the shape `--json` prints (SPEC §6). */
+/** One profile of the build report; the shape `--json` prints. */
 export interface ProfileReport {
   profile: string;
   output: string;
@@ -41,7 +43,7 @@ export function reportPlan(plan: PackPlan, output: string, previous: ManifestOut
         tokens: section.tokens,
         budget: section.budget ?? null,
         delta: before === undefined ? null : section.tokens - before.tokens,
-        atoms: section.atoms.map(({ atom, tokens, state }) => ({ id: atom.id, path: atom.path, tokens, state })),
+        atoms: section.atoms.map(({ atom, tokens, state, reason }) => ({ id: atom.id, path: atom.path, tokens, state, ...(reason ? { reason } : {}) })),
       };
     }),
   };

@@ -43,7 +43,7 @@ interface Open {
 }
 
 /**
- * Parses a generated file line by line (SPEC §8): a section opens on a line
+ * Parses a generated file line by line: a section opens on a line
  * that is exactly `<TAG>` and closes on a line that is exactly `</TAG>`,
  * outside fenced code blocks. A wrapper is recognised only as the first line
  * `<W>` with a last line `</W>`, and only when `expectWrapper` is set. Broken

@@ -1,7 +1,7 @@
 import { fileFrame, joinSegments, literal, sectionSegments, type Segment } from "./segments.js";
 
 /**
- * The one definition of the output grammar (SPEC §5), built on the segments
+ * The one definition of the output grammar, built on the segments
  * of segments.ts so that what is counted is exactly what is written:
  *
  *   file    = [ "<W>" "\n\n" ] section *( "\n\n" section ) [ "\n\n" "</W>" ] "\n"

@@ -1,5 +1,5 @@
 /**
- * The output grammar (SPEC §5) as a list of segments: literal strings and
+ * The output grammar as a list of segments: literal strings and
  * atom texts, whose concatenation is the rendered text. Rendering joins them;
  * token counting groups them into pieces it can count apart (pack/compose.ts).
  */

@@ -22,7 +22,7 @@ const BOM = "\uFEFF";
 
 /**
  * Compares a generated file with what a build would write and classifies
- * every difference (SPEC §8). Pure: text in, findings out, in line order.
+ * every difference. Pure: text in, findings out, in line order.
  */
 export function classifyOutput(input: OutputToCheck): Finding[] {
   const { file } = input;

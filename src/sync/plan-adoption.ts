@@ -59,7 +59,7 @@ export interface AdoptionInput {
 }
 
 /**
- * Plans how hand-written text goes back into atoms and profiles (SPEC §9):
+ * Plans how hand-written text goes back into atoms and profiles:
  * unbacked sections become new atoms with a profile entry at the same place,
  * edited single-atom sections go back into their atom (and intro changes into
  * the profile), drift sections only when named. Pure apart from `read` and

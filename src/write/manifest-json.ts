@@ -1,7 +1,7 @@
 import { sha256 } from "../hash.js";
 import type { Manifest, ManifestOutput, PackPlan } from "../model.js";
 
-/** What the manifest records of one freshly planned output (SPEC §7). */
+/** What the manifest records of one freshly planned output. */
 function manifestEntry(plan: PackPlan): ManifestOutput {
   return {
     profile: plan.profile.name,

@@ -4,65 +4,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { makeProject, runCli, snapshotTree, writeFiles } from "../helpers.js";
+import { FIRST_BUILD, SMALL_ATOMS, SMALL_PROFILE, SMALL_REPORT, smallProject, TAGS_REPORT, under, UP_TO_DATE } from "./small-project.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = path.join(REPO, "dist/cli/bin.js");
-
-/** A small project: one section kept in full, one squeezed under its budget, and an `include` profile. */
-const SMALL_ATOMS = {
-  "alpha.md": "---\nid: alpha\ntitle: Alpha\nbrief: Alpha, briefly.\n---\nAlpha is the first atom of this small project.\n",
-  "notes/beta.md":
-    "---\nid: beta\ntitle: Beta\nbrief: Beta, briefly.\npriority: 20\n---\n" +
-    "Beta explains the second idea at much greater length than it needs to, so that a tight section budget has something to trim.\n",
-  "notes/gamma.md": "---\nid: gamma\ntitle: Gamma\nbrief: Gamma, briefly.\npriority: 10\n---\nGamma is the least important atom here.\n",
-};
-const SMALL_PROFILE = [
-  "output: small.txt",
-  "wrapper: SMALL",
-  "sections:",
-  "  - tag: FIRST",
-  "    intro: Read this first.",
-  "    atoms: [alpha]",
-  "  - tag: NOTES",
-  "    budget: 12",
-  "    atoms: [\"notes/*.md\"]",
-  "",
-].join("\n");
-const TAGS_PROFILE = "output: tags.txt\ninclude: [\"**/*.md\"]\n";
-
-function under(dir: string, files: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(files).map(([name, text]) => [`${dir}/${name}`, text]));
-}
-
-function smallProject(): string {
-  return makeProject({ ...under("atoms", SMALL_ATOMS), "profiles/small.yaml": SMALL_PROFILE, "profiles/tags.yaml": TAGS_PROFILE });
-}
-
-const SMALL_REPORT = (delta: string) =>
-  [
-    "small → out/small.txt  40 tokens, no budget (o200k_base)",
-    "  section / atom  tokens  budget  delta  state",
-    `  FIRST               20       -  ${delta.padStart(5)}`,
-    "    alpha             10                 full",
-    `  NOTES               12      12  ${delta.padStart(5)}`,
-    "    beta               4                 brief",
-    "    gamma              -                 dropped",
-  ].join("\n");
-
-const TAGS_REPORT = (delta: string) =>
-  [
-    "tags → out/tags.txt  67 tokens, no budget (o200k_base)",
-    "  section / atom  tokens  budget  delta  state",
-    `  ALPHA               18       -  ${delta.padStart(5)}`,
-    "    alpha             10                 full",
-    `  BETA                32       -  ${delta.padStart(5)}`,
-    "    beta              25                 full",
-    `  GAMMA               17       -  ${delta.padStart(5)}`,
-    "    gamma              8                 full",
-  ].join("\n");
-
-const FIRST_BUILD = `${SMALL_REPORT("-")}\n\n${TAGS_REPORT("-")}\n\nwrote out/small.txt, out/tags.txt, out/llmsgen.lock.json\n`;
-const UP_TO_DATE = `${SMALL_REPORT("±0")}\n\n${TAGS_REPORT("±0")}\n\nup to date: every output matches its atoms and profile\n`;
 
 describe("llmsgen --version and --help", () => {
   it("prints the package version", async () => {
@@ -83,24 +28,37 @@ describe("llmsgen --version and --help", () => {
         "Options:",
         "  --profile <name|path>  profile to use, by name or path; repeatable (default:",
         "                         every profile in the profiles dir)",
-        "  --root <dir>           project root (default: the current directory)",
+        "  --root <dir>           project root (default: the config file's folder, else",
+        "                         the current directory)",
         "  --atoms <dir>          atoms dir (default: <root>/atoms)",
         "  --profiles <dir>       profiles dir (default: <root>/profiles)",
         "  --out <dir>            out dir (default: <root>/out)",
         "  --cache <dir>          cache dir for token counts and parsed atoms (default:",
         "                         <root>/.llmsgen-cache)",
         "  --no-cache             neither read nor write the cache",
+        "  --config <file>        read settings from this file (default: the nearest",
+        "                         llmsgen.config.yaml, or package.json \"llmsgen\" key, at",
+        "                         or above the current directory)",
+        "  --no-config            read no config file",
+        "  --format <format>      output format (choices: \"text\", \"json\", \"github\",",
+        "                         default: \"text\")",
+        "  --json                 the same as --format json",
+        "  -q, --quiet            print only problems",
         "  --check                write nothing; exit 1 if any output or the manifest",
         "                         would change",
+        "  --diff                 write nothing; show what would change as unified diffs",
+        "                         (exit 1 with --check when anything would)",
+        "  --stdout               print the one --profile's output instead of writing it",
         "  --force                overwrite outputs even where they hold hand-written",
         "                         text",
-        "  --json                 print the report as one JSON object",
         "  -h, --help             show help for this command",
         "",
         "Examples:",
         "  $ llmsgen build --profile full",
-        "  $ llmsgen build --check",
-        "  $ llmsgen build --json --profile brief",
+        "  $ llmsgen build --check --quiet",
+        "  $ llmsgen build --diff",
+        "  $ llmsgen build --stdout --profile brief | less",
+        "  $ llmsgen build --format json --profile brief",
         "",
         "",
       ].join("\n"),
@@ -113,7 +71,7 @@ describe("llmsgen --version and --help", () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
     expect(run.stdout.slice(run.stdout.indexOf("\nExamples:"))).toBe(
-      "\nExamples:\n  $ llmsgen build --profile full\n  $ llmsgen build --check\n  $ llmsgen build --json --profile brief\n\n",
+      "\nExamples:\n  $ llmsgen build --profile full\n  $ llmsgen build --check --quiet\n  $ llmsgen build --diff\n  $ llmsgen build --stdout --profile brief | less\n  $ llmsgen build --format json --profile brief\n\n",
     );
   });
 });
@@ -188,12 +146,12 @@ describe("llmsgen build", () => {
       stderr: "",
       stdout: [
         "small → out/small.txt  43 tokens, no budget (o200k_base)",
-        "  section / atom  tokens  budget  delta  state",
+        "  section / atom  tokens  budget  delta  state    why",
         "  FIRST               23       -     +3",
         "    alpha             13                 full",
         "  NOTES               12      12     ±0",
-        "    beta               4                 brief",
-        "    gamma              -                 dropped",
+        "    beta               4                 brief    section budget 12, priority 20, saved 21",
+        "    gamma              -                 dropped  section budget 12, priority 10, saved 8",
         "",
         "tags → out/tags.txt  70 tokens, no budget (o200k_base)",
         "  section / atom  tokens  budget  delta  state",
@@ -229,6 +187,7 @@ describe("llmsgen build", () => {
   it("build --json prints one object, with delta null before any manifest and numbers after", async () => {
     const project = smallProject();
     const report = (delta: number | null, changed: string[], written: boolean) => ({
+      ok: true,
       profiles: [
         {
           profile: "small",
@@ -244,8 +203,8 @@ describe("llmsgen build", () => {
               budget: 12,
               delta,
               atoms: [
-                { id: "beta", path: "notes/beta.md", tokens: 4, state: "brief" },
-                { id: "gamma", path: "notes/gamma.md", tokens: 0, state: "dropped" },
+                { id: "beta", path: "notes/beta.md", tokens: 4, state: "brief", reason: { budget: "section", section: "NOTES", limit: 12, priority: 20, saved: 21 } },
+                { id: "gamma", path: "notes/gamma.md", tokens: 0, state: "dropped", reason: { budget: "section", section: "NOTES", limit: 12, priority: 10, saved: 8 } },
               ],
             },
           ],
@@ -427,12 +386,12 @@ describe("colour", () => {
       stderr: "",
       stdout: [
         `${bold("small")} → out/small.txt  40 tokens, no budget (o200k_base)`,
-        `  ${dim("section / atom  tokens  budget  delta  state")}`,
+        `  ${dim("section / atom  tokens  budget  delta  state    why")}`,
         "  FIRST               20       -      -",
         "    alpha             10                 full",
         "  NOTES               12      12      -",
-        `  ${yellow("  beta               4                 brief")}`,
-        `  ${red("  gamma              -                 dropped")}`,
+        `  ${yellow("  beta               4                 brief    section budget 12, priority 20, saved 21")}`,
+        `  ${red("  gamma              -                 dropped  section budget 12, priority 10, saved 8")}`,
         "",
         green("wrote out/small.txt, out/llmsgen.lock.json"),
         "",

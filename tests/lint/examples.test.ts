@@ -176,7 +176,7 @@ describe("llmsgen lint --examples", () => {
 
     expect(await runCli(["lint", "--examples"], { cwd: root })).toEqual({
       code: 0,
-      stdout: '--examples: warning: no profile configures a checker (examples: { LANGUAGE: "COMMAND {file}" }): no code block was checked\nlint: 0 errors, 1 warning, 0 examples checked\n',
+      stdout: '--examples: warning: neither the config nor a profile configures a checker (examples: { LANGUAGE: "COMMAND {file}" }): no code block was checked\nlint: 0 errors, 1 warning, 0 examples checked\n',
       stderr: "",
     });
   });

@@ -131,7 +131,7 @@ describe("the long-run guard covers every text a build renders and counts", () =
 });
 
 describe("line ends", () => {
-  it("turns lone CR line ends into LF before anything else (SPEC §3)", async () => {
+  it("turns lone CR line ends into LF before anything else", async () => {
     const project = makeProject({ "atoms/a.md": "---\rid: a\rtitle: A\rbrief: B.\r---\rFirst line.\rSecond line.\r\r", "profiles/p.yaml": PROFILE });
 
     expect(await runCli(["build"], { cwd: project })).toMatchObject({ code: 0, stderr: "" });

@@ -116,14 +116,14 @@ const isRequired = (c: Case, index: number): boolean => {
 /** Atom indexes in file order: section by section, generated order within. */
 const fileOrder = (c: Case): number[][] => c.sections.map((_, s) => c.atoms.flatMap((caseAtom, index) => (caseAtom.section === s ? [index] : [])));
 
-// ---- an independent reading of SPEC §5 and §6 ---------------------------------
+// ---- an independent reading of the grammar and the budget rules ----------------
 
 interface Rendered {
   sections: (string | null)[];
   text: string;
 }
 
-/** The SPEC §5 grammar, for atoms in the given states (indexed like c.atoms). */
+/** The output grammar, for atoms in the given states (indexed like c.atoms). */
 function render(c: Case, states: readonly AtomState[]): Rendered {
   const sections = fileOrder(c).map((indexes, s) => {
     const texts = indexes.flatMap((index) => {
@@ -139,7 +139,7 @@ function render(c: Case, states: readonly AtomState[]): Rendered {
   return { sections, text: c.wrapper === undefined ? `${body}\n` : `<${c.wrapper}>\n\n${body}\n\n</${c.wrapper}>\n` };
 }
 
-/** SPEC §6 steps 1–3: the state of every atom after the section walks and the file walk. */
+/** The budget rules, steps 1–3: the state of every atom after the section walks and the file walk. */
 function referenceStates(c: Case): AtomState[] {
   const states: AtomState[] = c.atoms.map(() => "full");
   const position = fileOrder(c).flat();
@@ -179,7 +179,7 @@ interface BudgetLines {
 }
 
 /**
- * What SPEC §6.4 says when the build must fail, worked out from the required
+ * What the budget rules say when the build must fail, worked out from the required
  * content alone (every other atom dropped): the section and file budgets it
  * exceeds, or, with no required content at all, that every section is left out.
  */
@@ -286,7 +286,7 @@ function checkPack(c: Case): void {
 }
 
 describe("budget properties of packProfile", () => {
-  it("300 random profiles: the plan's count is exact, within every budget, required atoms in full and verbatim, states as SPEC §6 walks them; or the refusal names the required content's exact count over a budget", () => {
+  it("300 random profiles: the plan's count is exact, within every budget, required atoms in full and verbatim, states as the budget rules walk them; or the refusal names the required content's exact count over a budget", () => {
     fc.assert(fc.property(caseArb, checkPack), { seed: 42, numRuns: 300 });
   });
 });

@@ -1,7 +1,7 @@
 import { get_encoding } from "tiktoken";
 import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import type { Atom, AtomState, PackPlan, ResolvedProfile, ResolvedSection } from "../../src/model.js";
+import type { Atom, AtomState, PackPlan, PackReason, ResolvedProfile, ResolvedSection } from "../../src/model.js";
 import { packProfile } from "../../src/pack/pack-profile.js";
 import { Tokenizers } from "../../src/pack/tokenizer.js";
 
@@ -59,7 +59,7 @@ const pack = (resolved: ResolvedProfile): PackPlan => packProfile(resolved, coun
 const statesOf = (plan: PackPlan): Record<string, AtomState> =>
   Object.fromEntries(plan.sections.flatMap((section) => section.atoms.map((planned) => [planned.atom.id, planned.state])));
 
-const reasonsOf = (plan: PackPlan): Record<string, string | undefined> =>
+const reasonsOf = (plan: PackPlan): Record<string, PackReason | undefined> =>
   Object.fromEntries(plan.sections.flatMap((section) => section.atoms.map((planned) => [planned.atom.id, planned.reason])));
 
 function packError(resolved: ResolvedProfile): InputError {
@@ -81,7 +81,7 @@ const LONG = {
   secrets: "Secrets are marked at the moment they are read from the environment, so no later step can forget to treat them carefully.",
 };
 
-describe("packProfile renders the SPEC §5 grammar", () => {
+describe("packProfile renders the output grammar", () => {
   it("wraps sections, puts the intro before the atoms, and joins atoms and sections with one blank line", () => {
     const plan = pack(
       profileOf(
@@ -123,7 +123,7 @@ describe("packProfile renders the SPEC §5 grammar", () => {
   });
 });
 
-describe("packProfile degrades in the SPEC §6 order", () => {
+describe("packProfile degrades in the documented order", () => {
   it("keeps everything in full when the file needs exactly its budget", () => {
     const atoms = [atomOf("labels", { text: LONG.labels, brief: "Labels." }), atomOf("policies", { text: LONG.policies, brief: "Policies." })];
     const full = `<GUARDS>\n${LONG.labels}\n\n${LONG.policies}\n</GUARDS>\n`;
@@ -151,10 +151,13 @@ describe("packProfile degrades in the SPEC §6 order", () => {
     expect(plan.text).toBe(expected);
     expect(plan.tokens).toBe(budget);
     expect(statesOf(plan)).toEqual({ labels: "full", policies: "brief", retries: "brief", audit: "full" });
+    // Each brief's saving is measured on the whole file, the budget that forced it.
+    const full = `<GUARDS>\n${LONG.labels}\n\n${LONG.policies}\n\n${LONG.retries}\n\n${LONG.audit}\n</GUARDS>\n`;
+    const oneBrief = `<GUARDS>\n${LONG.labels}\n\nPolicies limit flows.\n\n${LONG.retries}\n\n${LONG.audit}\n</GUARDS>\n`;
     expect(reasonsOf(plan)).toEqual({
       labels: undefined,
-      policies: `file over its budget of ${budget} tokens`,
-      retries: `file over its budget of ${budget} tokens`,
+      policies: { budget: "file", limit: budget, priority: 10, saved: count(full) - count(oneBrief) },
+      retries: { budget: "file", limit: budget, priority: 50, saved: count(oneBrief) - count(expected) },
       audit: undefined,
     });
     expect(plan.sections[0]?.atoms.map((planned) => planned.tokens)).toEqual([
@@ -194,6 +197,10 @@ describe("packProfile degrades in the SPEC §6 order", () => {
 
     expect(plan.text).toBe(expected);
     expect(statesOf(plan)).toEqual({ labels: "brief", policies: "dropped", retries: "brief" });
+    // policies was briefed first, then dropped: its saving is both steps'.
+    const full = `<GUARDS>\n${LONG.labels}\n\n${LONG.policies}\n\n${LONG.retries}\n</GUARDS>\n`;
+    const policiesBrief = `<GUARDS>\n${LONG.labels}\n\nPolicies say which labels may reach which operations.\n\n${LONG.retries}\n</GUARDS>\n`;
+    expect(reasonsOf(plan).policies).toEqual({ budget: "file", limit: budget, priority: 10, saved: count(full) - count(policiesBrief) + count(allBriefs) - budget });
     expect(plan.sections[0]?.atoms.map((planned) => planned.tokens)).toEqual([
       count("Labels mark every value that flows through a pipeline."),
       0,
@@ -219,7 +226,8 @@ describe("packProfile degrades in the SPEC §6 order", () => {
     expect(plan.text).toBe(expected);
     expect(statesOf(plan)).toEqual({ labels: "full", policies: "brief", audit: "full" });
     const sectionBudget = resolved.sections[0]?.budget;
-    expect(reasonsOf(plan)).toEqual({ labels: undefined, policies: `section GUARDS over its budget of ${sectionBudget} tokens`, audit: undefined });
+    const saved = count(`<GUARDS>\n${LONG.labels}\n\n${LONG.policies}\n</GUARDS>`) - (sectionBudget ?? 0);
+    expect(reasonsOf(plan)).toEqual({ labels: undefined, policies: { budget: "section", section: "GUARDS", limit: sectionBudget, priority: 70, saved }, audit: undefined });
     expect(plan.sections.map((section) => [section.tag, section.tokens, section.budget])).toEqual([
       ["GUARDS", sectionBudget, sectionBudget],
       ["AUDIT", count(`<AUDIT>\n${LONG.audit}\n</AUDIT>`), undefined],
@@ -244,10 +252,13 @@ describe("packProfile degrades in the SPEC §6 order", () => {
 
     expect(plan.text).toBe(expected);
     expect(statesOf(plan)).toEqual({ labels: "brief", policies: "brief", audit: "brief" });
+    const sectionBudget = resolved.sections[0]?.budget ?? 0;
+    const afterSectionWalk = `<GUARDS>\n${LONG.labels}\n\nPolicies limit flows.\n</GUARDS>\n\n<AUDIT>\n${LONG.audit}\n</AUDIT>\n`;
+    const auditBrief = `<GUARDS>\n${LONG.labels}\n\nPolicies limit flows.\n</GUARDS>\n\n<AUDIT>\nDecisions are audited.\n</AUDIT>\n`;
     expect(reasonsOf(plan)).toEqual({
-      labels: `file over its budget of ${fileBudget} tokens`,
-      policies: `section GUARDS over its budget of ${resolved.sections[0]?.budget} tokens`,
-      audit: `file over its budget of ${fileBudget} tokens`,
+      labels: { budget: "file", limit: fileBudget, priority: 80, saved: count(auditBrief) - fileBudget },
+      policies: { budget: "section", section: "GUARDS", limit: sectionBudget, priority: 70, saved: count(`<GUARDS>\n${LONG.labels}\n\n${LONG.policies}\n</GUARDS>`) - sectionBudget },
+      audit: { budget: "file", limit: fileBudget, priority: 0, saved: count(afterSectionWalk) - count(auditBrief) },
     });
   });
 
@@ -293,7 +304,7 @@ describe("packProfile degrades in the SPEC §6 order", () => {
   });
 });
 
-describe("packProfile refuses what cannot fit (SPEC §6.4)", () => {
+describe("packProfile refuses what cannot fit", () => {
   it("says how many tokens a section's required content needs and its budget", () => {
     const text = "Secrets are read once.";
     const resolved = profileOf(

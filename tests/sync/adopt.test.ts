@@ -597,7 +597,7 @@ describe("sync --adopt with an include: profile", () => {
     );
   });
 
-  // SPEC §9: with an include profile, the new atom goes where path order keeps its section in
+  // With an include profile, the new atom goes where path order keeps its section in
   // place, or adopt says it cannot (exit 1); it never exits 0 with a round trip that breaks.
   it("a section added between two include sections: adopt keeps its place, or says it cannot", async () => {
     const project = await builtProject(GUIDES);

@@ -430,7 +430,7 @@ describe("sync-check scenarios", () => {
     expect(readOut(project)).toBe(`${BUILT.join("\n")}\n`);
   });
 
-  // A section taken out of the profile whose text still matches the manifest is `stale` (SPEC §8),
+  // A section taken out of the profile whose text still matches the manifest is `stale`,
   // even when no atom carries its tag any more, so the next build simply rebuilds.
   it("a section taken out of the profile, file untouched: stale, and build rebuilds", async () => {
     const project = await builtProject();
@@ -556,9 +556,9 @@ describe("sync-check scenarios", () => {
       code: 1,
       stderr: "",
       stdout:
-        `::error file=${OUT},line=11,title=llmsgen unbacked SIGN_VERIFY::${MESSAGE.unbacked("SIGN_VERIFY")}%0A%0A` +
+        `::error file=${OUT},line=11,endLine=13,title=llmsgen unbacked SIGN_VERIFY::${MESSAGE.unbacked("SIGN_VERIFY")}%0A%0A` +
         `--- ${OUT}\tbuild%0A+++ ${OUT}\tfile%0A@@ -10,0 +11,3 @@%0A+<SIGN_VERIFY>%0A+Verify: 100%25 of releases, signed.%0A+</SIGN_VERIFY>\n` +
-        `::error file=${OUT},line=19,title=llmsgen edited NETWORK::${MESSAGE.edited("NETWORK")}%0A%0A` +
+        `::error file=${OUT},line=19,endLine=21,title=llmsgen edited NETWORK::${MESSAGE.edited("NETWORK")}%0A%0A` +
         `--- ${OUT}\tbuild%0A+++ ${OUT}\tfile%0A@@ -15,3 +19,3 @@%0A <NETWORK>%0A-Outbound calls go through the proxy.%0A+Outbound calls use the proxy.%0A </NETWORK>\n`,
     });
   });
@@ -577,7 +577,7 @@ describe("sync-check scenarios", () => {
     expect(await runCli(["sync-check", "--format", "github"], { cwd: project })).toEqual({
       code: 1,
       stderr: "",
-      stdout: "::error file=out/a%2Cb%3Ac.txt,line=1,title=llmsgen missing::the output does not exist: run llmsgen build to write it\n",
+      stdout: "::error file=out/a%2Cb%3Ac.txt,line=1,endLine=1,title=llmsgen missing::the output does not exist: run llmsgen build to write it\n",
     });
   });
 

@@ -1,0 +1,130 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { get_encoding } from "tiktoken";
+import { describe, expect, it } from "vitest";
+import { makeProject, runCli, snapshotTree } from "../helpers.js";
+
+const NEXT = [
+  "",
+  "next:",
+  "  llmsgen lint                  check atoms and profiles as you write them",
+  "  llmsgen build --profile full  rebuild the output after editing atoms",
+  "  llmsgen sync-check            in CI: fail when someone edits a generated file by hand",
+  "",
+].join("\n");
+
+function tokens(text: string): number {
+  const encoding = get_encoding("o200k_base");
+  try {
+    return encoding.encode_ordinary(text).length;
+  } finally {
+    encoding.free();
+  }
+}
+
+describe("llmsgen init", () => {
+  it("scaffolds a project in an empty folder, builds it once, and leaves it clean for build, sync-check and lint", async () => {
+    const project = makeProject({});
+
+    const run = await runCli(["init"], { cwd: project });
+
+    const output = readFileSync(path.join(project, "out/llms-full.txt"), "utf8");
+    expect(run).toEqual({
+      code: 0,
+      stderr: "",
+      stdout: [
+        "created llmsgen.config.yaml",
+        "created atoms/start-here.md",
+        "created atoms/writing-atoms.md",
+        "created profiles/full.yaml",
+        `built out/llms-full.txt (${tokens(output)} tokens), recorded in out/llmsgen.lock.json`,
+        "",
+      ].join("\n") + NEXT,
+    });
+    expect(Object.keys(snapshotTree(project)).filter((file) => !file.startsWith(".llmsgen-cache/"))).toEqual([
+      "atoms/start-here.md",
+      "atoms/writing-atoms.md",
+      "llmsgen.config.yaml",
+      "out/llms-full.txt",
+      "out/llmsgen.lock.json",
+      "profiles/full.yaml",
+    ]);
+    expect(output.split("\n").filter((line) => /^<\/?[A-Z_]+>$/.test(line))).toEqual(["<START_HERE>", "</START_HERE>", "<WRITING_ATOMS>", "</WRITING_ATOMS>"]);
+    expect(readFileSync(path.join(project, "llmsgen.config.yaml"), "utf8")).toContain("\natoms: atoms     ");
+
+    const built = snapshotTree(project);
+    expect((await runCli(["build", "--check", "--quiet"], { cwd: project })).code).toBe(0);
+    expect(await runCli(["sync-check"], { cwd: project })).toEqual({ code: 0, stderr: "", stdout: "sync-check: clean: 1 output matches what a build writes\n" });
+    expect(await runCli(["lint"], { cwd: project })).toEqual({ code: 0, stderr: "", stdout: "lint: 0 errors, 0 warnings\n" });
+    expect(snapshotTree(project)).toEqual(built);
+  });
+
+  it("records other dirs in the config, so later runs from any subfolder find them", async () => {
+    const project = makeProject({});
+
+    const run = await runCli(["init", "--atoms", "docs/atoms", "--profiles", "docs/profiles", "--out", "public/llm"], { cwd: project });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout.split("\n").slice(0, 4)).toEqual(["created llmsgen.config.yaml", "created docs/atoms/start-here.md", "created docs/atoms/writing-atoms.md", "created docs/profiles/full.yaml"]);
+    const config = readFileSync(path.join(project, "llmsgen.config.yaml"), "utf8");
+    expect(config.split("\n").filter((line) => /^(atoms|profiles|out):/.test(line)).map((line) => line.replace(/\s+#.*$/, ""))).toEqual([
+      "atoms: docs/atoms",
+      "profiles: docs/profiles",
+      "out: public/llm",
+    ]);
+    expect(await runCli(["sync-check"], { cwd: path.join(project, "docs/atoms") })).toEqual({ code: 0, stderr: "", stdout: "sync-check: clean: 1 output matches what a build writes\n" });
+  });
+
+  it("starts the project in --root, a folder it creates", async () => {
+    const project = makeProject({});
+
+    const run = await runCli(["init", "--root", "site"], { cwd: project });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout.split("\n").slice(0, 4)).toEqual(["created llmsgen.config.yaml", "created atoms/start-here.md", "created atoms/writing-atoms.md", "created profiles/full.yaml"]);
+    expect(Object.keys(snapshotTree(project)).filter((file) => !file.includes(".llmsgen-cache/"))).toEqual([
+      "site/atoms/start-here.md",
+      "site/atoms/writing-atoms.md",
+      "site/llmsgen.config.yaml",
+      "site/out/llms-full.txt",
+      "site/out/llmsgen.lock.json",
+      "site/profiles/full.yaml",
+    ]);
+    const explained = await runCli(["explain", "start-here", "--json"], { cwd: path.join(project, "site/atoms") });
+    expect({ code: explained.code, stderr: explained.stderr }).toEqual({ code: 0, stderr: "" });
+    expect((JSON.parse(explained.stdout) as { placements: { output: string; section: string; state: string }[] }).placements.map(({ output, section, state }) => ({ output, section, state }))).toEqual([
+      { output: "out/llms-full.txt", section: "START_HERE", state: "full" },
+    ]);
+  });
+
+  it("overwrites nothing: lists everything in the way, exits 2 and writes nothing", async () => {
+    const project = makeProject({ "atoms/mine.md": "my own notes\n", "llmsgen.config.yaml": "atoms: atoms\n", "package.json": '{ "name": "site", "llmsgen": { "out": "public" } }\n' });
+    mkdirSync(path.join(project, "out"));
+    const before = snapshotTree(project);
+
+    expect(await runCli(["init"], { cwd: project })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: [
+        "atoms: exists already, and init never overwrites: move it away, or choose another dir with --atoms DIR",
+        "out: exists already, and init never overwrites: move it away, or choose another dir with --out DIR",
+        "llmsgen.config.yaml: exists already, and init never overwrites: move it away, or start the project in another folder",
+        "package.json: exists already, and init never overwrites: this folder has an llmsgen config; edit it instead, or start the project in another folder",
+        "",
+      ].join("\n"),
+    });
+    expect(snapshotTree(project)).toEqual(before);
+  });
+
+  it("removes what it created when the first build fails", async () => {
+    const project = makeProject({ blocker: "a file where the out dir would go\n" });
+    const before = snapshotTree(project);
+
+    const run = await runCli(["init", "--out", "blocker/out"], { cwd: project });
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe("blocker/out: ENOTDIR: a part of this path is not a directory\n");
+    expect(snapshotTree(project)).toEqual(before);
+  });
+});
