@@ -2,28 +2,37 @@ import type { AdoptResult } from "../adopt.js";
 import { writeDiff } from "../sync/plan-adoption.js";
 import type { Style } from "./style.js";
 
-/** What adopt did (or, with --dry-run, would do), what it left alone and why. */
+/**
+ * What adopt did (or, with --dry-run, would do). When any finding cannot be
+ * carried, adopt wrote nothing: the report says so first and lists each one
+ * with why, and never reports a write as made.
+ */
 export function formatAdoptReport(result: AdoptResult, dryRun: boolean, style: Style): string {
   const lines: string[] = [];
-  for (const write of result.writes) {
-    const verb = write.before === null ? (dryRun ? "would create" : "created") : dryRun ? "would update" : "updated";
-    lines.push(`${style.green(verb)} ${write.shown}: ${write.note}`);
-    if (dryRun) lines.push(...indent(writeDiff(write)));
+  const blocked = result.skipped.length > 0;
+  if (blocked && !dryRun) {
+    const count = result.skipped.length;
+    lines.push(style.red(`nothing written: adopt carries every hand edit or none, and ${count === 1 ? "this one" : `these ${count}`} cannot be carried:`));
   }
-  for (const file of result.recorded) {
-    lines.push(`${style.green(dryRun ? "would record" : "recorded")} ${file} in the manifest: it matched its atoms before, so the next build rebuilds it`);
-  }
-  for (const file of result.alsoChanges) lines.push(`${style.yellow("also changes")} ${file} on the next build`);
-  if (result.skipped.length > 0) {
-    lines.push(style.red("not adopted:"));
-    for (const skip of result.skipped) {
-      const where = skip.line > 0 ? `${skip.file}:${skip.line}` : skip.file;
-      lines.push(skip.line > 0 ? `${where}: ${skip.kind}${skip.tag ? ` ${skip.tag}` : ""}: ${skip.reason}` : `${where}: ${skip.reason}`);
-      if (skip.diff) lines.push(...indent(skip.diff));
+  if (!blocked || dryRun) {
+    for (const write of result.writes) {
+      const verb = write.before === null ? (dryRun ? "would create" : "created") : dryRun ? "would update" : "updated";
+      lines.push(`${style.green(verb)} ${write.shown}: ${write.note}`);
+      if (dryRun) lines.push(...indent(writeDiff(write)));
     }
+    for (const file of result.recorded) {
+      lines.push(`${style.green(dryRun ? "would record" : "recorded")} ${file} in the manifest: it matched its atoms before, so the next build rebuilds it`);
+    }
+    for (const file of result.alsoChanges) lines.push(`${style.yellow(dryRun ? "would also change" : "also changes")} ${file} on the next build`);
+    if (blocked) lines.push(style.red("cannot be carried (so adopt would write nothing):"));
   }
-  if (result.writes.length === 0 && result.skipped.length === 0) lines.push("nothing to adopt: no hand-written text found");
-  else if (result.writes.length > 0 && !dryRun) lines.push("next: llmsgen build, then llmsgen sync-check");
+  for (const skip of result.skipped) {
+    const where = skip.line > 0 ? `${skip.file}:${skip.line}` : skip.file;
+    lines.push(skip.line > 0 ? `${where}: ${skip.kind}${skip.tag ? ` ${skip.tag}` : ""}: ${skip.reason}` : `${where}: ${skip.reason}`);
+    if (skip.diff) lines.push(...indent(skip.diff));
+  }
+  if (result.writes.length === 0 && !blocked) lines.push("nothing to adopt: no hand-written text found");
+  else if (result.written) lines.push("next: llmsgen build, then llmsgen sync-check");
   return `${lines.join("\n")}\n`;
 }
 

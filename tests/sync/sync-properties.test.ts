@@ -4,9 +4,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { resolveLayout } from "../../src/load/layout.js";
 import { loadProject } from "../../src/load/load-project.js";
-import type { SyncReport } from "../../src/model.js";
+import type { OutputToCheck, SyncReport } from "../../src/model.js";
 import { planBuild } from "../../src/plan-build.js";
-import { classifyOutput, type OutputToCheck } from "../../src/sync/classify-output.js";
+import { checkOutput } from "../../src/sync/check-outputs.js";
 import { atom, makeProject, runCli } from "../helpers.js";
 
 // ---- random atom texts: paragraphs and code fences full of tag-like lines ---
@@ -265,11 +265,13 @@ describe("sync-check: no misses", () => {
     if (!packed) throw new Error("the fixture has one profile");
     const base: Omit<OutputToCheck, "actual"> = {
       file: "out/security.txt",
+      profile: packed.profile,
       expected: packed.text,
-      wrapper: packed.profile.wrapper,
       previous: loaded.manifest?.outputs[packed.profile.output],
-      knownTags: new Set([...loaded.atoms.map((entry) => entry.tag), ...packed.sections.map((section) => section.tag)]),
+      atomTags: new Set(loaded.atoms.map((entry) => entry.tag)),
+      sections: packed.sections,
     };
+    const classifyOutput = (output: OutputToCheck) => checkOutput(output).findings;
     expect({ expected: base.expected, previous: base.previous !== undefined, findings: classifyOutput({ ...base, actual: built }) }).toEqual({
       expected: built,
       previous: true,
