@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { InputError, LlmsgenError } from "./errors.js";
+import { sha256 } from "./hash.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { manifestPath } from "./load/load-manifest.js";
 import { loadProject, type Project } from "./load/load-project.js";
+import type { CheckedOutput, PackPlan } from "./model.js";
 import { outputsToCheck, plannedOutputs } from "./outputs-to-check.js";
 import { type BuildPlan, changedFiles, planBuild } from "./plan-build.js";
 import { checkOutputs } from "./sync/check-outputs.js";
@@ -56,21 +58,36 @@ export function adopt(options: AdoptOptions = {}): AdoptResult {
   // Adopted atoms reach every profile that renders them, chosen or not: judge all outputs.
   const clean = plannedOutputs(everyOutput(options, build)).filter((file) => file.current?.sha256 === file.sha256);
   const unrecorded = plan.writes.length === 0 ? [] : clean.filter((file) => project.manifest?.outputs[file.plan?.profile.output ?? ""]?.sha256 !== file.sha256);
-  const commit = [...plan.writes, ...manifestRecord(project, unrecorded.flatMap((file) => (file.plan ? [file.plan] : [])))];
-  const result = { ...plan, recorded: unrecorded.map((file) => file.shown), commit };
-  if (options.dryRun || plan.skipped.length > 0 || plan.writes.length === 0) return { ...result, written: false };
+  const records = unrecorded.flatMap((file) => (file.plan ? [file.plan] : []));
+  const commit = [...plan.writes, ...manifestRecord(project, records, plan.carried)];
+  const result = { ...plan, recorded: [...unrecorded.map((file) => file.shown), ...plan.carried.map((checked) => checked.output.file)], commit };
+  if (options.dryRun || plan.skipped.length > 0 || commit.length === 0) return { ...result, written: false };
   commitWrites(commit);
   const cleanBefore = new Set(clean.map((file) => file.shown));
   return { ...result, alsoChanges: outputsThatWillChange(options, plan, cleanBefore), written: true };
 }
 
-/** The manifest with records for outputs that matched their atoms but had none. */
-function manifestRecord(project: Project, plans: Parameters<typeof nextManifest>[1]): AdoptionWrite[] {
-  if (plans.length === 0) return [];
+/**
+ * The manifest with records for outputs that matched their atoms but had
+ * none, and with the bytes of each carried output as its last build's (so
+ * the next build treats it as stale).
+ */
+function manifestRecord(project: Project, plans: readonly PackPlan[], carried: readonly CheckedOutput[]): AdoptionWrite[] {
+  if (plans.length === 0 && carried.length === 0) return [];
   const file = manifestPath(project.layout);
   const before = existsSync(file) ? readFileSync(file, "utf8") : null;
-  const after = manifestJson(nextManifest(project.manifest, plans, false));
-  return [{ file, shown: displayPath(project.layout, file), before, after, note: "records outputs that matched their atoms" }];
+  const carriedPlans = carried.map((checked) => ({ output: checked.output.profile.output, sha256: sha256(checked.output.actual ?? ""), plan: planOf(checked) }));
+  const manifest = nextManifest(project.manifest, [...plans, ...carriedPlans.filter((entry) => !project.manifest?.outputs[entry.output]).map((entry) => entry.plan)], false);
+  for (const entry of carriedPlans) {
+    const record = manifest.outputs[entry.output];
+    if (record) manifest.outputs[entry.output] = { ...record, sha256: entry.sha256 };
+  }
+  return [{ file, shown: displayPath(project.layout, file), before, after: manifestJson(manifest), note: "records outputs that matched their atoms, or whose hand edits are all carried" }];
+}
+
+function planOf(checked: CheckedOutput): PackPlan {
+  const { output } = checked;
+  return { profile: output.profile, sections: [...output.sections], text: output.expected, tokens: output.previous?.tokens ?? 0 };
 }
 
 /**

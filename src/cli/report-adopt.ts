@@ -20,8 +20,12 @@ export function formatAdoptReport(result: AdoptResult, dryRun: boolean, style: S
       lines.push(`${style.green(verb)} ${write.shown}: ${write.note}`);
       if (dryRun) lines.push(...indent(writeDiff(write)));
     }
+    const carried = new Set(result.carried.map((checked) => checked.output.file));
     for (const file of result.recorded) {
-      lines.push(`${style.green(dryRun ? "would record" : "recorded")} ${file} in the manifest: it matched its atoms before, so the next build rebuilds it`);
+      const why = carried.has(file)
+        ? "its hand edits are all carried, and the next build rewrites it with the sections outside the wrapper moved inside"
+        : "it matched its atoms before, so the next build rebuilds it";
+      lines.push(`${style.green(dryRun ? "would record" : "recorded")} ${file} in the manifest: ${why}`);
     }
     for (const file of result.alsoChanges) lines.push(`${style.yellow(dryRun ? "would also change" : "also changes")} ${file} on the next build`);
     if (blocked) lines.push(style.red("cannot be carried (so adopt would write nothing):"));
@@ -31,7 +35,7 @@ export function formatAdoptReport(result: AdoptResult, dryRun: boolean, style: S
     lines.push(skip.line > 0 ? `${where}: ${skip.kind}${skip.tag ? ` ${skip.tag}` : ""}: ${skip.reason}` : `${where}: ${skip.reason}`);
     if (skip.diff) lines.push(...indent(skip.diff));
   }
-  if (result.writes.length === 0 && !blocked) lines.push("nothing to adopt: no hand-written text found");
+  if (result.commit.length === 0 && !blocked) lines.push("nothing to adopt: no hand-written text found");
   else if (result.written) lines.push("next: llmsgen build, then llmsgen sync-check");
   return `${lines.join("\n")}\n`;
 }

@@ -47,7 +47,11 @@ export function formatRefusal(refused: readonly FileCheck[], style: Style): stri
 
 /** Bad input in the machine formats: `{"ok": false, "errors": [...]}`, or one `::error` line per issue. */
 export function formatInputError(error: InputError, format: "json" | "github"): string {
-  if (format === "json") return `${JSON.stringify({ ok: false, errors: error.issues }, null, 2)}\n`;
+  if (format === "json") {
+    // Only the documented fields: file, line (where there is one), message.
+    const errors = error.issues.map((issue) => ({ file: issue.file, ...(issue.line === undefined ? {} : { line: issue.line }), message: issue.message }));
+    return `${JSON.stringify({ ok: false, errors }, null, 2)}\n`;
+  }
   return error.issues
     .map((issue) => {
       const where = issue.line === undefined ? `file=${escapeProperty(issue.file)}` : `file=${escapeProperty(issue.file)},line=${issue.line}`;

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { formatIssue, throwIfIssues } from "../errors.js";
 import type { Atom, Issue, Layout, Manifest, Profile, ResolvedProfile } from "../model.js";
@@ -46,8 +47,10 @@ export function loadProject(layout: Layout, selected: readonly string[] = [], cw
   // Without the atoms dir, every reference would fail too: report the dir alone.
   const setupFailed = issues.some((issue) => issue.setup);
   for (const profile of setupFailed ? [] : everything.profiles) {
-    const result = resolveProfile(profile, atoms, displayPath(layout, profile.file), failed);
+    const outputExists = existsSync(path.join(layout.outDir, profile.output));
+    const result = resolveProfile(profile, atoms, displayPath(layout, profile.file), failed, outputExists);
     issues.push(...result.issues);
+    for (const warning of result.warnings) warn(formatIssue(warning));
     if (result.resolved) (chosen.has(profile.file) ? profiles : support).push(result.resolved);
   }
   // Support profiles are packed too (an index needs their counts): their atoms need the same checks.

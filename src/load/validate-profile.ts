@@ -109,10 +109,11 @@ function validateOutput(value: unknown, context: ProfileContext, report: Report)
 }
 
 function validateSections(value: unknown, wrapper: string | undefined, source: YamlSource, report: Report): SectionSpec[] | undefined {
-  if (!Array.isArray(value) || value.length === 0) {
+  if (!Array.isArray(value)) {
     report(["sections"], "'sections' must be a non-empty list of { tag, atoms } entries");
     return undefined;
   }
+  // An empty list is judged when the profile is resolved: allowed when the output already exists (starting from a hand-written file).
   const specs: SectionSpec[] = [];
   const seen = new Map<string, number>();
   value.forEach((entry: unknown, index) => {

@@ -7,7 +7,7 @@ import { skipOf, type AdoptionSkip, type FindingAt, type SectionOrder } from "./
  * An `include:` profile takes its order from path order, so there each moved
  * section is a skip that says which files to rename.
  */
-export function adoptMoved(items: readonly FindingAt[]): { orders: SectionOrder[]; skipped: AdoptionSkip[] } {
+export function adoptMoved(items: readonly FindingAt[], showAtom: (relative: string) => string): { orders: SectionOrder[]; skipped: AdoptionSkip[] } {
   const orders: SectionOrder[] = [];
   const skipped: AdoptionSkip[] = [];
   const byOutput = new Map<FindingAt["checked"], FindingAt[]>();
@@ -19,7 +19,7 @@ export function adoptMoved(items: readonly FindingAt[]): { orders: SectionOrder[
     if (!profile.sections) {
       for (const { finding } of moved) {
         const planned = sections.find((section) => section.tag === finding.tag);
-        const files = (planned?.atoms ?? []).map((atom) => atom.atom.path).join(", ");
+        const files = (planned?.atoms ?? []).map((atom) => showAtom(atom.atom.path)).join(", ");
         const before = fileTags[fileTags.indexOf(finding.tag ?? "") - 1];
         const place = before === undefined ? "first" : `right after <${before}>`;
         skipped.push(skipOf(finding, `this profile orders its sections by the atoms' paths (include:): rename or move ${files || "its atoms"} so that path order puts <${finding.tag}> ${place}, as in the file`));

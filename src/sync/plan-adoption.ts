@@ -37,6 +37,13 @@ export interface AdoptionPlan {
   adoptedFrom: string[];
   /** Other outputs that change on the next build because of the writes. */
   alsoChanges: string[];
+  /**
+   * Adopted outputs whose every hand edit is carried, but which a build
+   * cannot write back byte for byte: sections stood outside the wrapper,
+   * and the grammar puts them inside it. Adopt records their bytes as the
+   * last build's, so the next build rebuilds them instead of refusing.
+   */
+  carried: CheckedOutput[];
 }
 
 /**
@@ -50,12 +57,22 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
   const sorted = sortFindings(input.checks, input.sections);
   const unbacked = adoptUnbacked(sorted.unbacked, input);
   const edited = adoptEdited(sorted.edited, input.atomsDir);
-  const moved = adoptMoved(sorted.moved);
+  const moved = adoptMoved(sorted.moved, (relative) => input.show(path.join(input.atomsDir, relative)));
   const merged = mergeWrites(input, unbacked.atoms, edited.texts, edited.intros, moved.orders, unbacked.inserts);
   const skipped = [...sorted.skipped, ...unbacked.skipped, ...edited.skipped, ...moved.skipped, ...merged.skipped];
   const adoptedFrom = [...new Set([...sorted.unbacked, ...sorted.edited, ...sorted.moved].map((item) => item.checked.output.file))];
   const changedAtoms = new Set(merged.writes.filter((write) => write.before !== null).map((write) => write.file));
-  return { writes: merged.writes, skipped, adoptedFrom, alsoChanges: alsoChanges(input, adoptedFrom, unbacked.atoms, changedAtoms) };
+  const adopted = new Set(adoptedFrom);
+  const carried = skipped.length > 0 ? [] : input.checks.filter((checked) => adopted.has(checked.output.file) && outsideWrapper(checked));
+  return { writes: merged.writes, skipped, adoptedFrom, alsoChanges: alsoChanges(input, adoptedFrom, unbacked.atoms, changedAtoms), carried };
+}
+
+/** True when a section of the file stands before the wrapper's opening line or after its closing line. */
+function outsideWrapper(checked: CheckedOutput): boolean {
+  const wrapper = checked.parsed?.wrapper;
+  if (!wrapper) return false;
+  const close = wrapper.close ?? Number.POSITIVE_INFINITY;
+  return (checked.parsed?.sections ?? []).some((section) => section.open < wrapper.open || section.open > close);
 }
 
 /** Each finding to the step that carries it, or straight to a skip with the reason. */
@@ -160,7 +177,9 @@ function mergeWrites(
     added.add(key);
     edit(insert.profileFile, (source) => insertSection(source, insertIndex(source, insert.after), insert.tag, insert.atomId), `section ${insert.tag} added`);
   }
-  return { writes: [...writes.values()].sort((a, b) => naturalCompare(a.shown, b.shown)), skipped };
+  // An edit that leaves a file as it was (a section already last, say) is no write.
+  const changed = [...writes.values()].filter((write) => write.after !== write.before);
+  return { writes: changed.sort((a, b) => naturalCompare(a.shown, b.shown)), skipped };
 }
 
 /** Where a new entry goes in the profile's list: after the nearest section before it in the file that the list holds. */
