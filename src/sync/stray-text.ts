@@ -4,17 +4,21 @@ import { unifiedDiff } from "./unified-diff.js";
 /**
  * Text outside sections must be exactly what a build writes there: nothing
  * before the first item (wrapper line or section) and after the last, one
- * blank line between two items. Beside a broken block, or where an expected
- * wrapper line is missing (already one finding), only non-blank text counts,
- * so one change is one finding and never a cascade.
+ * blank line between two items; a file with no section at all, nothing but
+ * its final newline. Beside a broken block, or where an expected wrapper line
+ * is missing (already one blocking finding), only non-blank text counts, so
+ * one change is one finding and never a cascade.
  */
 export function strayFindings(file: string, parsed: ParsedOutput, wrapperExpected: boolean): Finding[] {
   const wrapperMissing = wrapperExpected && parsed.wrapper === undefined;
   const closeMissing = wrapperExpected && parsed.wrapper !== undefined && parsed.wrapper.close === undefined;
   const findings: Finding[] = [];
+  // An empty file is one line "" without a final newline: that finding is enough.
+  const empty = parsed.lineCount === 1 && !parsed.finalNewline && parsed.gaps[0]?.lines[0] === "";
   for (const gap of parsed.gaps) {
-    const blankOnly =
-      gap.besideBroken || gap.position === "only" || (wrapperMissing && gap.position !== "middle") || (closeMissing && gap.position === "last");
+    if (empty) break;
+    // Blank lines are judged unless a finding beside them (a broken block, a missing wrapper line) already blocks the build.
+    const blankOnly = gap.besideBroken || (wrapperMissing && gap.position !== "middle") || (closeMissing && gap.position === "last");
     const want = blankOnly ? undefined : gap.position === "middle" ? [""] : [];
     const differs = want === undefined ? gap.lines.some((line) => line !== "") : !sameLines(want, gap.lines);
     if (!differs) continue;
