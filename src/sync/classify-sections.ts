@@ -69,7 +69,7 @@ function sectionFindings(output: OutputToCheck, expected: ParsedOutput, actual: 
     const have = actualByTag.get(want.tag);
     if (!have) {
       if (!actual.brokenTags.has(want.tag)) {
-        findings.push(finding("missing", file, insertAt, `<${want.tag}> is missing from the file: run llmsgen build to restore it`, want.tag, sectionDiff(file, want, undefined, insertAt)));
+        findings.push(finding("missing", file, Math.min(insertAt, actual.lineCount + 1), `<${want.tag}> is missing from the file: run llmsgen build to restore it`, want.tag, sectionDiff(file, want, undefined, insertAt)));
       }
       continue;
     }
