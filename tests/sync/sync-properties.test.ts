@@ -381,7 +381,7 @@ function applyCompound(text: string, edit: CompoundEdit, wrapper: string | undef
 
 /** The built file with the sections of these tags deleted, as the delete edit does it. */
 function deleteSections(text: string, tags: readonly (string | undefined)[], wrapper: string | undefined): string {
-  return tags.reduce((current, tag) => {
+  return tags.reduce<string>((current, tag) => {
     const index = parseOutput(current, wrapper === undefined ? {} : { wrapper }).sections.findIndex((section) => section.tag === tag);
     return index === -1 ? `${current}(no section ${tag} to delete)` : applyCompound(current, { op: "delete", a: index }, wrapper);
   }, text);
