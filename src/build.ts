@@ -1,9 +1,8 @@
-import { resolveLayout, type LayoutOptions } from "./load/layout.js";
+import { throwIfIssues } from "./errors.js";
+import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadProject, type Project } from "./load/load-project.js";
 import type { FileCheck, Issue, PackPlan } from "./model.js";
 import type { ProfileReport } from "./pack/plan-report.js";
-import { throwIfIssues } from "./errors.js";
-import { displayPath } from "./load/layout.js";
 import { outputsToCheck } from "./outputs-to-check.js";
 import { changedFiles, planBuild, type PlannedFile } from "./plan-build.js";
 import { checkOutputs, fileCheck, handWritten, rendersNothing } from "./sync/check-outputs.js";

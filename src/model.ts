@@ -220,7 +220,11 @@ export interface ParsedSection {
   text: string;
 }
 
-/** The lines between two neighbouring items (wrapper lines and blocks), or before the first, or after the last. */
+/**
+ * The lines between two neighbouring items (wrapper lines and blocks), or
+ * before the first, or after the last. Empty gaps beside a broken block are
+ * left out: they can hold no finding.
+ */
 export interface Gap {
   /** 1-based line of the gap's first line (where it would start, when empty). */
   start: number;
@@ -249,8 +253,10 @@ export interface ParsedOutput {
   /** Sound sections in file order (broken and duplicated tags left out). */
   sections: ParsedSection[];
   gaps: Gap[];
-  /** Sorted by line. */
+  /** Sorted by line; at most render/parse-output.ts MAX_PROBLEMS of them. */
   malformed: StructureProblem[];
+  /** Problems past that limit: how many, and the first line among them. */
+  unlisted?: { count: number; firstLine: number };
   /** Tags of blocks too broken to compare (their text is not judged further). */
   brokenTags: ReadonlySet<string>;
   finalNewline: boolean;

@@ -26,14 +26,20 @@ export function parseOutput(text: string, options: ParseOptions = {}): ParsedOut
   const lines = (finalNewline ? text.slice(0, -1) : text).split("\n");
   const wrapper = options.wrapper === undefined ? undefined : findWrapper(lines, options.wrapper, options.sectionTags ?? new Set());
   const scan = new BlockScan(lines);
-  for (const [from, to] of regions(lines.length, wrapper)) scan.region(from, to);
-  const blocks = scan.blocks;
+  const [before, inside, after] = regions(lines.length, wrapper);
+  scan.region(before);
+  if (wrapper) scan.item(wrapper.open, wrapper.open, false);
+  scan.region(inside);
+  if (wrapper?.close !== undefined) scan.item(wrapper.close, wrapper.close, false);
+  scan.region(after);
+  scan.finish();
   const brokenTags = scan.brokenTags;
   return {
     ...(wrapper === undefined ? {} : { wrapper }),
-    sections: blocks.flatMap((block) => (block.section && !brokenTags.has(block.section.tag) ? [block.section] : [])),
-    gaps: gapsBetween(lines, blocks, wrapper),
+    sections: scan.sections.filter((section) => !brokenTags.has(section.tag)),
+    gaps: scan.gaps,
     malformed: scan.malformed.sort((a, b) => a.line - b.line),
+    ...(scan.unlisted.count === 0 ? {} : { unlisted: { ...scan.unlisted } }),
     brokenTags,
     finalNewline,
     lineCount: lines.length,
@@ -59,8 +65,8 @@ function findWrapper(lines: readonly string[], tag: string, sectionTags: Readonl
 }
 
 /** The line ranges (inclusive) scanned for sections: before the wrapper, inside it, after it. */
-function regions(count: number, wrapper: WrapperLines | undefined): [number, number][] {
-  if (!wrapper) return [[1, count]];
+function regions(count: number, wrapper: WrapperLines | undefined): [[number, number], [number, number], [number, number]] {
+  if (!wrapper) return [[1, count], [1, 0], [1, 0]];
   const close = wrapper.close ?? count + 1;
   return [
     [1, wrapper.open - 1],
@@ -69,43 +75,69 @@ function regions(count: number, wrapper: WrapperLines | undefined): [number, num
   ];
 }
 
-/** A top-level block: a section, or lines too broken to be one. */
-interface Block {
-  from: number;
-  to: number;
-  /** Set when the block is a sound section (it may still turn out to be a duplicate). */
-  section?: ParsedSection;
-}
+/** Open sections tracked inside one another; deeper ones are problems, never matched by a closing line. */
+export const MAX_DEPTH = 1_000;
+
+/** Problems kept in full per file; past this many only their count and first line are kept, so hostile input cannot exhaust memory. */
+export const MAX_PROBLEMS = 1_000;
 
 interface Open {
   tag: string;
   line: number;
   /** Opened inside another section. */
   nested: boolean;
+  /** The depth of the next section out with the same tag, if one is open. */
+  outerSameTag?: number;
 }
 
 /**
  * The stack machine behind the parser. Each line is looked at once; each open
  * tag is pushed and popped once; "which open tags are broken" is one watermark
  * instead of a walk over the stack, and "is this tag open" one map lookup.
+ * Items are turned into gaps as they come, so broken blocks are never stored.
  */
 class BlockScan {
-  readonly blocks: Block[] = [];
+  readonly sections: ParsedSection[] = [];
+  /** The gaps between items, as items (blocks and wrapper lines) come in line order; empty gaps beside a broken block say nothing and are left out. */
+  readonly gaps: Gap[] = [];
   readonly malformed: StructureProblem[] = [];
+  readonly unlisted = { count: 0, firstLine: 0 };
   readonly brokenTags = new Set<string>();
   private readonly stack: Open[] = [];
-  /** Stack depths at which each tag is open, innermost last. */
-  private readonly depths = new Map<string, number[]>();
+  /** The depth of the innermost open section of each tag. */
+  private readonly depthOf = new Map<string, number>();
   /** Every open tag below this depth is broken. */
   private brokenBelow = 0;
   private readonly seen = new Map<string, number>();
   private fences = new FenceTracker();
+  /** The first line after the last item, and whether that item was broken. */
+  private next = 1;
+  private previousBroken = false;
+  private items = 0;
 
   constructor(private readonly lines: readonly string[]) {}
 
-  region(from: number, to: number): void {
+  region([from, to]: [number, number]): void {
     for (let line = from; line <= to; line++) this.line(line);
     this.endRegion(to);
+  }
+
+  /** An item (a block or a wrapper line) from line `from` to line `to`: the lines since the last one are a gap. */
+  item(from: number, to: number, broken: boolean): void {
+    this.gap(from, this.items === 0 ? "first" : "middle", this.previousBroken || broken);
+    this.items++;
+    this.next = to + 1;
+    this.previousBroken = broken;
+  }
+
+  finish(): void {
+    if (this.items === 0) this.gaps.push({ start: 1, lines: [...this.lines], position: "only", besideBroken: false });
+    else this.gap(this.lines.length + 1, "last", this.previousBroken);
+  }
+
+  private gap(end: number, position: Gap["position"], besideBroken: boolean): void {
+    if (besideBroken && end === this.next) return;
+    this.gaps.push({ start: this.next, lines: this.lines.slice(this.next - 1, end - 1), position, besideBroken });
   }
 
   private line(line: number): void {
@@ -121,16 +153,24 @@ class BlockScan {
 
   private open(tag: string, line: number): void {
     const outer = this.stack[this.stack.length - 1];
-    if (outer) {
-      this.problem({ line, tag, message: `<${tag}> opens inside <${outer.tag}> (opened on line ${outer.line}): sections cannot nest` });
-    } else {
+    if (!outer) {
       this.fences = new FenceTracker();
+      this.push({ tag, line, nested: false });
+      return;
     }
-    this.push({ tag, line, nested: outer !== undefined });
+    const message = `<${tag}> opens inside <${outer.tag}> (opened on line ${outer.line}): sections cannot nest`;
+    if (this.stack.length >= MAX_DEPTH) {
+      // Deeper than any real mistake: counted, but not tracked, so hostile nesting costs no memory per tag.
+      this.record({ line, tag, message });
+      this.brokenBelow = this.stack.length;
+      return;
+    }
+    this.problem({ line, tag, message });
+    this.push({ tag, line, nested: true });
   }
 
   private close(tag: string, line: number): void {
-    const depth = this.depths.get(tag)?.at(-1);
+    const depth = this.depthOf.get(tag);
     const top = this.stack[this.stack.length - 1];
     if (depth === undefined || top === undefined) {
       this.problem(
@@ -138,7 +178,7 @@ class BlockScan {
           ? { line, tag, message: `</${tag}> closes a section that was never opened` }
           : { line, tag, message: `</${tag}> does not match the open <${top.tag}> (line ${top.line})` },
       );
-      if (top === undefined) this.blocks.push({ from: line, to: line });
+      if (top === undefined) this.item(line, line, true);
       return;
     }
     while (this.stack.length > depth + 1) {
@@ -149,18 +189,19 @@ class BlockScan {
     const open = this.pop();
     if (this.stack.length > 0) return;
     if (broken || open.nested) {
-      this.blocks.push({ from: open.line, to: line });
+      this.item(open.line, line, true);
       return;
     }
     const first = this.seen.get(tag);
     if (first !== undefined) {
       // A duplicate's first occurrence is not trusted either.
       this.problem({ line: open.line, tag, message: `<${tag}> appears twice (first on line ${first}): each tag may appear once` });
-      this.blocks.push({ from: open.line, to: line });
+      this.item(open.line, line, true);
       return;
     }
     this.seen.set(tag, open.line);
-    this.blocks.push({ from: open.line, to: line, section: { tag, open: open.line, close: line, text: this.lines.slice(open.line - 1, line).join("\n") } });
+    this.sections.push({ tag, open: open.line, close: line, text: this.lines.slice(open.line - 1, line).join("\n") });
+    this.item(open.line, line, false);
   }
 
   /** Sections still open at the end of a region are never closed: one block from the outermost to the region's end. */
@@ -172,30 +213,39 @@ class BlockScan {
     const unclosed: Open[] = [];
     while (this.stack.length > 0) unclosed.push(this.pop());
     for (const open of unclosed.reverse()) {
-      this.malformed.push({ line: open.line, tag: open.tag, message: `<${open.tag}> is never closed${hint}` });
+      this.record({ line: open.line, tag: open.tag, message: `<${open.tag}> is never closed${hint}` });
       this.brokenTags.add(open.tag);
     }
-    this.blocks.push({ from: outer.line, to });
+    this.item(outer.line, to, true);
   }
 
   /** Records a problem: every section open now is broken, and so is the tag named. */
   private problem(problem: StructureProblem): void {
-    this.malformed.push(problem);
+    this.record(problem);
     this.brokenBelow = this.stack.length;
     if (problem.tag !== undefined) this.brokenTags.add(problem.tag);
   }
 
+  private record(problem: StructureProblem): void {
+    if (this.malformed.length < MAX_PROBLEMS) {
+      this.malformed.push(problem);
+      return;
+    }
+    if (this.unlisted.count === 0 || problem.line < this.unlisted.firstLine) this.unlisted.firstLine = problem.line;
+    this.unlisted.count++;
+  }
+
   private push(open: Open): void {
-    const depths = this.depths.get(open.tag);
-    if (depths) depths.push(this.stack.length);
-    else this.depths.set(open.tag, [this.stack.length]);
-    this.stack.push(open);
+    const outer = this.depthOf.get(open.tag);
+    this.depthOf.set(open.tag, this.stack.length);
+    this.stack.push(outer === undefined ? open : { ...open, outerSameTag: outer });
   }
 
   private pop(): Open {
     const open = this.stack.pop();
     if (!open) throw new Error("pop from an empty stack");
-    this.depths.get(open.tag)?.pop();
+    if (open.outerSameTag === undefined) this.depthOf.delete(open.tag);
+    else this.depthOf.set(open.tag, open.outerSameTag);
     if (this.stack.length < this.brokenBelow) {
       this.brokenTags.add(open.tag);
       this.brokenBelow = this.stack.length;
@@ -204,25 +254,4 @@ class BlockScan {
     }
     return open;
   }
-}
-
-/** The lines around and between the file's items (wrapper lines and blocks), in order. */
-function gapsBetween(lines: readonly string[], blocks: readonly Block[], wrapper: WrapperLines | undefined): Gap[] {
-  const items: { from: number; to: number; broken: boolean }[] = blocks.map((block) => ({ from: block.from, to: block.to, broken: block.section === undefined }));
-  if (wrapper) {
-    items.push({ from: wrapper.open, to: wrapper.open, broken: false });
-    if (wrapper.close !== undefined) items.push({ from: wrapper.close, to: wrapper.close, broken: false });
-    items.sort((a, b) => a.from - b.from);
-  }
-  if (items.length === 0) return [{ start: 1, lines: [...lines], position: "only", besideBroken: false }];
-  const gaps: Gap[] = [];
-  let next = 1;
-  let previousBroken = false;
-  items.forEach((item, index) => {
-    gaps.push({ start: next, lines: lines.slice(next - 1, item.from - 1), position: index === 0 ? "first" : "middle", besideBroken: previousBroken || item.broken });
-    next = item.to + 1;
-    previousBroken = item.broken;
-  });
-  gaps.push({ start: next, lines: lines.slice(next - 1), position: "last", besideBroken: previousBroken });
-  return gaps;
 }

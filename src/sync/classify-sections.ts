@@ -1,6 +1,7 @@
 import { sha256 } from "../hash.js";
 import type { Finding, FindingKind, OutputToCheck, ParsedOutput, ParsedSection, WrapperLines } from "../model.js";
 import { parseOutput } from "../render/parse-output.js";
+import { groupDigits } from "../render/render-index.js";
 import { changeKind } from "./change-kind.js";
 import { movedSections, type MovedSection } from "./section-order.js";
 import { strayFindings } from "./stray-text.js";
@@ -25,6 +26,10 @@ export function classifySections(output: OutputToCheck, actualText: string): { f
   const actual = parseOutput(text, { ...(wrapper === undefined ? {} : { wrapper }), sectionTags });
 
   for (const problem of actual.malformed) findings.push(finding("malformed", file, problem.line, problem.message, problem.tag));
+  if (actual.unlisted) {
+    const { count, firstLine } = actual.unlisted;
+    findings.push(finding("malformed", file, firstLine, `and ${groupDigits(count)} more structure problems from line ${firstLine} on, not listed one by one: fix the ones above and check again`));
+  }
   const wrapperFinding = wrapper === undefined ? undefined : wrapperProblem(file, wrapper, actual);
   if (wrapperFinding) findings.push(wrapperFinding);
   for (const item of sectionFindings(output, expected, actual)) findings.push(item);

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ParsedOutput } from "../../src/model.js";
-import { parseOutput } from "../../src/render/parse-output.js";
+import { MAX_DEPTH, MAX_PROBLEMS, parseOutput } from "../../src/render/parse-output.js";
 import { renderFile, renderSection } from "../../src/render/render-output.js";
 
 /** A file from its lines, each ended by "\n". */
@@ -74,10 +74,7 @@ describe("parseOutput: code fences", () => {
     expect(parseOutput(text)).toEqual(
       parsed({
         sections: [],
-        gaps: [
-          { start: 1, lines: [], position: "first", besideBroken: true },
-          { start: 10, lines: [], position: "last", besideBroken: true },
-        ],
+        gaps: [],
         malformed: [
           {
             line: 1,
@@ -124,7 +121,6 @@ describe("parseOutput: bytes a build never writes", () => {
         sections: [],
         gaps: [
           { start: 1, lines: ["\uFEFF<GUIDE>", "Text."], position: "first", besideBroken: true },
-          { start: 4, lines: [], position: "last", besideBroken: true },
         ],
         malformed: [{ line: 3, tag: "GUIDE", message: "</GUIDE> closes a section that was never opened" }],
         brokenTags: new Set(["GUIDE"]),
@@ -139,7 +135,6 @@ describe("parseOutput: bytes a build never writes", () => {
         sections: [],
         gaps: [
           { start: 1, lines: ["<GUIDE>  ", "Text."], position: "first", besideBroken: true },
-          { start: 4, lines: [], position: "last", besideBroken: true },
         ],
         malformed: [{ line: 3, tag: "GUIDE", message: "</GUIDE> closes a section that was never opened" }],
         brokenTags: new Set(["GUIDE"]),
@@ -164,10 +159,7 @@ describe("parseOutput: broken structure becomes malformed problems", () => {
     expect(parseOutput(file("<GUIDE>", "Text."))).toEqual(
       parsed({
         sections: [],
-        gaps: [
-          { start: 1, lines: [], position: "first", besideBroken: true },
-          { start: 3, lines: [], position: "last", besideBroken: true },
-        ],
+        gaps: [],
         malformed: [{ line: 1, tag: "GUIDE", message: "<GUIDE> is never closed" }],
         brokenTags: new Set(["GUIDE"]),
         lineCount: 2,
@@ -209,10 +201,7 @@ describe("parseOutput: broken structure becomes malformed problems", () => {
     expect({ ...result, malformed: result.malformed.map(({ line, tag }) => ({ line, tag })) }).toEqual(
       parsed({
         sections: [],
-        gaps: [
-          { start: 1, lines: [], position: "first", besideBroken: true },
-          { start: 6, lines: [], position: "last", besideBroken: true },
-        ],
+        gaps: [],
         malformed: [{ line: 2, tag: "INNER" }] as ParsedOutput["malformed"],
         brokenTags: new Set(["OUTER", "INNER"]),
         lineCount: 5,
@@ -440,5 +429,26 @@ describe("parseOutput reads back what renderFile writes", () => {
       }),
       { seed: 20260105, numRuns: 400 },
     );
+  });
+});
+
+describe("parseOutput on hostile input", () => {
+  it("tracks at most MAX_DEPTH open sections: deeper opens are counted as problems but hold no memory, and nothing throws", () => {
+    const opens = Array.from({ length: MAX_DEPTH + 2 }, (_, index) => `<T${index}>`);
+    const result = parseOutput(file(...opens, `</T${MAX_DEPTH + 1}>`, "</T0>"));
+
+    // Problems: every open but the first nests, the untracked </T1001> matches nothing, and </T0> leaves the 999 tracked inner ones unclosed.
+    expect({
+      sections: result.sections,
+      problems: result.malformed.length + (result.unlisted?.count ?? 0),
+      brokenTags: result.brokenTags.size,
+      untrackedIsBroken: result.brokenTags.has(`T${MAX_DEPTH}`),
+    }).toEqual({ sections: [], problems: MAX_DEPTH + 1 + 1 + (MAX_DEPTH - 1), brokenTags: MAX_DEPTH + 1, untrackedIsBroken: false });
+  });
+
+  it("keeps MAX_PROBLEMS problems in full and counts the rest, with the first line among them", () => {
+    const result = parseOutput("</A>\n".repeat(MAX_PROBLEMS + 5));
+
+    expect({ listed: result.malformed.length, unlisted: result.unlisted }).toEqual({ listed: MAX_PROBLEMS, unlisted: { count: 5, firstLine: MAX_PROBLEMS + 1 } });
   });
 });
