@@ -117,7 +117,7 @@ describe("starting from an existing file", () => {
     expect({ code: build.code, first: build.stderr.split("\n")[1], last: build.stderr.split("\n").at(-2) }).toEqual({
       code: 1,
       first: "llmsgen: nothing written: out/llms-guide.txt holds hand-written text a build would destroy (INSTALL, CONFIGURE, RUN, TROUBLESHOOT, UNINSTALL)",
-      last: "Keep it: llmsgen sync --adopt (preview with --dry-run) brings unbacked and edited sections into atoms (drift needs --section TAG; other findings need a hand). Discard it: llmsgen build --force.",
+      last: "Keep it: llmsgen sync --adopt (preview with --dry-run) brings unbacked, edited and moved sections into atoms and profiles (drift needs --section TAG; other findings need a hand). Discard it: llmsgen build --force.",
     });
     expect(snapshotTree(dir)).toEqual(before);
 
