@@ -1,9 +1,11 @@
-import { resolveLayout, type LayoutOptions } from "./load/layout.js";
+import { throwIfIssues } from "./errors.js";
+import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadProject, type Project } from "./load/load-project.js";
-import type { FileCheck, PackPlan, ProgressCallback } from "./model.js";
+import type { FileCheck, Issue, PackPlan, ProgressCallback } from "./model.js";
 import type { ProfileReport } from "./pack/plan-report.js";
+import { outputsToCheck } from "./outputs-to-check.js";
 import { changedFiles, planBuild, type PlannedFile } from "./plan-build.js";
-import { checkOutputs, handWritten } from "./sync/check-outputs.js";
+import { checkOutputs, fileCheck, handWritten, rendersNothing } from "./sync/check-outputs.js";
 import { saveCaches } from "./write/save-caches.js";
 import { writeFileAtomic } from "./write/write-atomic.js";
 
@@ -46,7 +48,7 @@ export interface BuildResult {
 /** An output whose bytes are exactly what the last build wrote holds no hand edit: it is simply rebuilt. */
 function matchesLastBuild(project: Project, file: PlannedFile): boolean {
   const last = file.plan && project.manifest?.outputs[file.plan.profile.output];
-  return last !== undefined && file.current?.sha256 === last.sha256;
+  return last !== undefined && file.current?.sha256 === last.sha256 && !(file.plan && rendersNothing(file.plan));
 }
 
 /**
@@ -61,7 +63,9 @@ export function build(options: BuildOptions = {}): BuildResult {
   const project = loadProject(resolveLayout(options), options);
   const plan = planBuild(project, { ...(options.workers === undefined ? {} : { workers: options.workers }), ...(options.progress ? { progress: options.progress } : {}) });
   const changed = changedFiles(plan.files);
-  const refused = options.force ? [] : handWritten(checkOutputs(project, { ...plan, files: changed.filter((file) => !matchesLastBuild(project, file)) }));
+  if (options.force) throwIfIssues(plan.plans.filter(rendersNothing).map((packed) => nothingToRender(project, packed)));
+  const toCheck = outputsToCheck(project, changed.filter((file) => !matchesLastBuild(project, file)));
+  const refused = options.force ? [] : handWritten(checkOutputs(toCheck).map(fileCheck));
   const write = !options.check && refused.length === 0;
   if (write) for (const file of changed) writeFileAtomic(file.file, file.text);
   if (write) saveCaches(project.layout, project.caches);
@@ -72,5 +76,15 @@ export function build(options: BuildOptions = {}): BuildResult {
     refused,
     written: write && changed.length > 0,
     ...(options.preview ? { previews: changed.map((file) => ({ file: file.shown, before: file.current?.read() ?? null, after: file.text })) } : {}),
+  };
+}
+
+/** A profile started from an existing file, before adopt gave it atoms: a build must not replace that file with an empty one. */
+function nothingToRender(project: Project, plan: PackPlan): Issue {
+  const { profile } = plan;
+  return {
+    file: displayPath(project.layout, profile.file),
+    line: profile.lines.sections ?? profile.lines.include ?? 1,
+    message: `nothing would be rendered into ${profile.output}: this profile names no atom yet; run llmsgen sync --adopt to make atoms of the file's sections, or add atoms to the profile (--force never writes an empty output)`,
   };
 }

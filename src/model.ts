@@ -224,8 +224,11 @@ export interface Issue {
 }
 
 /** The kinds of sync-check finding. */
-export const FINDING_KINDS = ["unbacked", "edited", "stale", "conflict", "drift", "missing", "extra", "stray", "malformed"] as const;
+export const FINDING_KINDS = ["unbacked", "edited", "stale", "conflict", "drift", "moved", "missing", "extra", "stray", "malformed"] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
+
+/** Findings a rebuild may overwrite: the file only lags behind its atoms and profile. */
+export const REBUILDABLE_KINDS: readonly FindingKind[] = ["stale", "missing"];
 
 /** One difference between a generated file and what a build would write now. */
 export interface Finding {
@@ -259,4 +262,87 @@ export interface FileCheck {
 export interface SyncReport {
   ok: boolean;
   files: FileCheck[];
+}
+
+// ---- the parse of a generated file (render/parse-output.ts), read by sync/ ----
+
+/** A well-formed `<TAG>` … `</TAG>` block at the top level of a generated file. */
+export interface ParsedSection {
+  tag: string;
+  /** 1-based lines of the opening and closing tag lines. */
+  open: number;
+  close: number;
+  /** The block exactly as written: from `<TAG>` to `</TAG>`, joined with "\n". */
+  text: string;
+}
+
+/**
+ * The lines between two neighbouring items (wrapper lines and blocks), or
+ * before the first, or after the last. Empty gaps beside a broken block are
+ * left out: they can hold no finding.
+ */
+export interface Gap {
+  /** 1-based line of the gap's first line (where it would start, when empty). */
+  start: number;
+  lines: string[];
+  position: "first" | "middle" | "last" | "only";
+  /** True when a block next to it is broken: its blank lines are not judged then, only its text. */
+  besideBroken: boolean;
+}
+
+export interface StructureProblem {
+  line: number;
+  tag?: string;
+  message: string;
+}
+
+/** The wrapper's lines as found: its opening line, and its closing line unless that is missing. */
+export interface WrapperLines {
+  tag: string;
+  open: number;
+  close?: number;
+}
+
+export interface ParsedOutput {
+  /** The wrapper found, if one was looked for and found. */
+  wrapper?: WrapperLines;
+  /** Sound sections in file order (broken and duplicated tags left out). */
+  sections: ParsedSection[];
+  gaps: Gap[];
+  /** Sorted by line; at most render/parse-output.ts MAX_PROBLEMS of them. */
+  malformed: StructureProblem[];
+  /** Problems past that limit: how many, and the first line among them. */
+  unlisted?: { count: number; firstLine: number };
+  /** Tags of blocks too broken to compare (their text is not judged further). */
+  brokenTags: ReadonlySet<string>;
+  finalNewline: boolean;
+  /** Lines of the text, not counting the empty one after a final newline. */
+  lineCount: number;
+}
+
+// ---- what sync/ checks and adopts ------------------------------------------
+
+/** One generated output, with everything the check and adoption need to judge it. */
+export interface OutputToCheck {
+  /** The file as findings name it (relative to the root, `/` separators). */
+  file: string;
+  profile: Profile;
+  /** What a build would write now. */
+  expected: string;
+  /** What is on disk, or null when the file does not exist. The very string `expected` when its bytes are known to match. */
+  actual: string | null;
+  /** The last build's record of this output, if any. */
+  previous: ManifestOutput | undefined;
+  /** Tags some atom of the project carries: a tag in the file that neither they nor the profile produce is unbacked. */
+  atomTags: ReadonlySet<string>;
+  /** The planned sections behind `expected`, in profile order (adoption maps edits back through them). */
+  sections: readonly PlannedSection[];
+}
+
+/** An output with its findings and the parse they came from (BOM dropped, CRLF read as LF). */
+export interface CheckedOutput {
+  output: OutputToCheck;
+  findings: Finding[];
+  /** null for a missing file, a file that matches the build, and an index (checked as a whole). */
+  parsed: ParsedOutput | null;
 }

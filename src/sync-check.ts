@@ -1,11 +1,12 @@
 import path from "node:path";
-import { LlmsgenError } from "./errors.js";
+import { InputError, LlmsgenError } from "./errors.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadProject } from "./load/load-project.js";
 import { readCurrent } from "./load/read-current.js";
-import type { SyncReport } from "./model.js";
+import type { Layout, SyncReport } from "./model.js";
+import { outputsToCheck, plannedOutputs, type CheckOverride } from "./outputs-to-check.js";
 import { planBuild } from "./plan-build.js";
-import { checkOutputs } from "./sync/check-outputs.js";
+import { checkOutputs, fileCheck } from "./sync/check-outputs.js";
 
 export interface SyncCheckOptions extends LayoutOptions {
   /** Profile names or paths; every profile when empty. */
@@ -25,13 +26,15 @@ export function syncCheck(options: SyncCheckOptions = {}): SyncReport {
   }
   const project = loadProject(layout, options);
   const plan = planBuild(project);
-  let override: { shown: string; text: string } | undefined;
-  if (options.file !== undefined) {
-    const file = path.resolve(options.cwd ?? process.cwd(), options.file);
-    const current = readCurrent(file, displayPath(layout, file));
-    if (!current) throw new LlmsgenError(`${displayPath(layout, file)}: file not found (--file)`);
-    override = { shown: displayPath(layout, file), text: current.read() };
-  }
-  const files = checkOutputs(project, plan, override);
+  const files = checkOutputs(outputsToCheck(project, plannedOutputs(plan), readOverride(options, layout))).map(fileCheck);
   return { ok: files.every((file) => file.findings.length === 0), files };
+}
+
+function readOverride(options: SyncCheckOptions, layout: Layout): CheckOverride | undefined {
+  if (options.file === undefined) return undefined;
+  const file = path.resolve(options.cwd ?? process.cwd(), options.file);
+  const shown = displayPath(layout, file);
+  const current = readCurrent(file, shown);
+  if (!current) throw new InputError([{ file: shown, message: "file not found (--file): give the path of the file to check, relative to the current directory" }]);
+  return { shown, text: current.read() };
 }

@@ -3,31 +3,43 @@ import { writeDiff, type AdoptionSkip } from "../sync/plan-adoption.js";
 import { annotation, json, type ReportOptions } from "./report-format.js";
 import type { Style } from "./style.js";
 
-/** What adopt did (or, with --dry-run, would do), what it left alone and why. `--quiet` keeps only what it left alone. */
+/**
+ * What adopt did (or, with --dry-run, would do). When any finding cannot be
+ * carried, adopt wrote nothing: the report says so first and lists each one
+ * with why, and never reports a write as made. `--quiet` keeps only what
+ * could not be carried.
+ */
 export function formatAdoptReport(result: AdoptResult, dryRun: boolean, options: ReportOptions, style: Style): string {
   if (options.format === "json") return json(adoptJson(result, dryRun));
   if (options.format === "github") return adoptAnnotations(result, dryRun, options.quiet);
   const lines: string[] = [];
-  if (!options.quiet) {
+  const blocked = result.skipped.length > 0;
+  if (blocked && !dryRun) {
+    const count = result.skipped.length;
+    lines.push(style.red(`nothing written: adopt carries every hand edit or none, and ${count === 1 ? "this one" : `these ${count}`} cannot be carried:`));
+  }
+  if ((!blocked || dryRun) && !options.quiet) {
     for (const write of result.writes) {
       lines.push(`${style.green(writeVerb(write.before === null, dryRun))} ${write.shown}: ${write.note}`);
       if (dryRun) lines.push(...indent(writeDiff(write)));
     }
+    const carried = new Set(result.carried.map((checked) => checked.output.file));
     for (const file of result.recorded) {
-      lines.push(`${style.green(dryRun ? "would record" : "recorded")} ${file} in the manifest: it matched its atoms before, so the next build rebuilds it`);
+      const why = carried.has(file)
+        ? "its hand edits are all carried, and the next build rewrites it with the sections outside the wrapper moved inside"
+        : "it matched its atoms before, so the next build rebuilds it";
+      lines.push(`${style.green(dryRun ? "would record" : "recorded")} ${file} in the manifest: ${why}`);
     }
-    for (const file of result.alsoChanges) lines.push(`${style.yellow("also changes")} ${file} on the next build`);
+    for (const file of result.alsoChanges) lines.push(`${style.yellow(dryRun ? "would also change" : "also changes")} ${file} on the next build`);
   }
-  if (result.skipped.length > 0) {
-    lines.push(style.red("not adopted:"));
-    for (const skip of result.skipped) {
-      lines.push(`${where(skip)}: ${skip.line > 0 ? `${skip.kind}${skip.tag ? ` ${skip.tag}` : ""}: ` : ""}${skip.reason}`);
-      if (skip.diff) lines.push(...indent(skip.diff));
-    }
+  if (blocked && dryRun) lines.push(style.red("cannot be carried (so adopt would write nothing):"));
+  for (const skip of result.skipped) {
+    lines.push(`${where(skip)}: ${skip.line > 0 ? `${skip.kind}${skip.tag ? ` ${skip.tag}` : ""}: ` : ""}${skip.reason}`);
+    if (skip.diff) lines.push(...indent(skip.diff));
   }
   if (!options.quiet) {
-    if (result.writes.length === 0 && result.skipped.length === 0) lines.push("nothing to adopt: no hand-written text found");
-    else if (result.writes.length > 0 && !dryRun) lines.push("next: llmsgen build, then llmsgen sync-check");
+    if (result.commit.length === 0 && !blocked) lines.push("nothing to adopt: no hand-written text found");
+    else if (result.written) lines.push("next: llmsgen build, then llmsgen sync-check");
   }
   return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
 }
@@ -52,7 +64,8 @@ function adoptJson(result: AdoptResult, dryRun: boolean): unknown {
 }
 
 function adoptAnnotations(result: AdoptResult, dryRun: boolean, quiet: boolean): string {
-  const notices = quiet ? [] : result.writes.map((write) => annotation("notice", { file: write.shown, title: `llmsgen ${writeVerb(write.before === null, dryRun)}` }, write.note));
+  const blocked = result.skipped.length > 0;
+  const notices = quiet || (blocked && !dryRun) ? [] : result.writes.map((write) => annotation("notice", { file: write.shown, title: `llmsgen ${writeVerb(write.before === null, dryRun)}` }, write.note));
   const errors = result.skipped.map((skip) =>
     annotation("error", { file: skip.file, ...(skip.line > 0 ? { line: skip.line } : {}), title: `llmsgen not adopted: ${skip.kind}${skip.tag ? ` ${skip.tag}` : ""}` }, skip.reason),
   );

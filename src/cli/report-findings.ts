@@ -43,7 +43,7 @@ export function formatRefusal(refused: readonly FileCheck[], style: Style): stri
       `llmsgen: nothing written: ${refused.map((check) => check.file).join(", ")} ${refused.length === 1 ? "holds" : "hold"} hand-written text a build would destroy${tags.length > 0 ? ` (${tags.join(", ")})` : ""}`,
     ),
     ...findings.map((finding) => formatFinding(finding, style)),
-    "Keep it: llmsgen sync --adopt (preview with --dry-run) brings unbacked and edited sections into atoms (drift needs --section TAG; other findings need a hand). Discard it: llmsgen build --force.",
+    "Keep it: llmsgen sync --adopt (preview with --dry-run) brings unbacked, edited and moved sections into atoms and profiles (drift needs --section TAG; other findings need a hand). Discard it: llmsgen build --force.",
     "",
   ].join("\n");
 }

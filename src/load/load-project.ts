@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { formatIssue, throwIfIssues } from "../errors.js";
 import type { Atom, Issue, Layout, Manifest, Profile, ResolvedProfile } from "../model.js";
@@ -84,8 +84,10 @@ export function collectProject(layout: Layout, options: LoadOptions & { atomCach
   // Without the atoms dir, every reference would fail too: report the dir alone.
   const setupFailed = issues.some((issue) => issue.setup);
   for (const profile of setupFailed ? [] : everything.profiles) {
-    const result = resolveProfile(profile, atoms, displayPath(layout, profile.file), failed);
+    const outputExists = existsSync(path.join(layout.outDir, profile.output));
+    const result = resolveProfile(profile, atoms, displayPath(layout, profile.file), failed, outputExists);
     append(issues, result.issues);
+    for (const warning of result.warnings) options.warn?.(formatIssue(warning));
     if (result.resolved) (chosen.has(profile.file) ? profiles : support).push(result.resolved);
   }
   // Support profiles are packed too (an index needs their counts): their atoms need the same checks.

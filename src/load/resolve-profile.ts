@@ -16,9 +16,18 @@ export function resolveProfile(
    * references that may mean them are not reported again.
    */
   failed: readonly string[] = [],
-): { resolved?: ResolvedProfile; issues: Issue[] } {
-  if (profile.index) return { issues: [], resolved: { profile, sections: [] } };
+  /**
+   * True when the profile's output already exists: a profile may then start
+   * with nothing to render (an empty `sections:` list, an `include` glob that
+   * matches nothing), so that `sync --adopt` can make atoms of the file.
+   * Those problems are then `warnings`, not issues.
+   */
+  outputExists = false,
+): { resolved?: ResolvedProfile; issues: Issue[]; warnings: Issue[] } {
+  if (profile.index) return { issues: [], warnings: [], resolved: { profile, sections: [] } };
   const issues: Issue[] = [];
+  const warnings: Issue[] = [];
+  const startHint = `: run llmsgen sync --adopt to make atoms of the sections of ${profile.output}`;
   const failedIds = new Set(failed.map((file) => path.posix.basename(file, ".md")));
   const byId = new Map(atoms.map((atom) => [atom.id, atom]));
   let skippedUnreadable = false;
@@ -36,6 +45,8 @@ export function resolveProfile(
     const found = atoms.filter((atom) => regex.test(atom.path));
     if (found.length === 0 && failed.some((file) => regex.test(file))) {
       skippedUnreadable = true;
+    } else if (found.length === 0 && outputExists && where.startsWith("include")) {
+      warnings.push({ file: shown, line, message: `${where} glob '${pattern}' matches no atom file yet${startHint}` });
     } else if (found.length === 0) {
       issues.push({ file: shown, line, message: `${where} glob '${pattern}' matches no atom file` });
     }
@@ -89,9 +100,16 @@ export function resolveProfile(
   }
 
   if (issues.length === 0 && !skippedUnreadable && sections.every((section) => section.atoms.length === 0)) {
-    issues.push({ file: shown, line: profile.lines.sections ?? 1, message: "every section of this profile is empty: name at least one atom" });
+    const line = profile.lines.sections ?? profile.lines.include ?? 1;
+    if (outputExists) {
+      warnings.push({ file: shown, line, message: `this profile names no atom yet, so a build would render nothing${startHint}` });
+    } else if (profile.sections?.length === 0) {
+      issues.push({ file: shown, line, message: `'sections' is empty and ${profile.output} does not exist: name at least one atom, or put a hand-written file there and run llmsgen sync --adopt` });
+    } else {
+      issues.push({ file: shown, line, message: "every section of this profile is empty: name at least one atom" });
+    }
   }
-  return issues.length > 0 ? { issues } : { issues, resolved: { profile, sections } };
+  return issues.length > 0 ? { issues, warnings } : { issues, warnings, resolved: { profile, sections } };
 }
 
 function lookup(id: string, byId: ReadonlyMap<string, Atom>, issues: Issue[], shown: string, line: number, where: string): Atom[] {

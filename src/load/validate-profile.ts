@@ -182,10 +182,11 @@ function blockedOutputPath(layout: Layout, relative: string): string | undefined
 }
 
 function validateSections(value: unknown, wrapper: string | undefined, source: YamlSource, report: Report): SectionSpec[] | undefined {
-  if (!Array.isArray(value) || value.length === 0) {
+  if (!Array.isArray(value)) {
     report(["sections"], "'sections' must be a non-empty list of { tag, atoms } entries");
     return undefined;
   }
+  // An empty list is judged when the profile is resolved: allowed when the output already exists (starting from a hand-written file).
   const specs: SectionSpec[] = [];
   const seen = new Map<string, number>();
   value.forEach((entry: unknown, index) => {

@@ -102,7 +102,7 @@ function budgetIssues(resolved: ResolvedProfile, sections: readonly PlannedSecti
       line,
       message: `the file needs ${tokens} tokens for its required content, over its budget of ${profile.budget}: raise the budget or make fewer atoms required`,
     });
-  } else if (sections.every((section) => section.text === null)) {
+  } else if (sections.every((section) => section.text === null) && resolved.sections.some((section) => section.atoms.length > 0)) {
     issues.push({ file: shown, line, message: "every section would be left out under these budgets: raise a budget or mark an atom required" });
   }
   return issues;

@@ -1,5 +1,5 @@
 import { ATOM_ID } from "../load/validate-atom.js";
-import type { ParsedSection } from "../render/parse-output.js";
+import type { ParsedSection } from "../model.js";
 import { describeText } from "./describe-text.js";
 import { yamlScalar } from "./yaml-scalar.js";
 

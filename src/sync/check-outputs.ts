@@ -1,42 +1,85 @@
 import { sha256 } from "../hash.js";
-import type { Project } from "../load/load-project.js";
-import type { FileCheck, FindingKind } from "../model.js";
-import type { BuildPlan, PlannedFile } from "../plan-build.js";
-import { classifyOutput, classifyWholeFile } from "./classify-output.js";
+import { REBUILDABLE_KINDS, type CheckedOutput, type FileCheck, type Finding, type OutputToCheck } from "../model.js";
+import { changeKind } from "./change-kind.js";
+import { classifySections, finding } from "./classify-sections.js";
+import { firstDifference } from "./stray-text.js";
+import { unifiedDiff } from "./unified-diff.js";
 
-/**
- * Checks each planned output against what is on disk (or against `override`,
- * another file's text, for `sync-check --file`). An output that does not
- * exist is one `missing` finding without a tag.
- */
-export function checkOutputs(project: Project, plan: BuildPlan, override?: { shown: string; text: string }): FileCheck[] {
-  const knownTags = new Set(project.atoms.map((atom) => atom.tag));
-  const outputs = plan.files.filter((file): file is PlannedFile & Required<Pick<PlannedFile, "plan">> => file.plan !== undefined);
-  return outputs.map((output) => {
-    const profile = output.plan.profile;
-    const shown = override?.shown ?? output.shown;
-    const unchanged = override ? sha256(override.text) === output.sha256 : output.current?.sha256 === output.sha256;
-    // A file with exactly the bytes a build writes has no finding: nothing to parse.
-    if (unchanged) return { file: shown, profile: profile.name, findings: [] };
-    const actual = override ? override.text : (output.current?.read() ?? null);
-    const previous = project.manifest?.outputs[profile.output];
-    const tags = new Set([...knownTags, ...output.plan.sections.map((section) => section.tag)]);
-    const findings =
-      actual === null
-        ? [{ kind: "missing" as const, file: shown, line: 1, message: "the output does not exist: run llmsgen build to write it" }]
-        : profile.index
-          ? classifyWholeFile({ file: shown, actual, expected: output.text, previous })
-          : classifyOutput({ file: shown, actual, expected: output.text, wrapper: profile.wrapper, previous, knownTags: tags });
-    return { file: shown, profile: profile.name, findings };
-  });
+/** Checks each output against what a build writes. Pure: the texts come in with the outputs. */
+export function checkOutputs(outputs: readonly OutputToCheck[]): CheckedOutput[] {
+  return outputs.map(checkOutput);
 }
 
-/** Findings a rebuild may overwrite: the file only lags behind its atoms. */
-const REBUILDABLE: ReadonlySet<FindingKind> = new Set(["stale", "missing"]);
+/**
+ * One output's findings. A file that does not exist is one `missing`
+ * finding. A file whose bytes equal its last build holds no hand edit, so
+ * every difference is `stale` (the profile or atoms changed): the same rule
+ * by which build rebuilds such a file without asking.
+ */
+export function checkOutput(output: OutputToCheck): CheckedOutput {
+  const { actual } = output;
+  if (actual === null) return { output, findings: [finding("missing", output.file, 1, "the output does not exist: run llmsgen build to write it")], parsed: null };
+  if (actual === output.expected) return { output, findings: [], parsed: null };
+  const checked = output.profile.index ? { findings: classifyWholeFile(output, actual), parsed: null } : classifySections(output, actual);
+  const asBuilt = output.previous !== undefined && sha256(actual) === output.previous.sha256 && !rendersNothing(output);
+  return { output, findings: asBuilt ? allStale(checked.findings) : checked.findings, parsed: checked.parsed };
+}
 
-/** The checks that hold hand-written text a build would destroy, with only those findings. */
+/** True for a profile with no atom to render (started from an existing file): a build has nothing to rebuild it with. */
+export function rendersNothing(output: Pick<OutputToCheck, "sections" | "profile">): boolean {
+  return !output.profile.index && output.sections.every((section) => section.text === null);
+}
+
+function allStale(findings: readonly Finding[]): Finding[] {
+  const staleTags = new Set(findings.flatMap((item) => (item.kind === "stale" && item.tag !== undefined ? [item.tag] : [])));
+  const result: Finding[] = [];
+  for (const item of findings) {
+    if (REBUILDABLE_KINDS.includes(item.kind)) {
+      result.push(item);
+      continue;
+    }
+    if (item.tag !== undefined && staleTags.has(item.tag)) continue;
+    if (item.tag !== undefined) staleTags.add(item.tag);
+    const subject = item.tag === undefined ? "the file" : `<${item.tag}>`;
+    const message = `${subject} differs from what a build writes now, but the file is exactly as the last build wrote it: its atoms or profile changed since; run llmsgen build`;
+    result.push({ ...item, kind: "stale", message });
+  }
+  return result;
+}
+
+/**
+ * An output with no sections (an llms.txt index) is judged as a whole: the
+ * same decision as for a section, over the file's sha256 in the manifest, at
+ * the first line that differs.
+ */
+function classifyWholeFile(output: OutputToCheck, actual: string): Finding[] {
+  const expected = output.expected.split("\n");
+  const lines = actual.split("\n");
+  const line = firstDifference(expected, lines) + 1;
+  const diff = unifiedDiff(output.file, { lines: dropFinalEmpty(expected), start: 1 }, { lines: dropFinalEmpty(lines), start: 1 });
+  const kind = changeKind(sha256(actual), sha256(output.expected), output.previous?.sha256);
+  return [{ kind, file: output.file, line, message: WHOLE_FILE_MESSAGES[kind], diff }];
+}
+
+const WHOLE_FILE_MESSAGES = {
+  drift: "the file differs from what a build writes, and no manifest entry tells which side changed: rebuild it with llmsgen build --force, or carry the change into its profile",
+  conflict: "the file was edited by hand and its sources changed since the last build: carry the edit into its profile, then run llmsgen build",
+  edited: "the file was edited by hand since the last build: it is generated from its profile, so carry the edit there (or discard it with llmsgen build --force)",
+  stale: "the file is out of date: its sources changed since the last build; run llmsgen build",
+} as const;
+
+function dropFinalEmpty(lines: readonly string[]): readonly string[] {
+  return lines[lines.length - 1] === "" ? lines.slice(0, -1) : lines;
+}
+
+/** The public form of a check: file, profile and findings. */
+export function fileCheck(checked: CheckedOutput): FileCheck {
+  return { file: checked.output.file, profile: checked.output.profile.name, findings: checked.findings };
+}
+
+/** The checks that hold hand-written text a build would destroy (any finding but `stale` and `missing`), with only those findings. */
 export function handWritten(checks: readonly FileCheck[]): FileCheck[] {
   return checks
-    .map((check) => ({ ...check, findings: check.findings.filter((finding) => !REBUILDABLE.has(finding.kind)) }))
+    .map((check) => ({ ...check, findings: check.findings.filter((item) => !REBUILDABLE_KINDS.includes(item.kind)) }))
     .filter((check) => check.findings.length > 0);
 }

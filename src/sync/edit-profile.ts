@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, parseDocument, type Document } from "yaml";
+import { isMap, isNode, isScalar, isSeq, parseDocument, type Document, type YAMLSeq } from "yaml";
 import { yamlScalar } from "./yaml-scalar.js";
 
 /**
@@ -10,33 +10,40 @@ import { yamlScalar } from "./yaml-scalar.js";
 
 /** Inserts `- tag: TAG / atoms: [id]` as `sections[index]`. */
 export function insertSection(source: string, index: number, tag: string, atomId: string): string {
-  const doc = parseDocument(source);
-  const sections = doc.get("sections", true);
-  if (isSeq(sections) && !sections.flow && sections.items.length > 0) {
-    const sample = sections.items[0];
-    const column = columnOf(source, rangeOf(sample)[0]);
-    const indent = " ".repeat(column);
-    const eol = source.includes("\r\n") ? "\r\n" : "\n";
+  const sections = sectionsOf(parseDocument(source));
+  const eol = source.includes("\r\n") ? "\r\n" : "\n";
+  const first = sections?.items[0];
+  if (sections && !sections.flow && isNode(first) && first.range) {
+    const indent = " ".repeat(columnOf(source, first.range[0]));
     const entry = `${indent}- tag: ${tag}${eol}${indent}  atoms: [${atomId}]${eol}`;
-    const spliced =
-      index === 0
-        ? insertAtLine(source, lineStart(source, rangeOf(sample)[0]), entry)
-        : insertAtLine(source, lineEnd(source, rangeOf(sections.items[index - 1])[1]), entry);
-    if (sectionTagAt(spliced, index) === tag) return spliced;
+    const previous = sections.items[index - 1];
+    const at = index === 0 ? lineStart(source, first.range[0]) : isNode(previous) && previous.range ? lineEnd(source, previous.range[1]) : -1;
+    if (at !== -1) {
+      const spliced = insertAtLine(source, at, entry, eol);
+      if (sectionTagsOf(spliced)[index] === tag) return spliced;
+    }
+  }
+  if (sections && sections.flow && sections.items.length === 0 && sections.range) {
+    // `sections: []` (a profile started from an existing file): the list becomes a block list.
+    const [start, end] = sections.range;
+    const lineEndAt = lineEnd(source, end);
+    const rest = source.slice(end, lineEndAt).replace(/\r?\n$/, "");
+    const spliced = `${source.slice(0, start).trimEnd()}${rest.trimEnd() === "" ? "" : ` ${rest.trim()}`}${eol}  - tag: ${tag}${eol}    atoms: [${atomId}]${eol}${source.slice(lineEndAt)}`;
+    if (sameTags(sectionTagsOf(spliced), [tag])) return spliced;
   }
   const fallback = parseDocument(source);
-  const list = fallback.get("sections", true);
-  if (!isSeq(list)) throw new Error("profile has no 'sections' list");
+  const list = sectionsOf(fallback);
+  if (!list) throw new Error("profile has no 'sections' list");
+  list.flow = false;
   list.items.splice(index, 0, fallback.createNode({ tag, atoms: [atomId] }, { flow: false }));
   return stringify(fallback);
 }
 
 /** Replaces the intro of the section tagged `tag` with `intro`. */
 export function replaceIntro(source: string, tag: string, intro: string): string {
-  const index = profileTags(source).indexOf(tag);
+  const index = sectionTagsOf(source).indexOf(tag);
   if (index === -1) throw new Error(`profile has no section ${tag}`);
-  const doc = parseDocument(source);
-  const node = doc.getIn(["sections", index, "intro"], true);
+  const node = parseDocument(source).getIn(["sections", index, "intro"], true);
   if (isScalar(node) && node.range) {
     const [start, valueEnd] = node.range;
     const spliced = source.slice(0, start) + yamlScalar(intro) + source.slice(valueEnd);
@@ -48,27 +55,75 @@ export function replaceIntro(source: string, tag: string, intro: string): string
   return stringify(fallback);
 }
 
-/** The tags of a profile's sections, in order. */
-export function profileTags(source: string): string[] {
-  const sections = parseDocument(source).toJS() as { sections?: { tag?: unknown }[] } | null;
-  return (sections?.sections ?? []).map((section) => String(section?.tag ?? ""));
+/**
+ * Puts the entries of `sections:` in the order of `tags` (the same tags,
+ * reordered). Each entry's own lines move with it; the blank lines and
+ * comments between entries stay where they are.
+ */
+export function reorderSections(source: string, tags: readonly string[]): string {
+  const current = sectionTagsOf(source);
+  if (sameTags(current, tags)) return source;
+  const sections = sectionsOf(parseDocument(source));
+  const ranges = sections?.flow ? undefined : sections?.items.map((item) => (isNode(item) && item.range ? { start: lineStart(source, item.range[0]), end: lineEnd(source, item.range[1]) } : undefined));
+  if (ranges && ranges.every((range) => range !== undefined)) {
+    const bodies = ranges.map((range) => source.slice(range.start, range.end));
+    let spliced = source.slice(0, ranges[0]?.start ?? 0);
+    ranges.forEach((range, index) => {
+      const body = bodies[current.indexOf(tags[index] ?? "")] ?? "";
+      const between = source.slice(range.end, ranges[index + 1]?.start ?? range.end);
+      spliced += body + between;
+    });
+    spliced += source.slice(ranges[ranges.length - 1]?.end ?? source.length);
+    if (sameTags(sectionTagsOf(spliced), tags) && sameEntries(source, spliced)) return spliced;
+  }
+  const fallback = parseDocument(source);
+  const list = sectionsOf(fallback);
+  if (!list) throw new Error("profile has no 'sections' list");
+  const byTag = new Map(list.items.map((item, index) => [current[index] ?? "", item]));
+  list.items = tags.flatMap((tag) => {
+    const item = byTag.get(tag);
+    return item === undefined ? [] : [item];
+  });
+  return stringify(fallback);
+}
+
+/** The tags of a profile's sections, in order ("" for an entry without a tag). */
+export function sectionTagsOf(source: string): string[] {
+  const doc = parseDocument(source);
+  if (doc.errors.length > 0) return [];
+  return (sectionsOf(doc)?.items ?? []).map((item) => {
+    const tag = isMap(item) ? item.get("tag") : undefined;
+    return typeof tag === "string" ? tag : "";
+  });
+}
+
+function sectionsOf(doc: Document): YAMLSeq | undefined {
+  const node = doc.get("sections", true);
+  return isSeq(node) ? node : undefined;
+}
+
+/** True when both sources hold the same section entries (as data), whatever their order. */
+function sameEntries(a: string, b: string): boolean {
+  const entries = (source: string) => {
+    const doc = parseDocument(source);
+    const rest = doc.toJS({ maxAliasCount: 100 });
+    const list = sectionsOf(doc)?.items.map((item) => JSON.stringify(isNode(item) ? item.toJSON() : item)).sort() ?? [];
+    const others = isRecord(rest) ? JSON.stringify(Object.entries(rest).filter(([key]) => key !== "sections")) : "";
+    return JSON.stringify([list, others]);
+  };
+  return parseDocument(b).errors.length === 0 && entries(a) === entries(b);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((tag, index) => tag === b[index]);
 }
 
 function stringify(doc: Document): string {
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
-}
-
-function sectionTagAt(source: string, index: number): unknown {
-  const doc = parseDocument(source);
-  if (doc.errors.length > 0) return undefined;
-  const item = doc.getIn(["sections", index]);
-  return isMap(item) ? item.get("tag") : (item as { tag?: unknown } | undefined)?.tag;
-}
-
-function rangeOf(node: unknown): [number, number, number] {
-  const range = (node as { range?: [number, number, number] } | undefined)?.range;
-  if (!range) throw new Error("node has no source range");
-  return range;
 }
 
 function columnOf(source: string, offset: number): number {
@@ -86,8 +141,7 @@ function lineEnd(source: string, offset: number): number {
   return end === -1 ? source.length : end + 1;
 }
 
-function insertAtLine(source: string, at: number, text: string): string {
+function insertAtLine(source: string, at: number, text: string, eol: string): string {
   const before = source.slice(0, at);
-  const eol = source.includes("\r\n") ? "\r\n" : "\n";
   return (before.endsWith("\n") || before === "" ? before : `${before}${eol}`) + text + source.slice(at);
 }

@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeCorpus, type CorpusInfo } from "./corpus.js";
+import { hostileRows, hostileTable } from "./hostile.js";
 
 const REPOMIX_VERSION = "1.14.0";
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -92,7 +93,7 @@ function installRepomix(): string {
   return bin;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const opts = options(process.argv.slice(2));
   mkdirSync(SCRATCH, { recursive: true });
   const hook = rssHook();
@@ -153,10 +154,15 @@ function main(): void {
     });
   }
 
+  process.stderr.write("hostile outputs\n");
+  const hostile = await hostileRows([1, 10, 50]);
+  results.push({ corpus: "hostile", rows: hostile });
+
   const machine = { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? "", memoryGb: Math.round(os.totalmem() / 2 ** 30) };
   mkdirSync(path.dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, `${JSON.stringify({ machine, runs: opts.runs, repomix: REPOMIX_VERSION, results }, null, 2)}\n`);
-  process.stdout.write(table(machine, results, opts.runs));
+  process.stdout.write(table(machine, results.filter((result) => result.corpus !== "hostile"), opts.runs));
+  process.stdout.write(`\n${hostileTable(hostile)}`);
   process.stdout.write(`\nfigures written to ${opts.out}\n`);
 }
 
@@ -197,4 +203,4 @@ function table(machine: Record<string, unknown>, results: Record<string, unknown
   return `${lines.join("\n")}\n`;
 }
 
-main();
+await main();

@@ -203,7 +203,7 @@ describe("sync --adopt in every format", () => {
     const run = await runCli(["sync", "--adopt", "--dry-run", "-q"], { cwd: project });
 
     expect(run.code).toBe(1);
-    expect(run.stdout.split("\n")[0]).toBe("not adopted:");
+    expect(run.stdout.split("\n")[0]).toBe("cannot be carried (so adopt would write nothing):");
     expect(run.stdout.split("\n")[1]).toMatch(/^out\/plain\.txt:1: stray: /);
     expect(run.stdout).not.toContain("would create");
   });

@@ -299,7 +299,7 @@ sections:
       code: 1,
       stderr: "",
       stdout: [
-        "not adopted:",
+        "nothing written: adopt carries every hand edit or none, and this one cannot be carried:",
         `${OUT}:16: edited NETWORK: the edit spans several of its atoms (egress, dns) and cannot be split back unambiguously: edit those atoms by hand`,
         `    --- ${OUT}\tbuild`,
         `    +++ ${OUT}\tfile`,
@@ -328,7 +328,7 @@ sections:
       code: 1,
       stderr: "",
       stdout: [
-        "not adopted:",
+        "nothing written: adopt carries every hand edit or none, and this one cannot be carried:",
         `${OUT}:11: drift AUDIT: no manifest tells whether the file or the atoms are newer: adopt it with --section AUDIT, or overwrite it with llmsgen build --force`,
         `    --- ${OUT}\tbuild`,
         `    +++ ${OUT}\tfile`,
@@ -381,8 +381,8 @@ sections:
       code: 1,
       stderr: "",
       stdout: [
-        "not adopted:",
-        `${OUT}:16: stray: text outside any section cannot be expressed by the output format: move it into a section, or remove it`,
+        "nothing written: adopt carries every hand edit or none, and this one cannot be carried:",
+        `${OUT}:16: stray: the output format has no place for this in atoms or profiles: move the text into a section, or undo the change in the file, then adopt again`,
         `    --- ${OUT}\tbuild`,
         `    +++ ${OUT}\tfile`,
         "    @@ -15,1 +15,2 @@",
@@ -394,24 +394,45 @@ sections:
     expect(snapshotTree(project)).toEqual(before);
   });
 
-  it("adopts what it can and still reports the stray text with exit 1", async () => {
+  // All or nothing: the section it could adopt is not adopted either, and the report says nothing was written.
+  it("writes nothing when one finding cannot be carried, though others could be: exit 1, the whole tree unchanged", async () => {
     const project = await builtProject();
     const lines = replaceLine(replaceLine(BUILT, "<AUDIT>", ...SIGN_VERIFY, "", "<AUDIT>"), "</SECURITY>", "Written by hand, outside every section.", "</SECURITY>");
     writeFileSync(path.join(project, OUT), text(lines));
+    const before = snapshotTree(project);
 
     const run = await runCli(["sync", "--adopt"], { cwd: project });
 
     expect({ code: run.code, stdout: run.stdout.split("\n").filter((line) => !line.startsWith("    ")) }).toEqual({
       code: 1,
       stdout: [
-        `created atoms/keys/sign-verify.md: new atom for <SIGN_VERIFY> from ${OUT}:11`,
-        "updated profiles/sec.yaml: section SIGN_VERIFY added",
-        "not adopted:",
-        `${OUT}:28: stray: text outside any section cannot be expressed by the output format: move it into a section, or remove it`,
-        "next: llmsgen build, then llmsgen sync-check",
+        "nothing written: adopt carries every hand edit or none, and this one cannot be carried:",
+        `${OUT}:28: stray: the output format has no place for this in atoms or profiles: move the text into a section, or undo the change in the file, then adopt again`,
         "",
       ],
     });
+    expect(snapshotTree(project)).toEqual(before);
+  });
+
+  it("--dry-run shows what it could carry and what blocks it, and writes nothing", async () => {
+    const project = await builtProject();
+    const lines = replaceLine(replaceLine(BUILT, "<AUDIT>", ...SIGN_VERIFY, "", "<AUDIT>"), "</SECURITY>", "Written by hand, outside every section.", "</SECURITY>");
+    writeFileSync(path.join(project, OUT), text(lines));
+    const before = snapshotTree(project);
+
+    const run = await runCli(["sync", "--adopt", "--dry-run"], { cwd: project });
+
+    expect({ code: run.code, stdout: run.stdout.split("\n").filter((line) => !line.startsWith("    ")) }).toEqual({
+      code: 1,
+      stdout: [
+        `would create atoms/keys/sign-verify.md: new atom for <SIGN_VERIFY> from ${OUT}:11`,
+        "would update profiles/sec.yaml: section SIGN_VERIFY added",
+        "cannot be carried (so adopt would write nothing):",
+        `${OUT}:28: stray: the output format has no place for this in atoms or profiles: move the text into a section, or undo the change in the file, then adopt again`,
+        "",
+      ],
+    });
+    expect(snapshotTree(project)).toEqual(before);
   });
 
   it("reports a hand-added section with blank lines at its edges instead of trimming them silently", async () => {
@@ -423,7 +444,7 @@ sections:
       code: 1,
       stderr: "",
       stdout: [
-        "not adopted:",
+        "nothing written: adopt carries every hand edit or none, and this one cannot be carried:",
         `${OUT}:11: unbacked SIGN_VERIFY: blank lines or spaces at the edges of the section cannot be carried over (an atom's text is trimmed): remove them`,
         `    --- ${OUT}\tbuild`,
         `    +++ ${OUT}\tfile`,
@@ -614,25 +635,24 @@ describe("sync --adopt with an include: profile", () => {
     }
   });
 
-  it("says so when the globs would not pick the new atom up", async () => {
+  it("says so, and writes nothing, when the globs would not pick the new atom up", async () => {
     const files = { ...GUIDES, "profiles/guides.yaml": 'output: security.txt\ninclude: ["guides/keys.md", "guides/audit.md"]\n' };
     const project = await builtProject(files);
     const handEdited = text([...GUIDES_BUILT, "", ...NEW_SECTION]);
     writeFileSync(path.join(project, OUT), handEdited);
+    const before = snapshotTree(project);
 
     const run = await runCli(["sync", "--adopt"], { cwd: project });
 
     expect({ code: run.code, stdout: run.stdout.split("\n").filter((line) => !line.startsWith("    ")) }).toEqual({
       code: 1,
       stdout: [
-        `created atoms/guides/sign-verify.md: new atom for <SIGN_VERIFY> from ${OUT}:9`,
-        "also changes out/all.txt on the next build",
-        "not adopted:",
-        `${OUT}:9: unbacked SIGN_VERIFY: the new atom atoms/guides/sign-verify.md is not picked up by this profile's include globs: rename or move it so that path order places it where it stands in the file`,
-        "next: llmsgen build, then llmsgen sync-check",
+        "nothing written: adopt carries every hand edit or none, and this one cannot be carried:",
+        `${OUT}:9: unbacked SIGN_VERIFY: the new atom atoms/guides/sign-verify.md would be left out by this profile's include globs: add a glob, or create the atom by hand where path order places it as it stands in the file`,
         "",
       ],
     });
+    expect(snapshotTree(project)).toEqual(before);
   });
 });
 
@@ -671,7 +691,7 @@ describe("adopting the same atom from two outputs", () => {
 
     expect(run.code).toBe(1);
     expect(run.stdout.split("\n").filter((line) => !line.startsWith("    "))).toEqual([
-      "not adopted:",
+      "nothing written: adopt carries every hand edit or none, and these 2 cannot be carried:",
       "out/one.txt:1: edited KEYS: atoms/keys.md was edited differently in out/one.txt:1 and out/two.txt:1: make the edits agree, then adopt again",
       "out/two.txt:1: edited KEYS: atoms/keys.md was edited differently in out/one.txt:1 and out/two.txt:1: make the edits agree, then adopt again",
       "",
@@ -732,7 +752,7 @@ describe("adopting a drift section when the manifest is gone", () => {
     expect(await runCli(["sync", "--adopt", "--section", "NOPE"], { cwd: project })).toEqual({
       code: 1,
       stderr: "",
-      stdout: "not adopted:\n--section NOPE: no section with this tag differs from what a build writes, in any output\n",
+      stdout: "nothing written: adopt carries every hand edit or none, and this one cannot be carried:\n--section NOPE: no section with this tag differs from what a build writes, in any output\n",
     });
   });
 });

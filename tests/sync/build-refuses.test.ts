@@ -66,7 +66,7 @@ const REPORT = (delta: string) =>
     "    env-guards        13                 full",
   ].join("\n");
 
-const KEEP_OR_DISCARD = "Keep it: llmsgen sync --adopt (preview with --dry-run) brings unbacked and edited sections into atoms (drift needs --section TAG; other findings need a hand). Discard it: llmsgen build --force.";
+const KEEP_OR_DISCARD = "Keep it: llmsgen sync --adopt (preview with --dry-run) brings unbacked, edited and moved sections into atoms and profiles (drift needs --section TAG; other findings need a hand). Discard it: llmsgen build --force.";
 
 async function builtProject(): Promise<string> {
   const project = makeProject(FILES);

@@ -1,13 +1,15 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { resolveLayout } from "../../src/load/layout.js";
 import { loadProject } from "../../src/load/load-project.js";
-import type { SyncReport } from "../../src/model.js";
+import type { OutputToCheck, SyncReport } from "../../src/model.js";
+import { outputsToCheck, plannedOutputs } from "../../src/outputs-to-check.js";
 import { planBuild } from "../../src/plan-build.js";
-import { classifyOutput, type OutputToCheck } from "../../src/sync/classify-output.js";
-import { atom, makeProject, runCli } from "../helpers.js";
+import { parseOutput } from "../../src/render/parse-output.js";
+import { checkOutput } from "../../src/sync/check-outputs.js";
+import { atom, makeProject, runCli, snapshotTree } from "../helpers.js";
 
 // ---- random atom texts: paragraphs and code fences full of tag-like lines ---
 
@@ -265,11 +267,13 @@ describe("sync-check: no misses", () => {
     if (!packed) throw new Error("the fixture has one profile");
     const base: Omit<OutputToCheck, "actual"> = {
       file: "out/security.txt",
+      profile: packed.profile,
       expected: packed.text,
-      wrapper: packed.profile.wrapper,
       previous: loaded.manifest?.outputs[packed.profile.output],
-      knownTags: new Set([...loaded.atoms.map((entry) => entry.tag), ...packed.sections.map((section) => section.tag)]),
+      atomTags: new Set(loaded.atoms.map((entry) => entry.tag)),
+      sections: packed.sections,
     };
+    const classifyOutput = (output: OutputToCheck) => checkOutput(output).findings;
     expect({ expected: base.expected, previous: base.previous !== undefined, findings: classifyOutput({ ...base, actual: built }) }).toEqual({
       expected: built,
       previous: true,
@@ -293,5 +297,151 @@ describe("sync-check: no misses", () => {
     );
     // Most edits change the file; the count is what the test name promises, give or take the no-ops.
     expect({ total: changed + unchanged, changedAtLeast500: changed >= 500 }).toEqual({ total: 700, changedAtLeast500: true });
+  });
+});
+
+// ---- no misses under compound edits: 2 to 5 edits at once on random projects ----
+
+type CompoundEdit =
+  | { op: "swap" | "move"; a: number; b: number }
+  | { op: "duplicate" | "delete" | "case"; a: number }
+  | { op: "append-outside"; a: number }
+  | { op: "blank-lines"; a: number; count: number }
+  | { op: "fence"; a: number; char: string };
+
+const compoundEditArb: fc.Arbitrary<CompoundEdit> = fc.oneof(
+  fc.record({ op: fc.constantFrom("swap" as const, "move" as const), a: fc.nat(), b: fc.nat() }),
+  fc.record({ op: fc.constantFrom("duplicate" as const, "delete" as const, "case" as const), a: fc.nat() }),
+  fc.record({ op: fc.constant("append-outside" as const), a: fc.nat() }),
+  fc.record({ op: fc.constant("blank-lines" as const), a: fc.nat(), count: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ op: fc.constant("fence" as const), a: fc.nat(), char: fc.constantFrom("`", "~", " ", "x") }),
+);
+
+/** Applies one edit to a file's lines, finding its sections with the parser; an edit with nothing to act on inserts a blank line. */
+function applyCompound(text: string, edit: CompoundEdit, wrapper: string | undefined): string {
+  const lines = text.endsWith("\n") ? text.slice(0, -1).split("\n") : text.split("\n");
+  const parsed = parseOutput(text, wrapper === undefined ? {} : { wrapper });
+  const blocks = parsed.sections.map((section) => ({ from: section.open - 1, to: section.close }));
+  const join = (result: readonly string[]) => `${result.join("\n")}\n`;
+  const pick = (n: number) => blocks[n % Math.max(blocks.length, 1)];
+  const block = pick(edit.a);
+  const insideEnd = parsed.wrapper?.close !== undefined ? parsed.wrapper.close - 1 : lines.length;
+  if (edit.op === "blank-lines" || !block) {
+    const at = edit.a % (lines.length + 1);
+    return join([...lines.slice(0, at), ...new Array<string>(edit.op === "blank-lines" ? edit.count : 1).fill(""), ...lines.slice(at)]);
+  }
+  const body = lines.slice(block.from, block.to);
+  const without = (): string[] => {
+    const rest = [...lines.slice(0, block.from), ...lines.slice(block.to)];
+    if (rest[block.from] === "") rest.splice(block.from, 1);
+    else if (rest[block.from - 1] === "") rest.splice(block.from - 1, 1);
+    return rest;
+  };
+  switch (edit.op) {
+    case "delete":
+      return join(without());
+    case "duplicate":
+      return join([...lines.slice(0, block.to), "", ...body, ...lines.slice(block.to)]);
+    case "case": {
+      const open = body[0] ?? "";
+      const mixed = open.replace(/<([A-Z])([A-Z0-9_]*)>/, (_, first: string, rest: string) => `<${first}${rest.toLowerCase()}>`);
+      const changed = mixed === open ? open.toLowerCase() : mixed;
+      return join([...lines.slice(0, block.from), changed, ...lines.slice(block.from + 1)]);
+    }
+    case "append-outside":
+      return join([...lines, "", `<EXTRA_${edit.a % 3}>`, "Written by hand after everything.", `</EXTRA_${edit.a % 3}>`]);
+    case "fence": {
+      const at = body.findIndex((line) => /^ {0,3}(```|~~~)/.test(line));
+      const index = block.from + (at === -1 ? 1 : at);
+      return join([...lines.slice(0, index), `${lines[index] ?? ""}${edit.char}`, ...lines.slice(index + 1)]);
+    }
+    case "swap": {
+      const other = pick(edit.b);
+      if (!other || other === block) return join([...lines.slice(0, block.from), ...lines.slice(block.from, block.to).reverse(), ...lines.slice(block.to)]);
+      const [first, second] = block.from < other.from ? [block, other] : [other, block];
+      return join([
+        ...lines.slice(0, first.from),
+        ...lines.slice(second.from, second.to),
+        ...lines.slice(first.to, second.from),
+        ...lines.slice(first.from, first.to),
+        ...lines.slice(second.to),
+      ]);
+    }
+    case "move": {
+      const rest = without();
+      const target = edit.b % (blocks.length + 1);
+      const before = blocks[target];
+      // Before another section (its lines shift once this one is taken out), or at the end of the wrapper's inside.
+      const at = before === undefined || before === block ? insideEnd - (block.to - block.from) - 1 : before.from > block.from ? before.from - (block.to - block.from) - 1 : before.from;
+      const place = Math.max(0, Math.min(at, rest.length));
+      return join([...rest.slice(0, place), ...body, "", ...rest.slice(place)]);
+    }
+  }
+}
+
+/** The built file with the sections of these tags deleted, as the delete edit does it. */
+function deleteSections(text: string, tags: readonly (string | undefined)[], wrapper: string | undefined): string {
+  return tags.reduce<string>((current, tag) => {
+    const index = parseOutput(current, wrapper === undefined ? {} : { wrapper }).sections.findIndex((section) => section.tag === tag);
+    return index === -1 ? `${current}(no section ${tag} to delete)` : applyCompound(current, { op: "delete", a: index }, wrapper);
+  }, text);
+}
+
+describe("sync-check: no misses under compound edits", () => {
+  it("1,000 random compound edits (2 to 5 of swap, move, duplicate, delete, append outside the wrapper, tag case, blank lines, fence) of 20 random projects: each changed output has a blocking finding, or only missing ones when the edits together only deleted whole sections; one per project through a real build, which refuses and leaves the tree byte for byte", async () => {
+    let changed = 0;
+    let cases = 0;
+    let throughBuild = 0;
+    let deletionsOnly = 0;
+    await fc.assert(
+      fc.asyncProperty(projectArb, fc.array(compoundEditArb, { minLength: 2, maxLength: 5 }), async (files, diskEdits) => {
+        const project = makeProject(files);
+        expect((await runCli(["build"], { cwd: project })).code).toBe(0);
+        const loaded = loadProject(resolveLayout({ root: project }));
+        const outputs = outputsToCheck(loaded, plannedOutputs(planBuild(loaded)));
+
+        fc.assert(
+          fc.property(fc.nat(), fc.array(compoundEditArb, { minLength: 2, maxLength: 5 }), (which, edits) => {
+            cases++;
+            const output = outputs[which % outputs.length];
+            if (!output || output.actual === null) throw new Error("every output was just built");
+            const wrapper = output.profile.wrapper;
+            const edited = edits.reduce((text, edit) => applyCompound(text, edit, wrapper), output.actual);
+            if (edited === output.actual) return;
+            changed++;
+            const findings = checkOutput({ ...output, actual: edited }).findings;
+            const context = JSON.stringify({ edits, edited });
+            expect(findings.length, context).toBeGreaterThan(0);
+            const blocking = findings.filter((finding) => finding.kind !== "stale" && finding.kind !== "missing");
+            if (blocking.length > 0) return;
+            // No blocking finding: then the edits, taken together, only deleted whole sections, which a build restores.
+            deletionsOnly++;
+            const missing = findings.map((finding) => (finding.kind === "missing" ? finding.tag : `not missing: ${finding.kind}`));
+            expect(edited, context).toBe(deleteSections(output.actual, missing, wrapper));
+          }),
+          { seed: 5150, numRuns: 50 },
+        );
+
+        // One compound edit per project through a real build: it refuses and writes nothing.
+        const output = outputs[0];
+        if (!output || output.actual === null) return;
+        const edited = diskEdits.reduce((text, edit) => applyCompound(text, edit, output.profile.wrapper), output.actual);
+        const blocking = checkOutput({ ...output, actual: edited }).findings.filter((finding) => finding.kind !== "stale" && finding.kind !== "missing");
+        if (edited === output.actual || blocking.length === 0) return;
+        writeFileSync(path.join(project, output.file), edited);
+        const before = snapshotTree(project);
+        const build = await runCli(["build"], { cwd: project });
+        expect({ code: build.code, context: { diskEdits, edited } }).toEqual({ code: 1, context: { diskEdits, edited } });
+        expect(snapshotTree(project)).toEqual(before);
+        throughBuild++;
+      }),
+      { seed: 8086, numRuns: 20 },
+    );
+    expect({ cases, changedAtLeast900: changed >= 900, throughBuildAtLeast15: throughBuild >= 15, deletionsOnlyAtMost100: deletionsOnly <= 100 }).toEqual({
+      cases: 1000,
+      changedAtLeast900: true,
+      throughBuildAtLeast15: true,
+      deletionsOnlyAtMost100: true,
+    });
   });
 });

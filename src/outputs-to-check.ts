@@ -1,0 +1,40 @@
+import type { Project } from "./load/load-project.js";
+import type { OutputToCheck } from "./model.js";
+import type { BuildPlan, PlannedFile } from "./plan-build.js";
+
+/** Another file to check in place of a profile's output (`sync-check --file`). */
+export interface CheckOverride {
+  shown: string;
+  text: string;
+}
+
+/**
+ * What the sync check needs of each planned output, read from disk (or from
+ * `override`). A file whose bytes hash to what a build writes is not read:
+ * its text is the expected text itself.
+ */
+export function outputsToCheck(project: Project, files: readonly PlannedFile[], override?: CheckOverride): OutputToCheck[] {
+  const atomTags = new Set(project.atoms.map((atom) => atom.tag));
+  return files.flatMap((planned) => {
+    const plan = planned.plan;
+    if (!plan) return [];
+    const expected = planned.text;
+    const actual = override ? override.text : planned.current === null ? null : planned.current.sha256 === planned.sha256 ? expected : planned.current.read();
+    return [
+      {
+        file: override?.shown ?? planned.shown,
+        profile: plan.profile,
+        expected,
+        actual,
+        previous: project.manifest?.outputs[plan.profile.output],
+        atomTags,
+        sections: plan.sections,
+      },
+    ];
+  });
+}
+
+/** Every planned output of a build plan. */
+export function plannedOutputs(plan: BuildPlan): PlannedFile[] {
+  return plan.files.filter((file) => file.plan !== undefined);
+}

@@ -1,0 +1,143 @@
+import path from "node:path";
+import type { Atom, OutputToCheck, ParsedSection } from "../model.js";
+import { edgeProblem, idFromTag, innerText } from "./adoptable-text.js";
+import { skipOf, type AdoptionSkip, type FindingAt, type NewAtom, type SectionInsert } from "./adoption-types.js";
+import { includeOrder, matchesInclude, sameOrder } from "./include-order.js";
+
+export interface UnbackedContext {
+  atoms: readonly Atom[];
+  /** Absolute. */
+  atomsDir: string;
+  exists: (file: string) => boolean;
+  show: (file: string) => string;
+}
+
+/**
+ * Unbacked sections → new atoms: one atom per tag (the same
+ * section written by hand into two outputs becomes one atom, if both say
+ * the same), placed beside the atoms of a neighbouring section; for a
+ * `sections:` profile an entry is inserted where the section stands, for an
+ * `include:` profile the file is named so that path order keeps its place.
+ * Everything it cannot do is a skip.
+ */
+export function adoptUnbacked(items: readonly FindingAt[], context: UnbackedContext): { atoms: NewAtom[]; inserts: SectionInsert[]; skipped: AdoptionSkip[] } {
+  const takenIds = new Set(context.atoms.map((atom) => atom.id));
+  const takenFiles = new Set<string>();
+  const byTag = new Map<string, NewAtom>();
+  const atoms: NewAtom[] = [];
+  const inserts: SectionInsert[] = [];
+  const skipped: AdoptionSkip[] = [];
+
+  const freeId = (base: string): string => {
+    let id = base;
+    for (let n = 2; takenIds.has(id); n++) id = `${base}-${n}`;
+    takenIds.add(id);
+    return id;
+  };
+  const freePath = (file: string): string => {
+    let candidate = file;
+    const { dir, name } = path.parse(file);
+    for (let n = 2; context.exists(candidate) || takenFiles.has(candidate); n++) candidate = path.join(dir, `${name}-${n}.md`);
+    return candidate;
+  };
+
+  for (const { finding, checked, section } of items) {
+    if (!section || !checked.parsed) {
+      skipped.push(skipOf(finding, "the section could not be found in the file's parse: fix the file's structure first"));
+      continue;
+    }
+    const { output } = checked;
+    const text = innerText(section);
+    const problem = edgeProblem(text);
+    if (problem) {
+      skipped.push(skipOf(finding, problem));
+      continue;
+    }
+    const fileOrder = checked.parsed.sections;
+    let atom = byTag.get(section.tag);
+    if (atom && atom.text !== text) {
+      skipped.push(skipOf(finding, `<${section.tag}> was also added by hand to ${atom.from.file}:${atom.from.line} with other text: make them agree, then adopt again`));
+      continue;
+    }
+    if (!atom) {
+      const id = freeId(idFromTag(section.tag));
+      const file = output.profile.include ? placeForInclude(output, fileOrder, section, id, context, freePath) : freePath(path.join(neighbourDir(output, fileOrder, section, context.atomsDir), `${id}.md`));
+      takenFiles.add(file);
+      atom = { file, id, tag: section.tag, text, from: finding };
+      byTag.set(section.tag, atom);
+      atoms.push(atom);
+    }
+    if (output.profile.sections) {
+      const after = fileOrder.slice(0, fileOrder.indexOf(section)).map((earlier) => earlier.tag).reverse();
+      inserts.push({ profileFile: output.profile.file, tag: section.tag, atomId: atom.id, after, from: finding });
+      continue;
+    }
+    const relative = slash(path.relative(context.atomsDir, atom.file));
+    if (!inIncludeOrder(output, fileOrder, section, relative)) {
+      const how = matchesInclude(output.profile.include ?? [], relative) ? "put at another position" : "left out";
+      skipped.push(
+        skipOf(finding, `the new atom ${context.show(atom.file)} would be ${how} by this profile's include globs: add a glob, or create the atom by hand where path order places it as it stands in the file`),
+      );
+    }
+  }
+  return { atoms, inserts, skipped };
+}
+
+/** True when an include profile, given an atom at `relative` with the section's tag, writes the file's sections in the file's order. */
+function inIncludeOrder(output: OutputToCheck, fileOrder: readonly ParsedSection[], section: ParsedSection, relative: string): boolean {
+  const written = new Set(output.sections.flatMap((planned) => (planned.text === null ? [] : [planned.tag])));
+  const wanted = fileOrder.map((candidate) => candidate.tag).filter((tag) => tag === section.tag || written.has(tag));
+  return matchesInclude(output.profile.include ?? [], relative) && sameOrder(includeOrder(output.sections, relative, section.tag), wanted);
+}
+
+/**
+ * Where a new atom of an include profile goes: beside the atoms of the
+ * section before it in the file, or of the one after it, or in a folder an
+ * include glob names, whichever keeps path order; the first candidate when none does.
+ */
+function placeForInclude(
+  output: OutputToCheck,
+  fileOrder: readonly ParsedSection[],
+  section: ParsedSection,
+  id: string,
+  context: UnbackedContext,
+  freePath: (file: string) => string,
+): string {
+  const position = fileOrder.indexOf(section);
+  const plannedOf = (tag: string) => output.sections.find((planned) => planned.tag === tag);
+  const before = fileOrder.slice(0, position).reverse().map((candidate) => plannedOf(candidate.tag)).find((planned) => planned !== undefined);
+  const after = fileOrder.slice(position + 1).map((candidate) => plannedOf(candidate.tag)).find((planned) => planned !== undefined);
+  const neighbours = [before?.atoms[before.atoms.length - 1]?.atom.path, after?.atoms[0]?.atom.path].flatMap((atomPath) =>
+    atomPath === undefined ? [] : [path.dirname(path.join(context.atomsDir, atomPath))],
+  );
+  const globDirs = (output.profile.include ?? []).map((pattern) => path.join(context.atomsDir, literalDir(pattern)));
+  const candidates = [...new Set([...neighbours, ...globDirs, context.atomsDir])].map((dir) => freePath(path.join(dir, `${id}.md`)));
+  const fitting = candidates.find((file) => inIncludeOrder(output, fileOrder, section, slash(path.relative(context.atomsDir, file))));
+  return fitting ?? candidates[0] ?? path.join(context.atomsDir, `${id}.md`);
+}
+
+/** The folders of a glob before its first wildcard: `guides/**\/*.md` → `guides`. */
+function literalDir(pattern: string): string {
+  const segments = pattern.split("/");
+  const literal: string[] = [];
+  for (const segment of segments.slice(0, -1)) {
+    if (/[*?[{]/.test(segment)) break;
+    literal.push(segment);
+  }
+  return literal.join("/");
+}
+
+/** The folder of the first atom of the nearest section (before it first, then after it) that has one. */
+function neighbourDir(output: OutputToCheck, fileOrder: readonly ParsedSection[], section: ParsedSection, atomsDir: string): string {
+  const position = fileOrder.indexOf(section);
+  const nearest = [...fileOrder.slice(0, position).reverse(), ...fileOrder.slice(position + 1)];
+  for (const candidate of nearest) {
+    const atom = output.sections.find((planned) => planned.tag === candidate.tag)?.atoms[0]?.atom;
+    if (atom) return path.dirname(path.join(atomsDir, atom.path));
+  }
+  return atomsDir;
+}
+
+function slash(relative: string): string {
+  return relative.split(path.sep).join("/");
+}

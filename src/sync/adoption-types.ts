@@ -1,0 +1,88 @@
+import type { CheckedOutput, Finding, ParsedSection } from "../model.js";
+
+/* The values the adoption steps take and return. */
+
+/** A file adoption writes: a new atom, or a changed atom or profile. */
+export interface AdoptionWrite {
+  /** Absolute path. */
+  file: string;
+  shown: string;
+  /** Current text; null for a file to create. */
+  before: string | null;
+  after: string;
+  /** What and why, for the report. */
+  note: string;
+}
+
+/** A finding adoption cannot carry, and why. */
+export interface AdoptionSkip {
+  file: string;
+  /** 0 when the skip is about a flag, not a place in a file. */
+  line: number;
+  tag?: string;
+  kind: Finding["kind"];
+  reason: string;
+  diff?: string;
+}
+
+/** A finding together with the checked output it came from and, where it names one, the parsed section. */
+export interface FindingAt {
+  finding: Finding;
+  checked: CheckedOutput;
+  section?: ParsedSection;
+}
+
+/** A new atom file for a section written by hand. */
+export interface NewAtom {
+  /** Absolute path; never an existing file. */
+  file: string;
+  id: string;
+  tag: string;
+  text: string;
+  from: Finding;
+}
+
+/** A section entry to add to a `sections:` profile, after the nearest of `after` that the profile lists. */
+export interface SectionInsert {
+  profileFile: string;
+  tag: string;
+  atomId: string;
+  /** Tags of the file's sections before it, nearest first. */
+  after: string[];
+  from: Finding;
+}
+
+/** New body text for an atom file. */
+export interface AtomText {
+  /** Absolute path. */
+  file: string;
+  text: string;
+  from: Finding;
+  output: string;
+}
+
+/** A new intro for a profile section. */
+export interface IntroEdit {
+  profileFile: string;
+  tag: string;
+  intro: string;
+  from: Finding;
+}
+
+/** The new order of a `sections:` profile's entries, as the file has them. */
+export interface SectionOrder {
+  profileFile: string;
+  tags: string[];
+  from: Finding[];
+}
+
+export function skipOf(finding: Finding, reason: string): AdoptionSkip {
+  return {
+    file: finding.file,
+    line: finding.line,
+    kind: finding.kind,
+    reason,
+    ...(finding.tag === undefined ? {} : { tag: finding.tag }),
+    ...(finding.diff === undefined ? {} : { diff: finding.diff }),
+  };
+}
