@@ -4,8 +4,9 @@ import { skipOf, type AdoptionSkip, type AtomText, type FindingAt, type IntroEdi
 
 /**
  * Edited (and named drift) sections → atom bodies and profile intros. The
- * section's leading paragraphs, as many as its intro has, are the intro; the rest is split back into its atoms along the same blank-line
- * joins where that is unambiguous. An atom rendered as its brief, an edit
+ * section's leading paragraphs, as many as its intro has, are the intro; the
+ * rest is split back into its atoms along the same blank-line joins where
+ * that is unambiguous. An atom rendered as its brief, an edit
  * spanning atoms, or text an atom cannot hold is a skip.
  */
 export function adoptEdited(items: readonly FindingAt[], atomsDir: string): { texts: AtomText[]; intros: IntroEdit[]; skipped: AdoptionSkip[] } {
