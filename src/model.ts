@@ -40,6 +40,8 @@ export interface Atom {
   keyLines?: Record<string, number>;
   /** Frontmatter keys llmsgen does not read, in file order (other tools' keys included); lint lists them. */
   otherKeys?: string[];
+  /** True when the frontmatter names the tag: then no filename convention (`tags_from: filename`) overrides it. */
+  ownTag?: boolean;
 }
 
 export interface SectionSpec {
@@ -95,6 +97,20 @@ export interface ExampleCheck {
   profile: string;
 }
 
+/** A wrapper attribute as the wrapper line carries it: `<W name="value">` (the value before escaping, placeholders filled in). */
+export interface WrapperAttribute {
+  name: string;
+  value: string;
+}
+
+/** One entry of a composed profile's `parts`: another profile's output, or a hand-maintained file. */
+export type PartSpec =
+  | { kind: "profile"; /** The profile's name (a file of the profiles dir). */ name: string; line: number }
+  | { kind: "file"; /** Path relative to the root, `/` separators. */ file: string; line: number };
+
+/** How tags are found for an `include:` profile: the atom's own (`frontmatter`) or its file name's convention (`filename`). */
+export type TagsFrom = "frontmatter" | "filename";
+
 export interface Profile {
   /** The file's base name without extension, or its path relative to the root when it lies elsewhere. */
   name: string;
@@ -110,6 +126,18 @@ export interface Profile {
   include?: string[];
   /** Set for an index profile: it writes an llms.txt listing the other outputs instead of tagged sections. */
   index?: IndexSpec;
+  /** Set for a composed profile: its output is these parts, each exactly its bytes, joined by blank lines. */
+  parts?: PartSpec[];
+  /** Globs removed from what `include` and section globs match. */
+  exclude?: string[];
+  /** Where an `include:` profile takes each atom's section from; default `frontmatter`. */
+  tagsFrom?: TagsFrom;
+  /** Text after the wrapper's opening line, before the first section or part (trimmed). */
+  preamble?: string;
+  /** Attributes of the wrapper line, in the order written. */
+  attributes?: WrapperAttribute[];
+  /** False when the file ends right after its last closing tag; default true. */
+  finalNewline?: boolean;
   /** Checkers for the fenced code blocks of this profile's atoms, by language (`examples:`). */
   examples?: ExampleChecker[];
   /** Line of every key and list item by dot-path (`output`, `sections[1].atoms[0]`), for messages. */
@@ -126,10 +154,27 @@ export interface ResolvedSection {
   line: number;
 }
 
+/** A part of a composed profile, looked up: a profile by name, or a hand-maintained file with its bytes. */
+export type ResolvedPart =
+  | { kind: "profile"; name: string; line: number }
+  | {
+      kind: "file";
+      /** Path relative to the root, `/` separators: how messages and the manifest name it. */
+      file: string;
+      /** Absolute path. */
+      path: string;
+      /** The file's text, exactly (UTF-8, LF line ends). */
+      text: string;
+      sha256: string;
+      line: number;
+    };
+
 /** A profile with every atom reference looked up. */
 export interface ResolvedProfile {
   profile: Profile;
   sections: ResolvedSection[];
+  /** A composed profile's parts (its `sections` are empty). */
+  parts?: ResolvedPart[];
 }
 
 export type AtomState = "full" | "brief" | "dropped";
@@ -173,10 +218,44 @@ export interface PlannedSection {
   tokens: number;
 }
 
+/** A part of a composed output as built: its text is exactly the bytes inserted. */
+export type PlannedPart =
+  | {
+      kind: "profile";
+      /** The part profile's own plan: its text is what it writes to its own output. */
+      plan: PackPlan;
+      /** Exact tokens of the part's text alone, in the composed output's encoding. */
+      tokens: number;
+    }
+  | {
+      kind: "file";
+      /** Path relative to the root, `/` separators. */
+      file: string;
+      /** Absolute path. */
+      path: string;
+      text: string;
+      sha256: string;
+      tokens: number;
+    };
+
+/** The text a part inserts. */
+export function partText(part: PlannedPart): string {
+  return part.kind === "profile" ? part.plan.text : part.text;
+}
+
+/** A part as findings and reports name it: `{profile: NAME}` or `{file: PATH}`, as in the profile. */
+export type PartRef = { profile: string } | { file: string };
+
+export function partRef(part: PlannedPart): PartRef {
+  return part.kind === "profile" ? { profile: part.plan.profile.name } : { file: part.file };
+}
+
 /** What a build writes for one profile, and every decision behind it. */
 export interface PackPlan {
   profile: Profile;
   sections: PlannedSection[];
+  /** A composed output's parts, in order (its `sections` are empty). */
+  parts?: PlannedPart[];
   /** The whole output file. */
   text: string;
   tokens: number;
@@ -205,7 +284,23 @@ export interface ManifestOutput {
   tokens: number;
   sha256: string;
   sections: ManifestSection[];
+  /** A composed output's parts as built into it, in order. */
+  parts?: ManifestPart[];
 }
+
+/** A hand-maintained file as built into a composed output: its path from the root and the hash of the bytes inserted. */
+export interface ManifestFilePart {
+  file: string;
+  sha256: string;
+  tokens: number;
+}
+
+/** A profile's output as built into a composed output: that profile's own record, and its output path. */
+export interface ManifestProfilePart extends ManifestOutput {
+  output: string;
+}
+
+export type ManifestPart = ManifestFilePart | ManifestProfilePart;
 
 /** `out/llmsgen.lock.json`: what the last build wrote, keyed by output path. */
 export interface Manifest {
@@ -241,6 +336,8 @@ export interface Finding {
   message: string;
   /** Unified diff from what a build would write (`---`) to the file (`+++`). */
   diff?: string;
+  /** In a composed output: the part the difference lies in (none for the wrapper, preamble and the text between parts). */
+  part?: PartRef;
 }
 
 /** How far a long build has come, for a progress display. */
@@ -337,12 +434,27 @@ export interface OutputToCheck {
   atomTags: ReadonlySet<string>;
   /** The planned sections behind `expected`, in profile order (adoption maps edits back through them). */
   sections: readonly PlannedSection[];
+  /** A composed output's planned parts. */
+  parts?: readonly PlannedPart[];
 }
 
 /** An output with its findings and the parse they came from (BOM dropped, CRLF read as LF). */
 export interface CheckedOutput {
   output: OutputToCheck;
   findings: Finding[];
-  /** null for a missing file, a file that matches the build, and an index (checked as a whole). */
+  /** null for a missing file, a file that matches the build, an index (checked as a whole) and a composed output. */
   parsed: ParsedOutput | null;
+  /** A composed output's parts as found in the file: each with the text that stands in its place. */
+  parts?: CheckedPart[];
+}
+
+/** One part of a composed output as the file holds it. */
+export interface CheckedPart {
+  part: PlannedPart;
+  /** The text in the part's place (LF line ends), or null when the file could not be aligned with the build's parts. */
+  actual: string;
+  /** 1-based line of the composed file where the part starts. */
+  line: number;
+  /** A profile part that differs: its own check, findings at the composed file's lines. */
+  check?: CheckedOutput;
 }

@@ -8,6 +8,7 @@ import { naturalCompare } from "./load/natural-compare.js";
 import type { Encoding, IndexSpec, PackPlan, Profile, ProgressCallback, ResolvedProfile } from "./model.js";
 import type { Piece } from "./pack/compose.js";
 import { countMany } from "./pack/count-parallel.js";
+import { packComposed } from "./pack/pack-composed.js";
 import { initialPieces } from "./pack/pack-profile.js";
 import { hashPlan, planKey, restorePlan, summarizePlan } from "./pack/plan-cache.js";
 import { PieceCounter } from "./pack/token-store.js";
@@ -60,7 +61,8 @@ export function planBuild(project: Project, options: PlanOptions = {}): BuildPla
       }
       return pieces;
     };
-    const packable = [...project.profiles, ...project.support].filter((resolved) => !resolved.profile.index);
+    const everything = [...project.profiles, ...project.support];
+    const packable = everything.filter((resolved) => !resolved.profile.index && !resolved.profile.parts);
     const packed = new Map<ResolvedProfile, PackPlan>();
     const keys = new Map(packable.map((resolved) => [resolved, planKey(resolved)]));
     for (const resolved of packable) {
@@ -89,6 +91,9 @@ export function planBuild(project: Project, options: PlanOptions = {}): BuildPla
       packed.set(resolved, plan);
       options.progress?.({ stage: "pack", done: index + 1, total: toPack.length });
     });
+    planComposed(everything, packed, (resolved, byName) =>
+      packComposed(resolved, byName, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file)),
+    );
     const listed = [...packed.values()];
     return project.profiles.map((resolved) => packed.get(resolved) ?? planIndex(resolved.profile, listed, tokenizers.counter(resolved.profile.encoding)));
   });
@@ -98,6 +103,29 @@ export function planBuild(project: Project, options: PlanOptions = {}): BuildPla
   const lock = manifestJson(nextManifest(manifest, plans, project.allProfiles));
   files.push(planFile(manifestPath(layout), layout.root, lock));
   return { plans, reports, files };
+}
+
+/**
+ * Plans every composed profile once its parts are planned (the load refused
+ * cycles), so a part shared by several composed outputs is planned once.
+ */
+function planComposed(
+  profiles: readonly ResolvedProfile[],
+  packed: Map<ResolvedProfile, PackPlan>,
+  pack: (resolved: ResolvedProfile, byName: ReadonlyMap<string, PackPlan>) => PackPlan,
+): void {
+  let waiting = profiles.filter((resolved) => resolved.profile.parts);
+  const byName = new Map([...packed.values()].map((plan) => [plan.profile.name, plan]));
+  while (waiting.length > 0) {
+    const ready = waiting.filter((resolved) => (resolved.parts ?? []).every((part) => part.kind === "file" || byName.has(part.name)));
+    if (ready.length === 0) throw new Error(`parts of ${waiting.map((resolved) => resolved.profile.name).join(", ")} were never planned`);
+    for (const resolved of ready) {
+      const plan = pack(resolved, byName);
+      packed.set(resolved, plan);
+      byName.set(plan.profile.name, plan);
+    }
+    waiting = waiting.filter((resolved) => !packed.has(resolved));
+  }
 }
 
 /** Renders an index profile: every other output with its description and exact token count. */

@@ -65,6 +65,7 @@ export function isCachedAtom(value: unknown): value is CachedAtom {
     typeof entry.title === "string" &&
     typeof entry.brief === "string" &&
     typeof entry.tag === "string" &&
+    typeof entry.ownTag === "boolean" &&
     typeof entry.priority === "number" &&
     typeof entry.required === "boolean" &&
     Array.isArray(entry.related) &&

@@ -4,6 +4,7 @@ import type { Issue, Layout, Profile } from "../model.js";
 import { closest } from "./closest.js";
 import { displayPath } from "./layout.js";
 import { naturalCompare } from "./natural-compare.js";
+import { packageJsonReader } from "./read-package-json.js";
 import { readSourceText } from "./read-text.js";
 import { validateProfile } from "./validate-profile.js";
 import { parseYamlSource } from "./yaml-source.js";
@@ -28,6 +29,7 @@ export function loadProfiles(layout: Layout, selected: readonly string[] = [], c
   const files = [...new Set(named)];
   const profiles: Profile[] = [];
   const failed: string[] = [];
+  const packageJson = packageJsonReader(layout.root);
   for (const file of files) {
     const shown = displayPath(layout, file);
     const read = readSourceText(file, shown);
@@ -38,7 +40,7 @@ export function loadProfiles(layout: Layout, selected: readonly string[] = [], c
     }
     const { source, issues: yamlIssues } = parseYamlSource(read.text, shown);
     issues.push(...yamlIssues);
-    const profile = yamlIssues.length > 0 ? undefined : validateProfile(source, { file, shown, name: profileName(layout, file), layout, issues });
+    const profile = yamlIssues.length > 0 ? undefined : validateProfile(source, { file, shown, name: profileName(layout, file), layout, issues, packageJson });
     if (profile) profiles.push(profile);
     else failed.push(profileName(layout, file));
   }
@@ -47,6 +49,15 @@ export function loadProfiles(layout: Layout, selected: readonly string[] = [], c
 }
 
 const EXTENSIONS = [".yaml", ".yml"];
+
+/** Names of the profiles in the profiles dir (without extension), in natural order; empty when the dir does not exist. */
+export function profileNames(layout: Layout): string[] {
+  if (!existsSync(layout.profilesDir)) return [];
+  return readdirSync(layout.profilesDir)
+    .filter((entry) => EXTENSIONS.includes(path.extname(entry)))
+    .map((entry) => path.basename(entry, path.extname(entry)))
+    .sort(naturalCompare);
+}
 
 function listProfiles(layout: Layout, issues: Issue[]): string[] {
   if (!existsSync(layout.profilesDir)) {

@@ -10,7 +10,8 @@ import { countNewlines } from "./read-text.js";
 import { loadAtoms } from "./load-atoms.js";
 import { type Caches, loadCaches } from "./load-caches.js";
 import { loadManifest } from "./load-manifest.js";
-import { loadProfiles } from "./load-profiles.js";
+import { type LoadedProfiles, loadProfiles, profileNames } from "./load-profiles.js";
+import { partIssues, resolveParts } from "./resolve-parts.js";
 import { resolveProfile } from "./resolve-profile.js";
 
 export interface Project {
@@ -19,7 +20,7 @@ export interface Project {
   profiles: ResolvedProfile[];
   /** True when every profile of the profiles dir is loaded. */
   allProfiles: boolean;
-  /** Profiles an index lists that were not chosen: planned for their token counts, never written. */
+  /** Profiles an index lists or a composed profile includes that were not chosen: planned for their counts and texts, never written. */
   support: ResolvedProfile[];
   manifest: Manifest | undefined;
   caches: Caches;
@@ -73,12 +74,15 @@ export function collectProject(layout: Layout, options: LoadOptions & { atomCach
   append(issues, loaded.issues);
   // An index lists other outputs with their token counts, so it needs their plans even when they were not chosen.
   const chosen = new Set(loaded.profiles.map((profile) => profile.file));
-  const everything = loaded.profiles.some((profile) => profile.index) && !loaded.all ? loadProfiles(layout, [], options.cwd) : loaded;
+  const listed = loaded.profiles.some((profile) => profile.index) && !loaded.all ? loadProfiles(layout, [], options.cwd) : loaded;
+  // A composed profile needs its parts' plans even when they were not chosen: load them, and theirs.
+  const everything = withParts(listed, layout, options.cwd);
   if (everything !== loaded) {
     const known = new Set(loaded.issues.map(formatIssue));
     append(issues, everything.issues.filter((issue) => !known.has(formatIssue(issue))));
   }
   append(issues, indexIssues(everything.profiles, layout, everything.failed));
+  append(issues, partIssues(everything.profiles, layout, new Set(profileNames(layout))));
   const profiles: ResolvedProfile[] = [];
   const support: ResolvedProfile[] = [];
   // Without the atoms dir, every reference would fail too: report the dir alone.
@@ -88,12 +92,36 @@ export function collectProject(layout: Layout, options: LoadOptions & { atomCach
     const result = resolveProfile(profile, atoms, displayPath(layout, profile.file), failed, outputExists);
     append(issues, result.issues);
     for (const warning of result.warnings) options.warn?.(formatIssue(warning));
-    if (result.resolved) (chosen.has(profile.file) ? profiles : support).push(result.resolved);
+    let resolved = result.resolved;
+    if (resolved && profile.parts) {
+      const parts = resolveParts(profile, layout);
+      append(issues, parts.issues);
+      resolved = parts.issues.length > 0 ? undefined : { ...resolved, parts: parts.parts };
+    }
+    if (resolved) (chosen.has(profile.file) ? profiles : support).push(resolved);
   }
   // Support profiles are packed too (an index needs their counts): their atoms need the same checks.
   const checked = options.structureOf === "all" ? atoms : usedAtoms([...profiles, ...support]);
   append(issues, structureIssues(checked, layout, options.atomCache));
   return { atoms, profiles, support, allProfiles: loaded.all, issues };
+}
+
+/**
+ * The loaded profiles and every profile their parts name, transitively
+ * (names that are no profile are left to partIssues to report).
+ */
+function withParts(loaded: LoadedProfiles, layout: Layout, cwd: string | undefined): LoadedProfiles {
+  const existing = new Set(profileNames(layout));
+  let result = loaded;
+  for (;;) {
+    const have = new Set([...result.profiles.map((profile) => profile.name), ...result.failed]);
+    const wanted = [
+      ...new Set(result.profiles.flatMap((profile) => (profile.parts ?? []).flatMap((part) => (part.kind === "profile" && !have.has(part.name) && existing.has(part.name) ? [part.name] : [])))),
+    ];
+    if (wanted.length === 0) return result;
+    const more = loadProfiles(layout, wanted, cwd);
+    result = { profiles: [...result.profiles, ...more.profiles], issues: [...result.issues, ...more.issues], failed: [...result.failed, ...more.failed], all: result.all };
+  }
 }
 
 /** A root that does not exist is the one problem worth naming: every dir below it is missing too. */

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Atom, Issue, Profile, ResolvedProfile, ResolvedSection } from "../model.js";
 import { closest } from "./closest.js";
 import { compileGlob, isGlob, leavesBase } from "./glob.js";
+import { TAG } from "./validate-atom.js";
 
 /**
  * Looks up every atom a profile names (ids and globs) and groups
@@ -24,13 +25,14 @@ export function resolveProfile(
    */
   outputExists = false,
 ): { resolved?: ResolvedProfile; issues: Issue[]; warnings: Issue[] } {
-  if (profile.index) return { issues: [], warnings: [], resolved: { profile, sections: [] } };
+  if (profile.index || profile.parts) return { issues: [], warnings: [], resolved: { profile, sections: [] } };
   const issues: Issue[] = [];
   const warnings: Issue[] = [];
   const startHint = `: run llmsgen sync --adopt to make atoms of the sections of ${profile.output}`;
   const failedIds = new Set(failed.map((file) => path.posix.basename(file, ".md")));
   const byId = new Map(atoms.map((atom) => [atom.id, atom]));
   let skippedUnreadable = false;
+  const excluded = excludedAtoms(profile, atoms, shown, issues);
   const match = (pattern: string, line: number, where: string): Atom[] => {
     if (leavesBase(pattern)) {
       issues.push({ file: shown, line, message: `${where} '${pattern}' leaves the atoms dir: globs are relative to it and may not use '..'` });
@@ -42,7 +44,12 @@ export function resolveProfile(
       return [];
     }
     const { regex } = glob;
-    const found = atoms.filter((atom) => regex.test(atom.path));
+    const matched = atoms.filter((atom) => regex.test(atom.path));
+    const found = excluded.size === 0 ? matched : matched.filter((atom) => !excluded.has(atom));
+    if (found.length === 0 && matched.length > 0) {
+      issues.push({ file: shown, line, message: `${where} glob '${pattern}' matches ${matched.length === 1 ? "one atom file" : `${matched.length} atom files`}, and 'exclude' removes every one: narrow 'exclude', or drop this entry` });
+      return found;
+    }
     if (found.length === 0 && failed.some((file) => regex.test(file))) {
       skippedUnreadable = true;
     } else if (found.length === 0 && outputExists && where.startsWith("include")) {
@@ -96,7 +103,13 @@ export function resolveProfile(
       const where = `include[${index}]`;
       for (const atom of match(pattern, profile.lines[where] ?? line, where)) chosen.add(atom);
     });
-    sections = groupByTag(atoms.filter((atom) => chosen.has(atom)), line);
+    const tagOf = profile.tagsFrom === "filename" ? filenameTagger(shown, profile.lines.tags_from ?? line, issues) : (atom: Atom) => atom.tag;
+    sections = groupByTag(atoms.filter((atom) => chosen.has(atom)), line, tagOf);
+    const clash = sections.find((section) => section.tag === profile.wrapper);
+    if (clash) {
+      const how = profile.tagsFrom === "filename" ? "its file name" : "its tag";
+      issues.push({ file: shown, line: profile.lines.wrapper ?? line, message: `the wrapper <${clash.tag}> is also a section's tag (${how} gives atom ${clash.atoms[0]?.path ?? "?"} that tag): a section cannot share the wrapper's tag; rename the wrapper` });
+    }
   }
 
   if (issues.length === 0 && !skippedUnreadable && sections.every((section) => section.atoms.length === 0)) {
@@ -120,13 +133,69 @@ function lookup(id: string, byId: ReadonlyMap<string, Atom>, issues: Issue[], sh
   return [];
 }
 
-/** Sections in the order of the first atom carrying each tag; atoms keep path order. */
-function groupByTag(atoms: readonly Atom[], line: number): ResolvedSection[] {
+/** Sections in the order of the first atom carrying each tag; atoms keep path order. Atoms with no tag (undefined) are left out. */
+function groupByTag(atoms: readonly Atom[], line: number, tagOf: (atom: Atom) => string | undefined): ResolvedSection[] {
   const sections = new Map<string, ResolvedSection>();
   for (const atom of atoms) {
-    const section = sections.get(atom.tag) ?? { tag: atom.tag, required: false, atoms: [], line };
+    const tag = tagOf(atom);
+    if (tag === undefined) continue;
+    const section = sections.get(tag) ?? { tag, required: false, atoms: [], line };
     section.atoms.push(atom);
-    sections.set(atom.tag, section);
+    sections.set(tag, section);
   }
   return [...sections.values()];
 }
+
+/** The atoms the profile's `exclude` globs match; a bad glob is an issue at its line. */
+function excludedAtoms(profile: Profile, atoms: readonly Atom[], shown: string, issues: Issue[]): Set<Atom> {
+  const excluded = new Set<Atom>();
+  (profile.exclude ?? []).forEach((pattern, index) => {
+    const where = `exclude[${index}]`;
+    const line = profile.lines[where] ?? profile.lines.exclude ?? 1;
+    if (leavesBase(pattern)) {
+      issues.push({ file: shown, line, message: `${where} '${pattern}' leaves the atoms dir: globs are relative to it and may not use '..'` });
+      return;
+    }
+    const glob = compileGlob(pattern);
+    if ("error" in glob) {
+      issues.push({ file: shown, line, message: `${where} glob '${pattern}' ${glob.error}` });
+      return;
+    }
+    for (const atom of atoms) if (glob.regex.test(atom.path)) excluded.add(atom);
+  });
+  return excluded;
+}
+
+/**
+ * `tags_from: filename`: an atom's own `tag:` wins; otherwise its file
+ * name's convention names the section (filenameTag). A name that gives no
+ * valid tag is an issue naming the file, never a guess.
+ */
+function filenameTagger(shown: string, line: number, issues: Issue[]): (atom: Atom) => string | undefined {
+  return (atom) => {
+    if (atom.ownTag) return atom.tag;
+    const tag = filenameTag(atom.path);
+    if (TAG.test(tag)) return tag;
+    issues.push({
+      file: shown,
+      line,
+      message: `tags_from: filename: the file name of ${atom.path} gives no valid tag (${JSON.stringify(tag)}): name it NN-parent--child.md with letters first after the order prefix, or give the atom a tag: in its frontmatter`,
+    });
+    return undefined;
+  };
+}
+
+/**
+ * The section a file name names by convention: the name without `.md` and
+ * without an order prefix (`07-`, `07b-`); the part before the first `--`
+ * (the whole name when there is none); in UPPER_SNAKE.
+ * `03-signing--sign-verify.md` → `SIGNING`, `08-profiles.md` → `PROFILES`.
+ */
+export function filenameTag(atomPath: string): string {
+  const name = path.posix.basename(atomPath, ".md").replace(ORDER_PREFIX, "");
+  const parent = name.split("--")[0] ?? name;
+  return parent.replace(/-/g, "_").toUpperCase();
+}
+
+/** An order prefix of the filename convention: digits, at most one letter, a hyphen. */
+export const ORDER_PREFIX = /^[0-9]+[a-z]?-/;

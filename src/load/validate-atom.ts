@@ -136,6 +136,7 @@ export function validateAtom(frontmatter: Frontmatter, context: AtomContext): At
     title,
     brief: brief.trim(),
     tag: tag ?? tagFromId(id),
+    ownTag: tag !== undefined,
     priority,
     required,
     related,

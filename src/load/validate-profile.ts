@@ -1,18 +1,27 @@
 import { existsSync, lstatSync, readlinkSync } from "node:fs";
 import path from "node:path";
-import { DEFAULT_ENCODING, ENCODINGS, type Encoding, type IndexSpec, type Issue, type Layout, type Profile, type SectionSpec } from "../model.js";
+import { DEFAULT_ENCODING, ENCODINGS, type Encoding, type IndexSpec, type Issue, type Layout, type PartSpec, type Profile, type SectionSpec, type TagsFrom } from "../model.js";
 import { displayPath, staysWithin } from "./layout.js";
 import { MANIFEST_NAME } from "./load-manifest.js";
 import { closest } from "./closest.js";
 import { parseExamples } from "./parse-examples.js";
 import { describeRun, findLongRun } from "./long-runs.js";
+import type { PackageJson } from "./read-package-json.js";
 import { breaksStructure, describe, TAG } from "./validate-atom.js";
+import { validateAttributes, validatePreamble } from "./validate-frame.js";
+import { validateParts } from "./validate-parts.js";
 import { lineAt, lineIndex, yamlData, type YamlPath, type YamlSource } from "./yaml-source.js";
 
-const PROFILE_KEYS = ["output", "wrapper", "encoding", "budget", "description", "sections", "include", "index", "examples"];
+const PROFILE_KEYS = [
+  "output", "wrapper", "attributes", "preamble", "final_newline", "encoding", "budget", "description",
+  "sections", "include", "index", "parts", "exclude", "tags_from", "examples",
+];
 const INDEX_KEYS = ["title", "summary", "base_url", "heading", "profiles", "optional"];
 /** Keys that shape tagged sections, which an index profile does not write. */
-const SECTION_ONLY_KEYS = ["wrapper", "budget", "examples"];
+const SECTION_ONLY_KEYS = ["wrapper", "attributes", "preamble", "budget", "examples", "exclude", "tags_from"];
+/** Keys about atoms, which a composed profile does not pick itself: its parts do. */
+const ATOM_KEYS = ["examples", "exclude", "tags_from"];
+const TAGS_FROM: readonly TagsFrom[] = ["frontmatter", "filename"];
 const SECTION_KEYS = ["tag", "intro", "atoms", "budget", "required"];
 
 export interface ProfileContext {
@@ -23,6 +32,8 @@ export interface ProfileContext {
   name: string;
   layout: Layout;
   issues: Issue[];
+  /** The root's package.json, read on first use (by `${package.*}` placeholders). */
+  packageJson: () => PackageJson;
 }
 
 /**
@@ -40,7 +51,7 @@ export function validateProfile(source: YamlSource, context: ProfileContext): Pr
   }
   const data = read.data;
   if (!isRecord(data)) {
-    report([], "a profile must be a mapping with at least 'output' and 'sections' or 'include'");
+    report([], "a profile must be a mapping with at least 'output' and one of 'sections', 'include', 'index' or 'parts'");
     return undefined;
   }
   unknownKeys(data, PROFILE_KEYS, [], report);
@@ -50,6 +61,11 @@ export function validateProfile(source: YamlSource, context: ProfileContext): Pr
   const encoding = optional(data, "encoding", [], report, isEncoding, `one of ${ENCODINGS.join(", ")}`);
   const budget = optional(data, "budget", [], report, isBudget, "a whole number of tokens above 0");
   const description = optional(data, "description", [], report, isString, "a string");
+  const attributes = validateAttributes(data.attributes, wrapper, report, context.packageJson);
+  const preamble = validatePreamble(data.preamble, report);
+  const finalNewline = optional(data, "final_newline", [], report, isBoolean, "true or false");
+  const exclude = optional(data, "exclude", [], report, isNonEmptyStringList, "a non-empty list of globs relative to the atoms dir");
+  const tagsFrom = optional(data, "tags_from", [], report, isTagsFrom, "'frontmatter' (each atom's tag, the default) or 'filename' (the file name convention NN-parent--child.md)");
   const examples =
     data.examples === undefined
       ? undefined
@@ -63,11 +79,18 @@ export function validateProfile(source: YamlSource, context: ProfileContext): Pr
   let sections: SectionSpec[] | undefined;
   let include: string[] | undefined;
   let index: IndexSpec | undefined;
-  const kinds = ["sections", "include", "index"].filter((key) => data[key] !== undefined);
+  let parts: PartSpec[] | undefined;
+  const kinds = ["sections", "include", "index", "parts"].filter((key) => data[key] !== undefined);
   if (kinds.length > 1) {
-    report([kinds[1] ?? "sections"], `use one of 'sections', 'include' or 'index', not ${kinds.map((kind) => `'${kind}'`).join(" and ")}`);
+    report([kinds[1] ?? "sections"], `use one of 'sections', 'include', 'index' or 'parts', not ${kinds.map((kind) => `'${kind}'`).join(" and ")}`);
   } else if (data.sections !== undefined) {
     sections = validateSections(data.sections, wrapper, source, report);
+    if (data.tags_from !== undefined) report(["tags_from"], "'tags_from' applies to include profiles only: a sections profile names its tags itself");
+  } else if (data.parts !== undefined) {
+    parts = validateParts(data.parts, context.layout, source, report);
+    for (const key of ATOM_KEYS) {
+      if (data[key] !== undefined) report([key], `'${key}' has no meaning in a composed profile (parts): its parts' own profiles choose their atoms; remove it`);
+    }
   } else if (data.include !== undefined) {
     include = optional(data, "include", [], report, isNonEmptyStringList, "a non-empty list of globs relative to the atoms dir");
   } else if (data.index !== undefined) {
@@ -76,7 +99,7 @@ export function validateProfile(source: YamlSource, context: ProfileContext): Pr
       if (data[key] !== undefined) report([key], `'${key}' has no meaning in an index profile: remove it`);
     }
   } else {
-    report([], "a profile needs 'sections' (explicit sections), 'include' (atoms grouped by their tag) or 'index' (an llms.txt of the other outputs)");
+    report([], "a profile needs 'sections' (explicit sections), 'include' (atoms grouped by their tag), 'index' (an llms.txt of the other outputs) or 'parts' (other outputs and hand-maintained files, composed)");
   }
 
   // Everything a build renders and counts is held to the long-run guard (intros in validateSections, atoms at load).
@@ -107,6 +130,12 @@ export function validateProfile(source: YamlSource, context: ProfileContext): Pr
     ...(sections === undefined ? {} : { sections }),
     ...(include === undefined ? {} : { include }),
     ...(index === undefined ? {} : { index }),
+    ...(parts === undefined ? {} : { parts }),
+    ...(exclude === undefined ? {} : { exclude }),
+    ...(tagsFrom === undefined ? {} : { tagsFrom }),
+    ...(preamble === undefined ? {} : { preamble }),
+    ...(attributes === undefined ? {} : { attributes }),
+    ...(finalNewline === undefined ? {} : { finalNewline }),
     ...(examples === undefined ? {} : { examples }),
     lines,
   };
@@ -297,5 +326,6 @@ const isBoolean = (value: unknown): value is boolean => typeof value === "boolea
 const isTag = (value: unknown): value is string => typeof value === "string" && TAG.test(value);
 const isBudget = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value) && value > 0;
 const isEncoding = (value: unknown): value is Encoding => ENCODINGS.some((name) => name === value);
+const isTagsFrom = (value: unknown): value is TagsFrom => TAGS_FROM.some((name) => name === value);
 const isNonEmptyStringList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === "string" && item.trim() !== "");

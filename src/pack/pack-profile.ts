@@ -58,7 +58,7 @@ export function packProfile(resolved: ResolvedProfile, counter: CountTokens | Pi
   if (profile.budget !== undefined) walk(candidates, profile.budget, () => packing.fileTokens(), { budget: "file" });
 
   const tokens = packing.fileTokens();
-  const rendered = renderSections(profile.wrapper, sections.map((_, index) => packing.sectionSegments(index)));
+  const rendered = renderSections(profile, sections.map((_, index) => packing.sectionSegments(index)));
   sections.forEach((section, index) => {
     section.tokens = packing.sectionTokens(index);
     section.text = rendered.sections[index] ?? null;

@@ -61,7 +61,7 @@ export class Packing {
     this.slotsBySection = this.sections.map(() => []);
     this.alive = this.sections.map((section) => section.atoms.length);
     for (const slot of this.slots) this.slotsBySection[slot.section]?.push(slot);
-    this.frame = fileFrame(resolved.profile.wrapper);
+    this.frame = fileFrame(resolved.profile);
     const encoding = counter.encoding;
     this.joinerAfter = canCut(encoding, "\n", "<");
     const cuttable = (text: string) =>

@@ -31,6 +31,10 @@ export function planKey(resolved: ResolvedProfile): string {
   const inputs = {
     encoding: profile.encoding,
     wrapper: profile.wrapper ?? null,
+    // Keys of the frame that are set only: plans of profiles without them keep their keys.
+    ...(profile.attributes ? { attributes: profile.attributes.map(({ name, value }) => [name, value]) } : {}),
+    ...(profile.preamble === undefined ? {} : { preamble: profile.preamble }),
+    ...(profile.finalNewline === false ? { finalNewline: false } : {}),
     budget: profile.budget ?? null,
     sections: resolved.sections.map((section) => ({
       tag: section.tag,
@@ -80,7 +84,7 @@ export function restorePlan(resolved: ResolvedProfile, cached: CachedPlan): Pack
   let rendered: { text: string; sections: (string | null)[] } | undefined;
   const render = () => {
     rendered ??= renderSections(
-      resolved.profile.wrapper,
+      resolved.profile,
       sections.map((section) => {
         const texts = section.atoms.filter((planned) => planned.state !== "dropped").map((planned) => (planned.state === "full" ? planned.atom.text : planned.atom.brief));
         return sectionSegments(section.tag, section.intro, texts.map((text) => ({ key: "", text })));

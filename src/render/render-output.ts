@@ -1,10 +1,11 @@
-import { fileFrame, joinSegments, literal, sectionSegments, type Segment } from "./segments.js";
+import { fileFrame, type Frame, joinSegments, literal, sectionSegments, type Segment } from "./segments.js";
 
 /**
  * The one definition of the output grammar, built on the segments
  * of segments.ts so that what is counted is exactly what is written:
  *
- *   file    = [ "<W>" "\n\n" ] section *( "\n\n" section ) [ "\n\n" "</W>" ] "\n"
+ *   file    = [ open "\n\n" ] [ preamble "\n\n" ] section *( "\n\n" section ) [ "\n\n" "</W>" ] [ "\n" ]
+ *   open    = "<W" *( " " name "=\"" value "\"" ) ">"
  *   section = "<TAG>" "\n" [ intro "\n\n" ] body "\n" "</TAG>"
  *   body    = atom-text *( "\n\n" atom-text )
  */
@@ -16,8 +17,8 @@ export function renderSection(tag: string, intro: string | undefined, texts: rea
 }
 
 /** Renders the whole file from its rendered sections. */
-export function renderFile(wrapper: string | undefined, sections: readonly string[]): string {
-  const { head, joiner, tail } = fileFrame(wrapper);
+export function renderFile(frame: Frame, sections: readonly string[]): string {
+  const { head, joiner, tail } = fileFrame(frame);
   return joinSegments(head) + sections.join(joiner.text) + joinSegments(tail);
 }
 
@@ -26,8 +27,8 @@ export function renderFile(wrapper: string | undefined, sections: readonly strin
  * each section's text as a slice of it: the file's text is held once, not
  * once for the file and once more for its sections.
  */
-export function renderSections(wrapper: string | undefined, sections: readonly (readonly Segment[] | null)[]): { text: string; sections: (string | null)[] } {
-  const { head, joiner, tail } = fileFrame(wrapper);
+export function renderSections(frame: Frame, sections: readonly (readonly Segment[] | null)[]): { text: string; sections: (string | null)[] } {
+  const { head, joiner, tail } = fileFrame(frame);
   const spans: ({ start: number; end: number } | null)[] = [];
   let text = joinSegments(head);
   let first = true;
@@ -44,4 +45,26 @@ export function renderSections(wrapper: string | undefined, sections: readonly (
   }
   text += joinSegments(tail);
   return { text, sections: spans.map((span) => (span === null ? null : text.slice(span.start, span.end))) };
+}
+
+/**
+ * A composed output: its parts, each exactly its bytes, in the same frame
+ * (the final newline only where the text does not end with one already):
+ *
+ *   composed = [ open "\n\n" ] [ preamble "\n\n" ] part *( "\n\n" part ) [ "\n\n" close ] [ "\n" ]
+ *
+ * Gives where each part starts in the text, too.
+ */
+export function renderComposed(frame: Frame, parts: readonly string[]): { text: string; starts: number[] } {
+  const { head, joiner, tail } = fileFrame({ ...frame, finalNewline: false });
+  let text = joinSegments(head);
+  const starts: number[] = [];
+  parts.forEach((part, index) => {
+    if (index > 0) text += joiner.text;
+    starts.push(text.length);
+    text += part;
+  });
+  text += joinSegments(tail);
+  if (frame.finalNewline !== false && !text.endsWith("\n")) text += "\n";
+  return { text, starts };
 }

@@ -1,3 +1,5 @@
+import type { Profile, WrapperAttribute } from "../model.js";
+
 /**
  * The output grammar as a list of segments: literal strings and
  * atom texts, whose concatenation is the rendered text. Rendering joins them;
@@ -42,11 +44,31 @@ export function sectionSegments(tag: string, intro: string | undefined, atoms: r
   return segments;
 }
 
-/** What stands before the first section, between sections and after the last. */
-export function fileFrame(wrapper: string | undefined): { head: Segment[]; joiner: Segment; tail: Segment[] } {
-  return wrapper
-    ? { head: [literal(openTag(wrapper)), BLANK], joiner: BLANK, tail: [BLANK, literal(closeTag(wrapper)), NEWLINE] }
-    : { head: [], joiner: BLANK, tail: [NEWLINE] };
+/** What shapes a file around its sections or parts: the wrapper with its attributes, the preamble, the final newline. */
+export type Frame = Pick<Profile, "wrapper" | "attributes" | "preamble" | "finalNewline">;
+
+/** The wrapper's opening line: `<W>`, or `<W name="value" …>` with `&`, `<`, `>` and `"` escaped as entities. */
+export function openLine(wrapper: string, attributes: readonly WrapperAttribute[] = []): string {
+  return `<${wrapper}${attributes.map(({ name, value }) => ` ${name}="${escapeAttribute(value)}"`).join("")}>`;
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/[&<>"]/g, (char) => ENTITIES[char] ?? char);
+}
+
+const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+
+/**
+ * What stands before the first section, between sections and after the last:
+ *   [ open "\n\n" ] [ preamble "\n\n" ] … [ "\n\n" close ] [ "\n" ]
+ */
+export function fileFrame(frame: Frame): { head: Segment[]; joiner: Segment; tail: Segment[] } {
+  const head: Segment[] = [];
+  if (frame.wrapper) head.push(literal(openLine(frame.wrapper, frame.attributes)), BLANK);
+  if (frame.preamble) head.push(literal(frame.preamble), BLANK);
+  const tail: Segment[] = frame.wrapper ? [BLANK, literal(closeTag(frame.wrapper))] : [];
+  if (frame.finalNewline !== false) tail.push(NEWLINE);
+  return { head, joiner: BLANK, tail };
 }
 
 export function joinSegments(segments: readonly Segment[]): string {

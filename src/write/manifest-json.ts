@@ -1,5 +1,5 @@
 import { sha256 } from "../hash.js";
-import type { Manifest, ManifestOutput, PackPlan } from "../model.js";
+import type { Manifest, ManifestOutput, ManifestPart, PackPlan, PlannedPart } from "../model.js";
 
 /** What the manifest records of one freshly planned output. */
 function manifestEntry(plan: PackPlan): ManifestOutput {
@@ -14,7 +14,14 @@ function manifestEntry(plan: PackPlan): ManifestOutput {
       tokens: section.tokens,
       atoms: section.atoms.map(({ atom, state }) => ({ id: atom.id, path: atom.path, sha256: atom.sha256, state })),
     })),
+    ...(plan.parts ? { parts: plan.parts.map(manifestPart) } : {}),
   };
+}
+
+/** A composed output's part: a file's path and hash, or the part profile's own record with its output path. */
+function manifestPart(part: PlannedPart): ManifestPart {
+  if (part.kind === "file") return { file: part.file, sha256: part.sha256, tokens: part.tokens };
+  return { ...manifestEntry(part.plan), output: part.plan.profile.output };
 }
 
 /**

@@ -41,7 +41,7 @@ const file = fc
     sections: fc.array(fc.record({ intro: fc.option(trimmed, { nil: undefined }), atoms: fc.array(trimmed, { minLength: 1, maxLength: 4 }) }), { minLength: 1, maxLength: 4 }),
   })
   .map(({ wrapper, sections }) => {
-    const { head, joiner, tail } = fileFrame(wrapper);
+    const { head, joiner, tail } = fileFrame({ wrapper });
     const body = sections.flatMap((section, index) => {
       const segments = sectionSegments(`S${index}`, section.intro, section.atoms.map((atom, i) => atomSegment(`${index}-${i}`, "text", atom))) ?? [];
       return index === 0 ? segments : [joiner, ...segments];

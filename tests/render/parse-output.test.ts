@@ -392,7 +392,7 @@ describe("parseOutput reads back what renderFile writes", () => {
       fc.property(sectionsArb, fc.boolean(), (cases: SectionCase[], withWrapper) => {
         const wrapper = withWrapper ? "BUNDLE" : undefined;
         const rendered = cases.map((section) => renderSection(section.tag, section.intro, section.texts) as string);
-        const text = renderFile(wrapper, rendered);
+        const text = renderFile({ wrapper }, rendered);
 
         const result = parseOutput(text, withWrapper ? { wrapper: "BUNDLE" } : {});
 

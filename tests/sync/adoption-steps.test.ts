@@ -41,12 +41,12 @@ function checked(actual: string, options: { sections?: PlannedSection[]; include
     ...(options.include ? { include: options.include } : { sections: sections.map((section, index) => ({ tag: section.tag, atoms: [], required: false, line: index + 3 })) }),
     lines: {},
   };
-  const expected = renderFile(options.wrapper, sections.flatMap((section) => (section.text === null ? [] : [section.text])));
+  const expected = renderFile({ wrapper: options.wrapper }, sections.flatMap((section) => (section.text === null ? [] : [section.text])));
   const output: OutputToCheck = { file: "out/p.txt", profile, expected, actual, previous: undefined, atomTags: new Set(["KEYS", "AUDIT", "NOTES"]), sections };
   return checkOutput(output);
 }
 
-const BUILT = renderFile(undefined, [planned("KEYS", [KEYS], "Read first."), planned("AUDIT", [AUDIT]), planned("NOTES", [NOTES, MORE])].map((section) => section.text ?? ""));
+const BUILT = renderFile({}, [planned("KEYS", [KEYS], "Read first."), planned("AUDIT", [AUDIT]), planned("NOTES", [NOTES, MORE])].map((section) => section.text ?? ""));
 const at = (check: CheckedOutput, kind: string) =>
   check.findings.filter((finding) => finding.kind === kind).map((finding) => {
     const section = check.parsed?.sections.find((candidate) => candidate.tag === finding.tag);
@@ -78,7 +78,7 @@ describe("adoptUnbacked", () => {
   it("for an include profile, places the atom where path order keeps its place, or skips it", () => {
     // Include sections follow path order: security/audit.md, then security/keys.md.
     const sections = [planned("AUDIT", [AUDIT]), planned("KEYS", [KEYS])];
-    const built = renderFile(undefined, sections.map((section) => section.text ?? ""));
+    const built = renderFile({}, sections.map((section) => section.text ?? ""));
     const placed = (text: string) => adoptUnbacked(at(checked(text, { sections, include: ["security/*.md"] }), "unbacked"), context);
     const last = placed(`${built}\n<ZONE>\nLast.\n</ZONE>\n`);
     const first = placed(`<ABOUT>\nFirst.\n</ABOUT>\n\n${built}`);
@@ -126,7 +126,7 @@ describe("adoptMoved and reorder", () => {
     const swapped = BUILT.replace(/<KEYS>[\s\S]*?<\/KEYS>\n\n(<AUDIT>[\s\S]*?<\/AUDIT>)/, (_, audit: string) => `${audit}\n\n${BUILT.slice(0, BUILT.indexOf("</KEYS>") + 7)}`);
     const sectionsProfile = adoptMoved(at(checked(swapped), "moved"), (relative) => `atoms/${relative}`);
     const sections = [planned("AUDIT", [AUDIT]), planned("KEYS", [KEYS])];
-    const includeSwap = checked(renderFile(undefined, [sections[1]?.text ?? "", sections[0]?.text ?? ""]), { sections, include: ["security/*.md"] });
+    const includeSwap = checked(renderFile({}, [sections[1]?.text ?? "", sections[0]?.text ?? ""]), { sections, include: ["security/*.md"] });
     const includeProfile = adoptMoved(at(includeSwap, "moved"), (relative) => `atoms/${relative}`);
     expect({ orders: sectionsProfile.orders.map(({ tags }) => tags), skipped: includeProfile.skipped.map(({ tag, reason }) => ({ tag, reason })) }).toEqual({
       orders: [["AUDIT", "KEYS", "NOTES"]],

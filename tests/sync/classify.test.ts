@@ -20,7 +20,7 @@ function sectionOf(tag: string, text: string): PlannedSection {
 
 const PROFILE: Profile = { name: "p", file: "/project/profiles/p.yaml", output: "p.txt", wrapper: "W", encoding: "o200k_base", sections: [], lines: {} };
 const SECTIONS = [sectionOf("A", "Alpha."), sectionOf("B", "Beta."), sectionOf("C", "Gamma.")];
-const EXPECTED = renderFile("W", SECTIONS.map((section) => section.text ?? ""));
+const EXPECTED = renderFile({ wrapper: "W" }, SECTIONS.map((section) => section.text ?? ""));
 
 function manifestOf(text: string, sections: readonly PlannedSection[]): ManifestOutput {
   return { profile: "p", encoding: "o200k_base", tokens: 3, sha256: sha256(text), sections: sections.map((section) => ({ tag: section.tag, sha256: section.sha256 ?? null, tokens: 1, atoms: [] })) };

@@ -1,0 +1,31 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { decodeUtf8 } from "./read-text.js";
+
+/** The root's `package.json` as `${package.*}` placeholders read it: its fields, or why it cannot be read. */
+export type PackageJson = { fields: Record<string, unknown> } | { problem: string };
+
+/**
+ * Reads `package.json` at the project root once, on first use: the only
+ * file profile placeholders read. A missing file, bytes that are not UTF-8
+ * or JSON that does not parse to an object are a problem, never a guess.
+ */
+export function packageJsonReader(root: string): () => PackageJson {
+  let read: PackageJson | undefined;
+  return () => (read ??= readPackageJson(root));
+}
+
+function readPackageJson(root: string): PackageJson {
+  const file = path.join(root, "package.json");
+  if (!existsSync(file)) return { problem: "there is no package.json at the project root" };
+  const decoded = decodeUtf8(readFileSync(file), "package.json");
+  if (typeof decoded !== "string") return { problem: `package.json is ${decoded.issue.message}` };
+  let data: unknown;
+  try {
+    data = JSON.parse(decoded.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    return { problem: `package.json is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return { problem: "package.json does not hold a JSON object" };
+  return { fields: Object.fromEntries(Object.entries(data)) };
+}
