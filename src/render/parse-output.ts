@@ -1,5 +1,5 @@
 import type { Gap, ParsedOutput, ParsedSection, StructureProblem, WrapperLines } from "../model.js";
-import { closeTag, openTag } from "./segments.js";
+import { closeTag } from "./segments.js";
 import { FenceTracker, TAG_LINE } from "./scan-markdown.js";
 
 /* Every line number in this file is 1-based: `lines[n - 1]` is line n. */
@@ -15,7 +15,7 @@ export interface ParseOptions {
  * Parses a generated file line by line: a section opens on a line
  * that is exactly `<TAG>` and closes on a line that is exactly `</TAG>`,
  * outside fenced code blocks. The wrapper's opening line is the first line
- * `<W>` and its closing line the last `</W>`, so sections written before or
+ * `<W>` (or `<W name="value" …>`, with attributes) and its closing line the last `</W>`, so sections written before or
  * after it are read as sections, not as a cascade of nesting problems; a
  * different first and last tag pair is read as a changed wrapper. Broken
  * structure never throws: it becomes `malformed` problems with line numbers.
@@ -53,15 +53,23 @@ export function parseOutput(text: string, options: ParseOptions = {}): ParsedOut
  * unless X is a section the build writes.
  */
 function findWrapper(lines: readonly string[], tag: string, sectionTags: ReadonlySet<string>): WrapperLines | undefined {
-  const open = lines.indexOf(openTag(tag)) + 1;
+  const open = lines.findIndex((line) => wrapperTag(line) === tag) + 1;
   if (open > 0) {
     const close = lines.lastIndexOf(closeTag(tag)) + 1;
     return close > open ? { tag, open, close } : { tag, open };
   }
-  const first = TAG_LINE.exec(lines[0] ?? "");
-  const other = first?.[2];
-  if (lines.length < 2 || first?.[1] !== "" || other === undefined || sectionTags.has(other)) return undefined;
+  const other = wrapperTag(lines[0] ?? "");
+  if (lines.length < 2 || other === undefined || sectionTags.has(other)) return undefined;
   return lines[lines.length - 1] === closeTag(other) ? { tag: other, open: 1, close: lines.length } : undefined;
+}
+
+/** `<W>` or `<W name="value" …>`: a wrapper's opening line, with or without attributes. */
+const WRAPPER_LINE = /^<([A-Z][A-Z0-9_]*)(?: [A-Za-z_][A-Za-z0-9_.:-]*="[^"]*")*>$/;
+
+/** The tag of a wrapper opening line (attributes allowed), or undefined. */
+export function wrapperTag(line: string): string | undefined {
+  if (!line.startsWith("<") || line.startsWith("</")) return undefined;
+  return WRAPPER_LINE.exec(line)?.[1];
 }
 
 /** The line ranges (inclusive) scanned for sections: before the wrapper, inside it, after it. */

@@ -1,6 +1,7 @@
 import { sha256 } from "../hash.js";
 import type { Finding, FindingKind, OutputToCheck, ParsedOutput, ParsedSection, WrapperLines } from "../model.js";
-import { parseOutput } from "../render/parse-output.js";
+import { parseOutput, wrapperTag } from "../render/parse-output.js";
+import { openLine } from "../render/segments.js";
 import { groupDigits } from "../render/render-index.js";
 import { changeKind } from "./change-kind.js";
 import { movedSections, type MovedSection } from "./section-order.js";
@@ -30,10 +31,11 @@ export function classifySections(output: OutputToCheck, actualText: string): { f
     const { count, firstLine } = actual.unlisted;
     findings.push(finding("malformed", file, firstLine, `and ${groupDigits(count)} more structure problems from line ${firstLine} on, not listed one by one: fix the ones above and check again`));
   }
-  const wrapperFinding = wrapper === undefined ? undefined : wrapperProblem(file, wrapper, actual);
+  const wrapperFinding = wrapper === undefined ? undefined : wrapperProblem(file, openLine(wrapper, output.profile.attributes), actual, text);
   if (wrapperFinding) findings.push(wrapperFinding);
   for (const item of sectionFindings(output, expected, actual)) findings.push(item);
-  for (const item of strayFindings(file, actual, wrapper !== undefined)) findings.push(item);
+  const { preamble, finalNewline } = output.profile;
+  for (const item of strayFindings(file, actual, { wrapper: wrapper !== undefined, finalNewline: finalNewline !== false, ...(preamble === undefined ? {} : { preamble }) })) findings.push(item);
   return { findings: findings.sort(byLineThenKind), parsed: actual };
 }
 
@@ -53,10 +55,16 @@ function normalise(text: string, file: string, findings: Finding[]): string {
   return result;
 }
 
-function wrapperProblem(file: string, wrapper: string, actual: ParsedOutput): Finding | undefined {
+function wrapperProblem(file: string, open: string, actual: ParsedOutput, text: string): Finding | undefined {
   const found = actual.wrapper;
+  const wrapper = wrapperTag(open) ?? open;
   if (found === undefined) return finding("stray", file, 1, `the wrapper <${wrapper}> is not on the first and last lines, where a build writes it`);
   if (found.tag !== wrapper) return finding("stray", file, 1, `the wrapper is <${found.tag}>, but the profile's is <${wrapper}>`);
+  const line = lineOf(text, found.open);
+  if (line !== open) {
+    const diff = unifiedDiff(file, { lines: [open], start: found.open }, { lines: [line], start: found.open });
+    return finding("stray", file, found.open, `the wrapper's opening line differs from what a build writes (its attributes come from the profile): change the profile's attributes, or undo the edit`, undefined, diff);
+  }
   if (found.close === undefined) return finding("stray", file, actual.lineCount, `the wrapper's closing line </${wrapper}> is missing: a build writes it as the last line`);
   return undefined;
 }
@@ -69,7 +77,8 @@ function sectionFindings(output: OutputToCheck, expected: ParsedOutput, actual: 
   const actualByTag = new Map(actual.sections.map((section) => [section.tag, section]));
   const expectedTags = new Set(expected.sections.map((section) => section.tag));
 
-  let insertAt = actual.wrapper === undefined ? 1 : actual.wrapper.open + 2;
+  const preambleLines = output.profile.preamble === undefined ? 0 : output.profile.preamble.split("\n").length + 1;
+  let insertAt = (actual.wrapper === undefined ? 1 : actual.wrapper.open + 2) + preambleLines;
   for (const want of expected.sections) {
     const have = actualByTag.get(want.tag);
     if (!have) {
@@ -147,6 +156,14 @@ const KIND_ORDER: readonly FindingKind[] = ["malformed", "stray", "unbacked", "e
 
 function byLineThenKind(a: Finding, b: Finding): number {
   return a.line - b.line || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind);
+}
+
+/** The text of 1-based line `number`. */
+function lineOf(text: string, number: number): string {
+  let start = 0;
+  for (let line = 1; line < number; line++) start = text.indexOf("\n", start) + 1;
+  const end = text.indexOf("\n", start);
+  return text.slice(start, end === -1 ? undefined : end);
 }
 
 /** The 1-based line holding offset `at`. */

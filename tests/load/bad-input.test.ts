@@ -216,7 +216,7 @@ describe("build refuses a bad profile", () => {
   it("refuses an unknown top-level key", async () => {
     await expectRefused(
       withProfile("output: a.txt\nbudgett: 100\nsections:\n  - tag: A\n    atoms: [sign-verify]\n"),
-      "profiles/p.yaml:2: unknown key 'budgett' (did you mean 'budget'?): expected one of output, wrapper, encoding, budget, description, sections, include, index, examples\n",
+      "profiles/p.yaml:2: unknown key 'budgett' (did you mean 'budget'?): expected one of output, wrapper, attributes, preamble, final_newline, encoding, budget, description, sections, include, index, parts, exclude, tags_from, examples\n",
     );
   });
 
@@ -293,14 +293,14 @@ describe("build refuses a bad profile", () => {
   it("refuses 'sections' and 'include' together", async () => {
     await expectRefused(
       withProfile("output: a.txt\nsections:\n  - tag: A\n    atoms: [sign-verify]\ninclude: [\"audit/*.md\"]\n"),
-      "profiles/p.yaml:5: use one of 'sections', 'include' or 'index', not 'sections' and 'include'\n",
+      "profiles/p.yaml:5: use one of 'sections', 'include', 'index' or 'parts', not 'sections' and 'include'\n",
     );
   });
 
   it("refuses a profile with neither 'sections' nor 'include'", async () => {
     await expectRefused(
       withProfile("output: a.txt\nwrapper: SECURITY\n"),
-      "profiles/p.yaml:1: a profile needs 'sections' (explicit sections), 'include' (atoms grouped by their tag) or 'index' (an llms.txt of the other outputs)\n",
+      "profiles/p.yaml:1: a profile needs 'sections' (explicit sections), 'include' (atoms grouped by their tag), 'index' (an llms.txt of the other outputs) or 'parts' (other outputs and hand-maintained files, composed)\n",
     );
   });
 
@@ -331,7 +331,7 @@ describe("build refuses a bad profile", () => {
       [
         "profiles/p.yaml:1: 'output' \"../escape.txt\" leaves the out dir: give a path inside it",
         "profiles/p.yaml:2: encoding must be one of o200k_base, cl100k_base, p50k_base, p50k_edit, r50k_base, gpt2, got \"nope\"",
-        "profiles/p.yaml:3: unknown key 'colour': expected one of output, wrapper, encoding, budget, description, sections, include, index, examples",
+        "profiles/p.yaml:3: unknown key 'colour': expected one of output, wrapper, attributes, preamble, final_newline, encoding, budget, description, sections, include, index, parts, exclude, tags_from, examples",
         "profiles/p.yaml:5: sections[0].tag must be an UPPER_SNAKE tag like 'SIGN_VERIFY', got \"lower\"",
         "profiles/p.yaml:9: sections[1].budget must be a whole number of tokens above 0, got -5",
         "profiles/p.yaml:10: sections[1].required must be true or false, got \"yes please\"",
@@ -391,7 +391,7 @@ describe("one mistake gives one message, with a hint where one helps", () => {
     expect(await runCli(["build"], { cwd: project })).toEqual({
       code: 2,
       stdout: "",
-      stderr: "profiles/full.yaml:2: unknown key 'wraper' (did you mean 'wrapper'?): expected one of output, wrapper, encoding, budget, description, sections, include, index, examples\n",
+      stderr: "profiles/full.yaml:2: unknown key 'wraper' (did you mean 'wrapper'?): expected one of output, wrapper, attributes, preamble, final_newline, encoding, budget, description, sections, include, index, parts, exclude, tags_from, examples\n",
     });
   });
 

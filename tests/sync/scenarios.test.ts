@@ -687,7 +687,7 @@ describe("a file whose wrapper lines were removed", () => {
 
 describe("sync-check on bad input in the machine formats", () => {
   const BAD = { "atoms/a.md": atom({ id: "a", title: "A", brief: "A." }, "Alpha."), "profiles/p.yaml": "output: o.txt\nwraper: W\nsections:\n  - tag: A\n    atoms: [a]\n" };
-  const LINE = "unknown key 'wraper' (did you mean 'wrapper'?): expected one of output, wrapper, encoding, budget, description, sections, include, index, examples";
+  const LINE = "unknown key 'wraper' (did you mean 'wrapper'?): expected one of output, wrapper, attributes, preamble, final_newline, encoding, budget, description, sections, include, index, parts, exclude, tags_from, examples";
 
   it("prints the problems as JSON on stdout, and exits 2", async () => {
     const project = makeProject(BAD);
