@@ -29,6 +29,7 @@ export function outputsToCheck(project: Project, files: readonly PlannedFile[], 
         previous: project.manifest?.outputs[plan.profile.output],
         atomTags,
         sections: plan.sections,
+        ...(plan.parts ? { parts: plan.parts } : {}),
       },
     ];
   });

@@ -1,6 +1,7 @@
 import { sha256 } from "../hash.js";
 import { REBUILDABLE_KINDS, type CheckedOutput, type FileCheck, type Finding, type OutputToCheck } from "../model.js";
 import { changeKind } from "./change-kind.js";
+import { classifyComposed } from "./classify-composed.js";
 import { classifySections, finding } from "./classify-sections.js";
 import { firstDifference } from "./stray-text.js";
 import { unifiedDiff } from "./unified-diff.js";
@@ -20,14 +21,20 @@ export function checkOutput(output: OutputToCheck): CheckedOutput {
   const { actual } = output;
   if (actual === null) return { output, findings: [finding("missing", output.file, 1, "the output does not exist: run llmsgen build to write it")], parsed: null };
   if (actual === output.expected) return { output, findings: [], parsed: null };
-  const checked = output.profile.index ? { findings: classifyWholeFile(output, actual), parsed: null } : classifySections(output, actual);
+  const checked = classify(output, actual);
   const asBuilt = output.previous !== undefined && sha256(actual) === output.previous.sha256 && !rendersNothing(output);
-  return { output, findings: asBuilt ? allStale(checked.findings) : checked.findings, parsed: checked.parsed };
+  return { output, findings: asBuilt ? allStale(checked.findings) : checked.findings, parsed: checked.parsed, ...(checked.parts ? { parts: checked.parts } : {}) };
+}
+
+function classify(output: OutputToCheck, actual: string): Pick<CheckedOutput, "findings" | "parsed" | "parts"> {
+  if (output.profile.index) return { findings: classifyWholeFile(output, actual), parsed: null };
+  if (output.profile.parts) return { ...classifyComposed(output, actual, checkOutput), parsed: null };
+  return classifySections(output, actual);
 }
 
 /** True for a profile with no atom to render (started from an existing file): a build has nothing to rebuild it with. */
 export function rendersNothing(output: Pick<OutputToCheck, "sections" | "profile">): boolean {
-  return !output.profile.index && output.sections.every((section) => section.text === null);
+  return !output.profile.index && !output.profile.parts && output.sections.every((section) => section.text === null);
 }
 
 function allStale(findings: readonly Finding[]): Finding[] {

@@ -40,7 +40,7 @@ export function classifySections(output: OutputToCheck, actualText: string): { f
 }
 
 /** Drops a BOM and reads CRLF as LF, one `stray` finding for each: the text itself is then compared. */
-function normalise(text: string, file: string, findings: Finding[]): string {
+export function normalise(text: string, file: string, findings: Finding[]): string {
   let result = text;
   if (result.startsWith(BOM)) {
     findings.push(finding("stray", file, 1, "the file starts with a byte order mark, which a build never writes"));
@@ -154,7 +154,7 @@ export function finding(kind: FindingKind, file: string, line: number, message: 
 
 const KIND_ORDER: readonly FindingKind[] = ["malformed", "stray", "unbacked", "edited", "conflict", "drift", "moved", "stale", "extra", "missing"];
 
-function byLineThenKind(a: Finding, b: Finding): number {
+export function byLineThenKind(a: Finding, b: Finding): number {
   return a.line - b.line || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind);
 }
 
