@@ -87,7 +87,7 @@ function manifestRecord(project: Project, plans: readonly PackPlan[], carried: r
 
 function planOf(checked: CheckedOutput): PackPlan {
   const { output } = checked;
-  return { profile: output.profile, sections: [...output.sections], text: output.expected, tokens: output.previous?.tokens ?? 0 };
+  return { profile: output.profile, sections: [...output.sections], ...(output.parts ? { parts: [...output.parts] } : {}), text: output.expected, tokens: output.previous?.tokens ?? 0 };
 }
 
 /**

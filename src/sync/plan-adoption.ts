@@ -6,6 +6,7 @@ import { atomFile } from "./adoptable-text.js";
 import { adoptEdited } from "./adopt-edited.js";
 import { adoptMoved } from "./adopt-moved.js";
 import { adoptUnbacked } from "./adopt-unbacked.js";
+import { expandComposed, type FilePartText } from "./adopt-composed.js";
 import { skipOf, type AdoptionSkip, type AdoptionWrite, type AtomText, type FindingAt, type IntroEdit, type NewAtom, type SectionInsert, type SectionOrder } from "./adoption-types.js";
 import { insertSection, reorderSections, replaceIntro, sectionTagsOf } from "./edit-profile.js";
 import { replaceAtomBody } from "./replace-atom-body.js";
@@ -54,21 +55,23 @@ export interface AdoptionPlan {
  * them up to date); every other finding is carried or becomes a skip.
  */
 export function planAdoption(input: AdoptionInput): AdoptionPlan {
-  const sorted = sortFindings(input.checks, input.sections);
+  const composed = expandComposed(input.checks);
+  const sorted = sortFindings(composed.checks, input.sections);
   const unbacked = adoptUnbacked(sorted.unbacked, input);
   const edited = adoptEdited(sorted.edited, input.atomsDir);
   const moved = adoptMoved(sorted.moved, (relative) => input.show(path.join(input.atomsDir, relative)));
-  const merged = mergeWrites(input, unbacked.atoms, edited.texts, edited.intros, moved.orders, unbacked.inserts);
-  const skipped = [...sorted.skipped, ...unbacked.skipped, ...edited.skipped, ...moved.skipped, ...merged.skipped];
-  const adoptedFrom = [...new Set([...sorted.unbacked, ...sorted.edited, ...sorted.moved].map((item) => item.checked.output.file))];
+  const merged = mergeWrites(input, { atoms: unbacked.atoms, texts: edited.texts, intros: edited.intros, orders: moved.orders, inserts: unbacked.inserts, fileParts: composed.fileParts });
+  const skipped = [...sorted.skipped, ...composed.skipped, ...unbacked.skipped, ...edited.skipped, ...moved.skipped, ...merged.skipped];
+  const adoptedFrom = [...new Set([...[...sorted.unbacked, ...sorted.edited, ...sorted.moved].map((item) => item.checked.output.file), ...composed.fileParts.map((part) => part.from.file)])];
   const changedAtoms = new Set(merged.writes.filter((write) => write.before !== null).map((write) => write.file));
   const adopted = new Set(adoptedFrom);
   const carried = skipped.length > 0 ? [] : input.checks.filter((checked) => adopted.has(checked.output.file) && outsideWrapper(checked));
   return { writes: merged.writes, skipped, adoptedFrom, alsoChanges: alsoChanges(input, adoptedFrom, unbacked.atoms, changedAtoms), carried };
 }
 
-/** True when a section of the file stands before the wrapper's opening line or after its closing line. */
+/** True when a section of the file (or of a part of it) stands before the wrapper's opening line or after its closing line. */
 function outsideWrapper(checked: CheckedOutput): boolean {
+  if (checked.parts) return checked.parts.some((part) => part.check !== undefined && outsideWrapper(part.check));
   const wrapper = checked.parsed?.wrapper;
   if (!wrapper) return false;
   const close = wrapper.close ?? Number.POSITIVE_INFINITY;
@@ -138,12 +141,16 @@ function indexReason(finding: Finding): string | null {
  */
 function mergeWrites(
   input: AdoptionInput,
-  atoms: readonly NewAtom[],
-  texts: readonly AtomText[],
-  intros: readonly IntroEdit[],
-  orders: readonly SectionOrder[],
-  inserts: readonly SectionInsert[],
+  steps: {
+    atoms: readonly NewAtom[];
+    texts: readonly AtomText[];
+    intros: readonly IntroEdit[];
+    orders: readonly SectionOrder[];
+    inserts: readonly SectionInsert[];
+    fileParts: readonly FilePartText[];
+  },
 ): { writes: AdoptionWrite[]; skipped: AdoptionSkip[] } {
+  const { atoms, texts, intros, orders, inserts, fileParts } = steps;
   const writes = new Map<string, AdoptionWrite>();
   const skipped: AdoptionSkip[] = [];
   const edit = (file: string, change: (text: string) => string, note: string): void => {
@@ -163,6 +170,18 @@ function mergeWrites(
     if (!first) continue;
     if (edits.every((other) => other.text === first.text)) {
       edit(file, (raw) => replaceAtomBody(raw, first.text), `text of <${first.from.tag}> from ${first.from.file}:${first.from.line}`);
+      continue;
+    }
+    const where = edits.map((other) => `${other.from.file}:${other.from.line}`).join(" and ");
+    for (const other of edits) skipped.push(skipOf(other.from, `${input.show(file)} was edited differently in ${where}: make the edits agree, then adopt again`));
+  }
+  const byPart = new Map<string, FilePartText[]>();
+  for (const part of fileParts) byPart.set(part.path, [...(byPart.get(part.path) ?? []), part]);
+  for (const [file, edits] of byPart) {
+    const first = edits[0];
+    if (!first) continue;
+    if (edits.every((other) => other.text === first.text)) {
+      edit(file, () => first.text, `hand-maintained part, as edited in ${first.from.file}:${first.from.line}`);
       continue;
     }
     const where = edits.map((other) => `${other.from.file}:${other.from.line}`).join(" and ");
@@ -206,10 +225,23 @@ function alsoChanges(input: AdoptionInput, adoptedFrom: readonly string[], creat
       if (adopted.size > 0) indexes.push(output.file);
       continue;
     }
+    if (output.parts) continue; // judged below, from its parts
     const globs = profile.include ?? (profile.sections ?? []).flatMap((section) => section.atoms.filter(isGlob));
     const picksUp = createdPaths.some((relative) => globs.some((pattern) => globToRegExp(pattern).test(relative)));
     const renders = output.sections.some((section) => section.atoms.some((atom) => atom.state === "full" && changed.has(path.join(input.atomsDir, atom.atom.path))));
     if (picksUp || renders) outputs.push(output.file);
+  }
+  // A composed output changes with any part that does: a written file, or a part profile's output (or one adopted from).
+  const changing = new Set(input.checks.filter(({ output }) => outputs.includes(output.file) || adopted.has(output.file)).map(({ output }) => output.profile.name));
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const { output } of input.checks) {
+      if (!output.parts || changing.has(output.profile.name)) continue;
+      if (!output.parts.some((part) => (part.kind === "file" ? changed.has(part.path) : changing.has(part.plan.profile.name)))) continue;
+      changing.add(output.profile.name);
+      if (!adopted.has(output.file)) outputs.push(output.file);
+      grown = true;
+    }
   }
   return [...outputs, ...indexes];
 }
