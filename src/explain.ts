@@ -3,7 +3,7 @@ import { InputError } from "./errors.js";
 import { closest } from "./load/closest.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadProject } from "./load/load-project.js";
-import type { AtomState, PackReason } from "./model.js";
+import type { AtomState, PackPlan, PackReason } from "./model.js";
 import { planBuild } from "./plan-build.js";
 
 export interface ExplainOptions extends LayoutOptions {
@@ -26,6 +26,8 @@ export interface AtomPlacement {
   tokens: number;
   required: boolean;
   reason?: PackReason;
+  /** In a composed output: the part profile whose output holds the atom (the innermost, for parts of parts). */
+  part?: string;
 }
 
 export interface Explanation {
@@ -57,25 +59,35 @@ export function explain(which: string, options: ExplainOptions = {}): Explanatio
   for (const plan of planBuild(project).plans) {
     if (plan.profile.index) continue;
     const before = placements.length;
-    plan.sections.forEach((section, sectionIndex) => {
-      section.atoms.forEach((planned, index) => {
-        if (planned.atom.id !== atom.id) return;
-        placements.push({
-          profile: plan.profile.name,
-          output: displayPath(layout, path.join(layout.outDir, plan.profile.output)),
-          section: section.tag,
-          sectionPosition: sectionIndex + 1,
-          position: index + 1,
-          of: section.atoms.length,
-          state: planned.state,
-          tokens: planned.tokens,
-          required: planned.required,
-          ...(planned.reason ? { reason: planned.reason } : {}),
-        });
-      });
-    });
+    const output = displayPath(layout, path.join(layout.outDir, plan.profile.output));
+    for (const place of placementsIn(plan, atom.id, undefined)) placements.push({ profile: plan.profile.name, output, ...place });
     if (placements.length === before) absent.push(plan.profile.name);
   }
   const { id, title, tag, priority, required } = atom;
   return { atom: { id, title, path: displayPath(layout, path.join(layout.atomsDir, atom.path)), tag, priority, required }, placements, absent };
+}
+
+/** Where the atom stands in a plan's sections, and in the sections of its parts (naming the part profile). */
+function placementsIn(plan: PackPlan, id: string, part: string | undefined): Omit<AtomPlacement, "profile" | "output">[] {
+  const found: Omit<AtomPlacement, "profile" | "output">[] = [];
+  plan.sections.forEach((section, sectionIndex) => {
+    section.atoms.forEach((planned, index) => {
+      if (planned.atom.id !== id) return;
+      found.push({
+        section: section.tag,
+        sectionPosition: sectionIndex + 1,
+        position: index + 1,
+        of: section.atoms.length,
+        state: planned.state,
+        tokens: planned.tokens,
+        required: planned.required,
+        ...(planned.reason ? { reason: planned.reason } : {}),
+        ...(part === undefined ? {} : { part }),
+      });
+    });
+  });
+  for (const each of plan.parts ?? []) {
+    if (each.kind === "profile") found.push(...placementsIn(each.plan, id, part ?? each.plan.profile.name));
+  }
+  return found;
 }

@@ -99,7 +99,8 @@ export function planBuild(project: Project, options: PlanOptions = {}): BuildPla
   });
   for (const plan of plans) hashPlan(plan);
   const files: PlannedFile[] = plans.map((plan) => planFile(path.join(layout.outDir, plan.profile.output), layout.root, plan));
-  const reports = plans.map((plan, index) => reportPlan(plan, (files[index] as PlannedFile).shown, manifest?.outputs[plan.profile.output]));
+  const showOutput = (relative: string) => slashRelative(layout.root, path.join(layout.outDir, relative));
+  const reports = plans.map((plan, index) => reportPlan(plan, (files[index] as PlannedFile).shown, manifest?.outputs[plan.profile.output], showOutput));
   const lock = manifestJson(nextManifest(manifest, plans, project.allProfiles));
   files.push(planFile(manifestPath(layout), layout.root, lock));
   return { plans, reports, files };

@@ -1,7 +1,7 @@
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from "diff";
 import type { BuildResult, FilePreview } from "../build.js";
 import type { PackReason } from "../model.js";
-import type { AtomReport, ProfileReport } from "../pack/plan-report.js";
+import type { AtomReport, PartReport, ProfileReport } from "../pack/plan-report.js";
 import { findingAnnotation } from "./report-findings.js";
 import { annotation, json, plural, type ReportOptions } from "./report-format.js";
 import { formatCount, table, type Style } from "./style.js";
@@ -75,6 +75,7 @@ function colourDiff(diff: string, style: Style): string {
 function formatProfile(report: ProfileReport, style: Style): string {
   const budget = report.budget === null ? "no budget" : `budget ${formatCount(report.budget)}`;
   const head = `${style.bold(report.profile)} → ${report.output}  ${formatCount(report.tokens)} tokens, ${budget} (${report.encoding})`;
+  if (report.parts) return formatParts(head, report.parts, style);
   if (report.sections.length === 0) return head;
   const explained = report.sections.some((section) => section.atoms.some((atom) => atom.reason));
   const rows: string[][] = [["section / atom", "tokens", "budget", "delta", "state", ...(explained ? ["why"] : [])]];
@@ -93,6 +94,13 @@ function formatProfile(report: ProfileReport, style: Style): string {
     if (states[index] === "brief") return style.yellow(line);
     return line;
   });
+  return [head, ...lines.map((line) => `  ${line}`)].join("\n");
+}
+
+/** A composed output's parts, each with its own tokens (the output's count is of the whole file, frame included). */
+function formatParts(head: string, parts: readonly PartReport[], style: Style): string {
+  const rows = [["part", "tokens", "from"], ...parts.map((part) => ("file" in part ? [part.file, formatCount(part.tokens), "hand-maintained file"] : [part.profile, formatCount(part.tokens), `profile → ${part.output}`]))];
+  const lines = table(rows, [1]).map((line, index) => (index === 0 ? style.dim(line) : line));
   return [head, ...lines.map((line) => `  ${line}`)].join("\n");
 }
 

@@ -11,7 +11,8 @@ export function formatExplanation(explanation: Explanation, format: Exclude<Form
   for (const place of placements) {
     const fate = place.state === "dropped" ? "dropped" : `${place.state}, ${formatCount(place.tokens)} tokens`;
     const why = place.reason ? ` (${formatReason(place.reason)})` : place.required ? " (required: never degraded)" : "";
-    const line = `  ${place.profile} → ${place.output}: section ${place.section}, atom ${place.position} of ${place.of}: ${fate}${why}`;
+    const via = place.part === undefined ? "" : ` (in part ${place.part})`;
+    const line = `  ${place.profile} → ${place.output}${via}: section ${place.section}, atom ${place.position} of ${place.of}: ${fate}${why}`;
     lines.push(place.state === "dropped" ? style.red(line) : place.state === "brief" ? style.yellow(line) : line);
   }
   if (placements.length === 0) lines.push("  in no profile: no section lists it and no include glob matches it");

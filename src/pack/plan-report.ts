@@ -1,4 +1,4 @@
-import type { AtomState, ManifestOutput, PackPlan, PackReason } from "../model.js";
+import type { AtomState, ManifestOutput, PackPlan, PackReason, PlannedPart } from "../model.js";
 
 export interface AtomReport {
   id: string;
@@ -18,6 +18,9 @@ export interface SectionReport {
   atoms: AtomReport[];
 }
 
+/** A part of a composed output: another profile's output (`profile`, `output`) or a hand-maintained `file`, with its exact tokens alone. */
+export type PartReport = { profile: string; output: string; tokens: number } | { file: string; tokens: number };
+
 /** One profile of the build report; the shape `--json` prints. */
 export interface ProfileReport {
   profile: string;
@@ -26,10 +29,12 @@ export interface ProfileReport {
   tokens: number;
   budget: number | null;
   sections: SectionReport[];
+  /** A composed output's parts, in order. */
+  parts?: PartReport[];
 }
 
 /** Reads the plan, and the last build's manifest entry for its output, into the report. */
-export function reportPlan(plan: PackPlan, output: string, previous: ManifestOutput | undefined): ProfileReport {
+export function reportPlan(plan: PackPlan, output: string, previous: ManifestOutput | undefined, showOutput: (relative: string) => string = (relative) => relative): ProfileReport {
   return {
     profile: plan.profile.name,
     output,
@@ -46,5 +51,10 @@ export function reportPlan(plan: PackPlan, output: string, previous: ManifestOut
         atoms: section.atoms.map(({ atom, tokens, state, reason }) => ({ id: atom.id, path: atom.path, tokens, state, ...(reason ? { reason } : {}) })),
       };
     }),
+    ...(plan.parts ? { parts: plan.parts.map((part) => partReport(part, showOutput)) } : {}),
   };
+}
+
+function partReport(part: PlannedPart, showOutput: (relative: string) => string): PartReport {
+  return part.kind === "file" ? { file: part.file, tokens: part.tokens } : { profile: part.plan.profile.name, output: showOutput(part.plan.profile.output), tokens: part.tokens };
 }
