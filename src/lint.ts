@@ -4,6 +4,8 @@ import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js
 import { collectProject } from "./load/load-project.js";
 import { planExampleChecks } from "./examples/plan-example-checks.js";
 import { locateChecker, runChecker } from "./load/run-checker.js";
+import { compileGlob } from "./load/glob.js";
+import { ORDER_PREFIX } from "./load/resolve-profile.js";
 import { OTHER_TOOL_KEYS } from "./load/validate-atom.js";
 import type { Atom, Issue, Layout, ResolvedProfile } from "./model.js";
 
@@ -50,6 +52,7 @@ export function lint(options: LintOptions = {}): LintResult {
     warnings.push(...unknownRelated(atom, ids, file), ...nameMismatch(atom, file));
   }
   warnings.push(...unreadKeys(collected.atoms, new Set(options.knownKeys ?? []), (atom) => displayPath(layout, path.join(layout.atomsDir, atom.path))));
+  warnings.push(...idleExcludes([...collected.profiles, ...collected.support], collected.atoms, layout));
   const examples = options.examples ? checkExamples(collected.profiles, layout, options.exampleCheckers, options.exampleTimeout) : undefined;
   if (examples) {
     errors.push(...examples.failures);
@@ -131,9 +134,30 @@ function unknownRelated(atom: Atom, ids: ReadonlySet<string>, file: string): Iss
     .map(({ id, line }) => ({ file, line, message: `related atom '${id}' does not exist: fix the id or remove it from related` }));
 }
 
+/**
+ * The file name should say the id: `ID.md`, or by the filename convention
+ * (`tags_from: filename`) `NN-ID.md`, `NN-parent--ID.md` or `NN-parent--child.md`
+ * for the id `parent-child`. Names starting with `_` are left alone.
+ */
 function nameMismatch(atom: Atom, file: string): Issue[] {
   const name = path.posix.basename(atom.path, ".md");
-  return name === atom.id ? [] : [{ file, line: atom.keyLines?.id ?? 1, message: `file name '${name}.md' and id '${atom.id}' differ: rename the file to ${atom.id}.md so both find the same atom` }];
+  const bare = name.replace(ORDER_PREFIX, "");
+  const [parent, ...rest] = bare.split("--");
+  const child = rest.join("--");
+  const names = [name, bare, ...(child === "" ? [] : [child, `${parent}-${child}`])];
+  // `_index.md` and the like are named by another tool (a site generator's section page) and can never be an id.
+  return name.startsWith("_") || names.includes(atom.id) ? [] : [{ file, line: atom.keyLines?.id ?? 1, message: `file name '${name}.md' and id '${atom.id}' differ: rename the file to ${atom.id}.md so both find the same atom` }];
+}
+
+/** `exclude` globs that match no atom file: a leftover, or a pattern that misses what it was meant to leave out. */
+function idleExcludes(profiles: readonly ResolvedProfile[], atoms: readonly Atom[], layout: Layout): Issue[] {
+  return profiles.flatMap(({ profile }) =>
+    (profile.exclude ?? []).flatMap((pattern, index) => {
+      const glob = compileGlob(pattern);
+      if ("error" in glob || atoms.some((atom) => glob.regex.test(atom.path))) return [];
+      return [{ file: displayPath(layout, profile.file), line: profile.lines[`exclude[${index}]`] ?? profile.lines.exclude ?? 1, message: `exclude[${index}] '${pattern}' matches no atom file, so it excludes nothing: fix the pattern, or remove it` }];
+    }),
+  );
 }
 
 /**

@@ -38,14 +38,25 @@ export function loadManifest(layout: Layout): Manifest | undefined {
 
 function isManifest(data: unknown): data is Manifest {
   if (!isObject(data) || data.version !== 1 || !isObject(data.outputs)) return false;
-  return Object.values(data.outputs).every(
-    (output) =>
-      isObject(output) &&
-      typeof output.sha256 === "string" &&
-      typeof output.profile === "string" &&
-      Array.isArray(output.sections) &&
-      output.sections.every((section: unknown) => isObject(section) && typeof section.tag === "string" && Array.isArray(section.atoms)),
+  return Object.values(data.outputs).every((output) => isOutputRecord(output, 0));
+}
+
+/** An output's record; a composed output's parts are records too (of files, or of profiles' outputs), nested at most as deep as a manifest can sensibly be. */
+function isOutputRecord(output: unknown, depth: number): boolean {
+  return (
+    isObject(output) &&
+    typeof output.sha256 === "string" &&
+    typeof output.profile === "string" &&
+    Array.isArray(output.sections) &&
+    output.sections.every((section: unknown) => isObject(section) && typeof section.tag === "string" && Array.isArray(section.atoms)) &&
+    (output.parts === undefined || (depth < 100 && Array.isArray(output.parts) && output.parts.every((part: unknown) => isPartRecord(part, depth + 1))))
   );
+}
+
+function isPartRecord(part: unknown, depth: number): boolean {
+  if (!isObject(part)) return false;
+  if ("file" in part) return typeof part.file === "string" && typeof part.sha256 === "string";
+  return typeof part.output === "string" && isOutputRecord(part, depth);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
