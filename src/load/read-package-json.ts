@@ -23,8 +23,9 @@ function readPackageJson(root: string): PackageJson {
   let data: unknown;
   try {
     data = JSON.parse(decoded.replace(/^\uFEFF/, ""));
-  } catch (error) {
-    return { problem: `package.json is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+  } catch {
+    // The parser's own words differ between Node versions: the message stays the same on every machine.
+    return { problem: "package.json is not valid JSON" };
   }
   if (data === null || typeof data !== "object" || Array.isArray(data)) return { problem: "package.json does not hold a JSON object" };
   return { fields: Object.fromEntries(Object.entries(data)) };
