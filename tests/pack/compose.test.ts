@@ -6,7 +6,9 @@ import { ENCODINGS, type Encoding, type ResolvedProfile } from "../../src/model.
 import { packProfile } from "../../src/pack/pack-profile.js";
 import { canCut, groupPieces } from "../../src/pack/compose.js";
 import { PieceCounter } from "../../src/pack/token-store.js";
-import { fileFrame, joinSegments, literal, sectionSegments, type Segment } from "../../src/render/segments.js";
+import { countChunks, edgeCuts, type Chunk } from "../../src/pack/pack-composed.js";
+import { renderComposed } from "../../src/render/render-output.js";
+import { fileFrame, type Frame, joinSegments, literal, sectionSegments, type Segment } from "../../src/render/segments.js";
 
 /** A text standing for an atom's, keyed by a name (packing keys real atoms by a hash of their text). */
 const atomSegment = (name: string, field: "text" | "brief", text: string): Segment => ({ key: `\u0002${name}:${field}`, text });
@@ -34,14 +36,27 @@ const alphabet = fc.constantFrom(
 const text = fc.array(alphabet, { minLength: 0, maxLength: 24 }).map((parts) => parts.join(""));
 const trimmed = text.map((value) => value.trim()).filter((value) => value !== "");
 
-/** A random file in the output grammar, as segments: sections of atom texts with intros and a wrapper. */
+/** A random frame: a wrapper with or without attributes (values of any text, escaped), a preamble, a final newline or none. */
+const frameArb = fc.record({
+  wrapper: fc.option(fc.constantFrom("W", "MLLD_SECURITY"), { nil: undefined }),
+  attributes: fc.option(fc.array(fc.record({ name: fc.constantFrom("version", "name", "a-b", "x.y"), value: text }), { minLength: 1, maxLength: 3 }), { nil: undefined }),
+  preamble: fc.option(trimmed, { nil: undefined }),
+  finalNewline: fc.option(fc.boolean(), { nil: undefined }),
+});
+const frameOf = (frame: fc.infer<typeof frameArb>): Frame => ({
+  ...(frame.wrapper ? { wrapper: frame.wrapper, ...(frame.attributes ? { attributes: frame.attributes } : {}) } : {}),
+  ...(frame.preamble ? { preamble: frame.preamble } : {}),
+  ...(frame.finalNewline === undefined ? {} : { finalNewline: frame.finalNewline }),
+});
+
+/** A random file in the output grammar, as segments: sections of atom texts with intros, in a random frame. */
 const file = fc
   .record({
-    wrapper: fc.option(fc.constantFrom("W", "MLLD_SECURITY"), { nil: undefined }),
+    frame: frameArb,
     sections: fc.array(fc.record({ intro: fc.option(trimmed, { nil: undefined }), atoms: fc.array(trimmed, { minLength: 1, maxLength: 4 }) }), { minLength: 1, maxLength: 4 }),
   })
-  .map(({ wrapper, sections }) => {
-    const { head, joiner, tail } = fileFrame({ wrapper });
+  .map(({ frame, sections }) => {
+    const { head, joiner, tail } = fileFrame(frameOf(frame));
     const body = sections.flatMap((section, index) => {
       const segments = sectionSegments(`S${index}`, section.intro, section.atoms.map((atom, i) => atomSegment(`${index}-${i}`, "text", atom))) ?? [];
       return index === 0 ? segments : [joiner, ...segments];
@@ -54,7 +69,7 @@ const loose = fc.array(text, { minLength: 1, maxLength: 8 }).map((parts) => part
 
 describe("composed token counts equal full counts", () => {
   for (const encoding of ENCODINGS) {
-    it(`${encoding}: 400 random output files and 400 random texts, summed over their pieces`, () => {
+    it(`${encoding}: 400 random output files in random frames and 400 random texts, summed over their pieces`, () => {
       const count = countWith(encoding);
       const check = (segments: Segment[]) => {
         const pieces = groupPieces(encoding, segments);
@@ -83,7 +98,7 @@ describe("composed token counts equal full counts", () => {
 describe("packProfile's composed counts equal full counts in every encoding", () => {
   const atomText = fc.array(alphabet, { minLength: 1, maxLength: 30 }).map((parts) => parts.join("").trim()).filter((value) => value !== "" && !/^<\/?[A-Z]/m.test(value) && !value.includes("```") && !value.includes("~~~"));
   const profile = fc.record({
-    wrapper: fc.option(fc.constantFrom("W", "CONTEXT"), { nil: undefined }),
+    frame: frameArb,
     budget: fc.option(fc.integer({ min: 40, max: 400 }), { nil: undefined }),
     sections: fc.array(
       fc.record({
@@ -96,13 +111,13 @@ describe("packProfile's composed counts equal full counts in every encoding", ()
   });
 
   for (const encoding of ENCODINGS) {
-    it(`${encoding}: 150 random profiles with budgets, packed and then counted whole`, () => {
+    it(`${encoding}: 150 random profiles with budgets and frames, packed and then counted whole`, () => {
       const count = countWith(encoding);
       fc.assert(
         fc.property(profile, (spec) => {
           let n = 0;
           const resolved: ResolvedProfile = {
-            profile: { name: "p", file: "/p.yaml", output: "o.txt", encoding, lines: {}, ...(spec.wrapper ? { wrapper: spec.wrapper } : {}), ...(spec.budget ? { budget: spec.budget } : {}) },
+            profile: { name: "p", file: "/p.yaml", output: "o.txt", encoding, lines: {}, ...frameOf(spec.frame), ...(spec.budget ? { budget: spec.budget } : {}) },
             sections: spec.sections.map((section, index) => ({
               tag: `S${index}`,
               required: false,
@@ -147,3 +162,38 @@ function overhead(tag: string, intro: string | undefined, encoding: Encoding, co
   if (joinerAfter) return count(`<${tag}>\n`) + (intro ? count(`${intro}\n\n`) : 0) + count(`</${tag}>`);
   return count(`<${tag}>`) + (intro ? count(`\n${intro}`) : 0) + count(`\n</${tag}>`);
 }
+
+describe("a composed output's count is exact without counting its parts again", () => {
+  /** Part texts shaped like outputs and hand-written files: tag lines, blank lines, a final newline or none. */
+  const partText = fc
+    .tuple(fc.constantFrom("", "<P>\n", "# Title\n\n", "/"), fc.array(alphabet, { minLength: 1, maxLength: 30 }), fc.constantFrom("", "\n", "\n</P>", "\n\n"))
+    .map(([start, middle, end]) => `${start}${middle.join("")}${end}`)
+    .filter((value) => value.trim() !== "");
+
+  for (const encoding of ENCODINGS) {
+    it(`${encoding}: 300 random composed files, each part's count given, the frame's counted`, () => {
+      const count = countWith(encoding);
+      fc.assert(
+        fc.property(frameArb, fc.array(partText, { minLength: 1, maxLength: 5 }), (frame, parts) => {
+          const spec = frameOf(frame);
+          const { text } = renderComposed(spec, parts);
+          const { head, joiner, tail } = fileFrame({ ...spec, finalNewline: false });
+          const chunks: Chunk[] = [joinSegments(head)];
+          parts.forEach((part, index) => chunks.push(...(index > 0 ? [joiner.text] : []), { text: part, tokens: count(part) }));
+          chunks.push(joinSegments(tail));
+          if (text.length > joinSegments(chunks.map((chunk) => literal(typeof chunk === "string" ? chunk : chunk.text))).length) chunks.push("\n");
+          const counted: string[] = [];
+          const counter = new PieceCounter(encoding, (piece) => {
+            counted.push(piece);
+            return count(piece);
+          });
+
+          expect(countChunks(counter, chunks)).toBe(count(text));
+          // Only the edges of a part are counted again, never a whole part with a place to cut inside.
+          for (const part of parts) if (edgeCuts(encoding, part)) expect(counted).not.toContain(part);
+        }),
+        { seed: 31, numRuns: 300 },
+      );
+    });
+  }
+});
