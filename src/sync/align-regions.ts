@@ -6,6 +6,12 @@ export interface Region {
   /** 0-based expected lines [from, to). */
   from: number;
   to: number;
+  /**
+   * A part that owns text written right before or after it: a hand-maintained
+   * file, or an output without a wrapper (whose sections end where its text
+   * ends). Text next to a wrapped output is outside it.
+   */
+  open?: boolean;
 }
 
 /** Where each region's lines stand in the actual file: 0-based actual lines [from, to), in region order. */
@@ -32,9 +38,10 @@ interface Hunk {
  *   lines) is moved up as far as it goes;
  * - lines replacing expected lines go to the first part among the regions of
  *   those lines, or to the frame when they were all frame;
- * - lines inserted between two regions go to the one that is a part (the
- *   earlier one when both could take them): a part owns the text written
- *   right after or before it.
+ * - lines inserted between two regions go to an open part beside them (the
+ *   earlier one first): a hand-maintained file or an output without a
+ *   wrapper owns the text written right after or before it; otherwise to
+ *   the frame, since text beside a wrapper's line is outside that output.
  *
  * Undefined when more than MAX_CHANGED_LINES lines differ.
  */
@@ -77,8 +84,11 @@ function hunkOwner(hunk: Hunk, owner: Int32Array, regions: readonly Region[], ex
   }
   const before = hunk.e0 > 0 ? owner[hunk.e0 - 1] : undefined;
   const after = hunk.e0 < expectedCount ? owner[hunk.e0] : undefined;
-  if (before !== undefined && regions[before]?.kind === "part") return before;
-  if (after !== undefined && regions[after]?.kind === "part") return after;
+  if (before !== undefined && before === after) return before;
+  if (before !== undefined && regions[before]?.open) return before;
+  if (after !== undefined && regions[after]?.open) return after;
+  if (before !== undefined && regions[before]?.kind === "frame") return before;
+  if (after !== undefined && regions[after]?.kind === "frame") return after;
   return before ?? after ?? 0;
 }
 

@@ -100,7 +100,7 @@ function composedRegions(output: OutputToCheck, parts: readonly PlannedPart[]): 
   parts.forEach((part, index) => {
     const text = partText(part);
     const lines = countNewlines(text) + (text.endsWith("\n") ? 0 : 1);
-    regions.push({ kind: "part", from: line, to: line + lines });
+    regions.push({ kind: "part", from: line, to: line + lines, open: part.kind === "file" || part.plan.profile.wrapper === undefined });
     line += lines;
     // The blank lines joining it to the next part (or to the closing wrapper line).
     const gapEnd = index === parts.length - 1 ? splitLines(output.expected).lines.length : line + (text.endsWith("\n") ? 2 : 1);

@@ -43,7 +43,8 @@ const frameArb = fc.record({
   preamble: fc.option(trimmed, { nil: undefined }),
   finalNewline: fc.option(fc.boolean(), { nil: undefined }),
 });
-const frameOf = (frame: fc.infer<typeof frameArb>): Frame => ({
+type FrameDraft = typeof frameArb extends fc.Arbitrary<infer T> ? T : never;
+const frameOf = (frame: FrameDraft): Frame => ({
   ...(frame.wrapper ? { wrapper: frame.wrapper, ...(frame.attributes ? { attributes: frame.attributes } : {}) } : {}),
   ...(frame.preamble ? { preamble: frame.preamble } : {}),
   ...(frame.finalNewline === undefined ? {} : { finalNewline: frame.finalNewline }),
