@@ -41,7 +41,9 @@ interface Hunk {
  * - lines inserted between two regions go to an open part beside them (the
  *   earlier one first): a hand-maintained file or an output without a
  *   wrapper owns the text written right after or before it; otherwise to
- *   the frame, since text beside a wrapper's line is outside that output.
+ *   the frame, since text beside a wrapper's line is outside that output;
+ * - a frame region holding its own lines plus more at one end gives the
+ *   extra lines to the open part at that end.
  *
  * Undefined when more than MAX_CHANGED_LINES lines differ.
  */
@@ -72,7 +74,40 @@ export function alignRegions(expected: readonly string[], actual: readonly strin
     while (line < actual.length && assigned[line] === index) line++;
     placement.push({ from, to: line });
   });
-  return line === actual.length ? placement : undefined;
+  if (line !== actual.length) return undefined;
+  giveExtraTextToOpenParts(expected, actual, regions, placement);
+  return placement;
+}
+
+/**
+ * A diff may split one insertion into pieces among equal blank lines, so that
+ * part of a paragraph appended to a hand-maintained file lands between the
+ * blank lines that join it to the next part. A frame region that holds its
+ * expected lines plus more, all at its start or all at its end, gives the
+ * extra lines to the open part on that side (the earlier part first).
+ */
+function giveExtraTextToOpenParts(expected: readonly string[], actual: readonly string[], regions: readonly Region[], placement: Placement): void {
+  regions.forEach((region, index) => {
+    const span = placement[index];
+    if (region.kind !== "frame" || !span) return;
+    const want = expected.slice(region.from, region.to);
+    const have = actual.slice(span.from, span.to);
+    const extra = have.length - want.length;
+    if (extra <= 0) return;
+    const before = placement[index - 1];
+    const after = placement[index + 1];
+    if (before && regions[index - 1]?.open && sameLines(have.slice(extra), want)) {
+      before.to += extra;
+      span.from += extra;
+    } else if (after && regions[index + 1]?.open && sameLines(have.slice(0, want.length), want)) {
+      span.to -= extra;
+      after.from -= extra;
+    }
+  });
+}
+
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((line, index) => line === b[index]);
 }
 
 function hunkOwner(hunk: Hunk, owner: Int32Array, regions: readonly Region[], expectedCount: number): number {
