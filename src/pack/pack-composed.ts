@@ -38,7 +38,9 @@ export function packComposed(resolved: ResolvedProfile, plans: ReadonlyMap<strin
     chunks.push({ text: texts[index] ?? "", tokens: part.tokens });
   });
   chunks.push(joinSegments(tail));
-  if (profile.finalNewline !== false && !text.endsWith("\n")) chunks.push("\n");
+  // The final newline renderComposed added, if it added one.
+  const framed = chunks.reduce((length, chunk) => length + (typeof chunk === "string" ? chunk : chunk.text).length, 0);
+  if (text.length > framed) chunks.push("\n");
   const tokens = countChunks(counter, chunks);
   if (profile.budget !== undefined && tokens > profile.budget) {
     throw new InputError([
