@@ -24,12 +24,12 @@ const WORDS = (
 ).split(" ");
 const CODE = ["var", "exe", "guard", "policy", "run", "show", "sign", "verify", "import", "export", "when", "allow", "deny"];
 
-interface Shape {
+export interface Shape {
   pick: <T>(items: readonly T[]) => T;
   int: (min: number, max: number) => number;
 }
 
-function sentence(shape: Shape, words: number): string {
+export function sentence(shape: Shape, words: number): string {
   const parts = Array.from({ length: words }, () => shape.pick(WORDS));
   const text = parts.join(" ");
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
@@ -47,7 +47,7 @@ function codeBlock(shape: Shape, id: string): string {
   return ["```mlld", `>> ${id}`, ...lines, "```"].join("\n");
 }
 
-function atomBody(shape: Shape, id: string): string {
+export function atomBody(shape: Shape, id: string): string {
   const blocks = [paragraph(shape)];
   const count = shape.int(3, 6);
   for (let i = 0; i < count; i++) {

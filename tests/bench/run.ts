@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeCorpus, type CorpusInfo } from "./corpus.js";
+import { docsTreeRows, docsTreeTable } from "./docs-tree.js";
 import { hostileRows, hostileTable } from "./hostile.js";
 
 const REPOMIX_VERSION = "1.14.0";
@@ -154,6 +155,9 @@ async function main(): Promise<void> {
     });
   }
 
+  const docsTree = docsTreeRows();
+  results.push({ corpus: "docs-tree", ...docsTree });
+
   process.stderr.write("hostile outputs\n");
   const hostile = await hostileRows([1, 10, 50]);
   results.push({ corpus: "hostile", rows: hostile });
@@ -161,7 +165,8 @@ async function main(): Promise<void> {
   const machine = { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? "", memoryGb: Math.round(os.totalmem() / 2 ** 30) };
   mkdirSync(path.dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, `${JSON.stringify({ machine, runs: opts.runs, repomix: REPOMIX_VERSION, results }, null, 2)}\n`);
-  process.stdout.write(table(machine, results.filter((result) => result.corpus !== "hostile"), opts.runs));
+  process.stdout.write(table(machine, results.filter((result) => result.corpus !== "hostile" && result.corpus !== "docs-tree"), opts.runs));
+  process.stdout.write(`\n${docsTreeTable(docsTree)}`);
   process.stdout.write(`\n${hostileTable(hostile)}`);
   process.stdout.write(`\nfigures written to ${opts.out}\n`);
 }
