@@ -138,7 +138,8 @@ function planIndex(profile: Profile, plans: readonly PackPlan[], count: CountTok
   const main = spec.profiles
     ? spec.profiles.map((name) => byName.get(name) as PackPlan)
     : [...byName.values()].filter((plan) => !optional.has(plan.profile.name)).sort((a, b) => naturalCompare(a.profile.name, b.profile.name));
-  const text = renderIndex(spec, main.map(entry), spec.optional.map((name) => entry(byName.get(name) as PackPlan)));
+  const rendered = renderIndex(spec, main.map(entry), spec.optional.map((name) => entry(byName.get(name) as PackPlan)));
+  const text = profile.finalNewline === false ? rendered.replace(/\n$/, "") : rendered;
   return { profile, sections: [], text, tokens: count(text) };
 }
 
