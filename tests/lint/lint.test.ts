@@ -155,3 +155,52 @@ describe("llmsgen lint where it cannot look", () => {
     expect(await runCli(["lint"], { cwd: project })).toEqual({ code: 2, stdout: "", stderr: "atoms: atoms dir not found: create it, or point --atoms or --root at it\n" });
   });
 });
+
+describe("llmsgen lint and the docs-tree keys", () => {
+  const tree = {
+    "atoms/guide/_index.md": atom({ id: "guide-index", title: "Guide", brief: "Landing page." }, "Navigation only."),
+    "atoms/guide/01-setup--install.md": atom({ id: "install", title: "Install", brief: "Install it." }, "Run the installer."),
+    "atoms/guide/02-setup--configure.md": atom({ id: "setup-configure", title: "Configure", brief: "Configure it." }, "Edit the config."),
+    "atoms/guide/03b-usage.md": atom({ id: "usage", title: "Usage", brief: "Use it." }, "Call it."),
+    "atoms/guide/04-faq.md": atom({ id: "questions", title: "FAQ", brief: "Questions." }, "Ask away."),
+    "notes/extra.md": "Kept by hand.\n",
+  };
+
+  it("takes file names by the convention for their ids, warns about the one that is not, and about an exclude that excludes nothing", async () => {
+    const run = await lintOf({
+      ...tree,
+      "profiles/guide.yaml": 'output: guide.txt\ninclude: ["guide/*.md"]\nexclude: ["**/_*.md", "**/drafts/**"]\ntags_from: filename\n',
+      "profiles/all.yaml": "output: all.txt\nparts:\n  - profile: guide\n  - file: notes/extra.md\n",
+    });
+    expect(run).toEqual({
+      code: 0,
+      stdout: [
+        "atoms/guide/04-faq.md:2: warning: file name '04-faq.md' and id 'questions' differ: rename the file to questions.md so both find the same atom",
+        "profiles/guide.yaml:3: warning: exclude[1] '**/drafts/**' matches no atom file, so it excludes nothing: fix the pattern, or remove it",
+        "lint: 0 errors, 2 warnings",
+        "",
+      ].join("\n"),
+      stderr: "",
+    });
+  });
+
+  it("reports the new keys' errors with every other problem, at their lines", async () => {
+    const run = await lintOf({
+      ...tree,
+      "profiles/guide.yaml": 'output: guide.txt\ninclude: ["guide/*.md"]\ntags_from: file\nfinal_newline: maybe\n',
+      "profiles/all.yaml": "output: all.txt\nparts:\n  - profile: guide\n  - file: notes/missing.md\n",
+    });
+    expect(run).toEqual({
+      code: 1,
+      stdout: [
+        "atoms/guide/04-faq.md:2: warning: file name '04-faq.md' and id 'questions' differ: rename the file to questions.md so both find the same atom",
+        'profiles/all.yaml:4: error: parts[1].file "notes/missing.md" does not exist: create the file, or fix the path (it is relative to the project root)',
+        'profiles/guide.yaml:3: error: tags_from must be \'frontmatter\' (each atom\'s tag, the default) or \'filename\' (the file name convention NN-parent--child.md), got "file"',
+        'profiles/guide.yaml:4: error: final_newline must be true or false, got "maybe"',
+        "lint: 3 errors, 1 warning",
+        "",
+      ].join("\n"),
+      stderr: "",
+    });
+  });
+});
