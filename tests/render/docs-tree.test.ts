@@ -100,4 +100,40 @@ describe("a docs tree with conventions", () => {
     expect(Object.keys(built)).toEqual(["llms-full.txt", "llmsgen.lock.json"]);
     expect(built["llms-full.txt"]).toBe(readFileSync(path.join(EXPECTED, "llms-full.txt"), "latin1"));
   });
+
+  it("reports the composed output's parts and tokens in the build report, text and JSON, and explain names the part", async () => {
+    const out = makeProject({});
+    const text = await runCli(["build", "--out", out, "--profile", "combined", "--check"], { cwd: TREE });
+    const lock = JSON.parse(readFileSync(path.join(EXPECTED, "llmsgen.lock.json"), "utf8")) as { outputs: Record<string, { tokens: number }> };
+    const tokens = (file: string) => lock.outputs[file]?.tokens;
+    expect(text.stdout.split("\n").slice(0, 7)).toEqual([
+      `combined → ${path.relative(TREE, path.join(out, "llms-full.txt"))}  ${tokens("llms-full.txt")} tokens, no budget (o200k_base)`,
+      "  part                            tokens  from",
+      "  docs/handwritten/QUICKSTART.md      41  hand-maintained file",
+      `  getting-started                    111  profile → ${path.relative(TREE, path.join(out, "getting-started.txt"))}`,
+      `  tasks                              214  profile → ${path.relative(TREE, path.join(out, "tasks.txt"))}`,
+      `  plugins                             86  profile → ${path.relative(TREE, path.join(out, "plugins.txt"))}`,
+      "  docs/handwritten/FAQ.md             49  hand-maintained file",
+    ]);
+    const json = await runCli(["build", "--out", out, "--profile", "combined", "--check", "--format", "json"], { cwd: TREE });
+    const report = JSON.parse(json.stdout) as { profiles: { profile: string; sections: unknown[]; parts: { file?: string; profile?: string; tokens: number }[] }[] };
+    expect(report.profiles[0]?.sections).toEqual([]);
+    expect(report.profiles[0]?.parts.map((part) => [part.file ?? part.profile, part.tokens])).toEqual([
+      ["docs/handwritten/QUICKSTART.md", 41],
+      ["getting-started", 111],
+      ["tasks", 214],
+      ["plugins", 86],
+      ["docs/handwritten/FAQ.md", 49],
+    ]);
+    const explained = await runCli(["explain", "tasks-cache", "--out", out], { cwd: TREE });
+    expect(explained.stdout).toBe(
+      [
+        "tasks-cache: Task caching (docs/topics/02-tasks/03-tasks--cache.md), tag TASKS_CACHE, priority 50",
+        `  combined → ${path.relative(TREE, path.join(out, "llms-full.txt"))} (in part tasks): section TASKS, atom 3 of 3: full, 33 tokens`,
+        `  tasks → ${path.relative(TREE, path.join(out, "tasks.txt"))}: section TASKS, atom 3 of 3: full, 33 tokens`,
+        "  not in: getting-started, plugins",
+        "",
+      ].join("\n"),
+    );
+  });
 });
