@@ -98,4 +98,21 @@ describe("sync --adopt of a composed output", () => {
     expect(run.stdout).toContain(`docs/handwritten/FAQ.md was edited differently in ${COMBINED}:68 and public/llm/faq.txt:3: make the edits agree, then adopt again`);
     expect(snapshotTree(project)).toEqual(before);
   });
+
+  it("attributes and adopts an edit in a part of a part: a composed output inside a composed output", async () => {
+    const project = await builtTree();
+    writeFiles(project, { "docs/profiles/outer.yaml": "output: outer.txt\nwrapper: OUTER\nparts:\n  - profile: combined\n  - file: docs/handwritten/FAQ.md\n" });
+    expect((await runCli(["build"], { cwd: project })).code).toBe(0);
+    const edited = edit(project, "public/llm/outer.txt", "picks another, for example", "picks another one, for example");
+
+    const check = await runCli(["sync-check", "--profile", "outer", "--format", "json"], { cwd: project });
+    const findings = (JSON.parse(check.stdout) as { files: { findings: { kind: string; tag?: string; line: number; part?: unknown; message: string }[] }[] }).files[0]?.findings ?? [];
+    expect(findings.map(({ kind, tag, line, part }) => ({ kind, tag, line, part }))).toEqual([{ kind: "edited", tag: "SHELL", line: 52, part: { profile: "tasks" } }]);
+    expect(findings[0]?.message.startsWith("part combined: part tasks: <SHELL> was edited by hand")).toBe(true);
+
+    expect((await runCli(["sync", "--adopt", "--profile", "outer"], { cwd: project })).code).toBe(0);
+    expect((await runCli(["build"], { cwd: project })).code).toBe(0);
+    expect(readFileSync(path.join(project, "public/llm/outer.txt"), "utf8")).toBe(edited);
+    expect((await runCli(["sync-check"], { cwd: project })).code).toBe(0);
+  });
 });

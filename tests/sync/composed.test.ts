@@ -151,4 +151,18 @@ describe("sync-check of a composed output", () => {
     expect(run.code).toBe(1);
     expect(run.stdout.startsWith("::error file=downloaded.txt,line=66,endLine=69,title=llmsgen edited::the hand-maintained part docs/handwritten/FAQ.md was edited here")).toBe(true);
   });
+
+  it("refuses a manifest whose part records are not what a build writes, as bad input", async () => {
+    const project = await builtTree();
+    const lock = path.join(project, "public/llm/llmsgen.lock.json");
+    writeFileSync(lock, readFileSync(lock, "utf8").replace('"parts": [', '"parts": [7, '));
+
+    const run = await runCli(["sync-check"], { cwd: project });
+
+    expect(run).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "public/llm/llmsgen.lock.json: not a valid llmsgen manifest (unexpected shape): restore it from version control, or delete it (sync-check then reports drift instead of edits)\n",
+    });
+  });
 });
