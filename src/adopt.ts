@@ -1,13 +1,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import { InputError } from "./errors.js";
+import { sha256 } from "./hash.js";
 import { resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { manifestPath } from "./load/load-manifest.js";
 import { loadProject } from "./load/load-project.js";
+import type { FileWrite, Layout } from "./model.js";
 import { type BuildPlan, changedFiles, planBuild } from "./plan-build.js";
 import { checkOutputs } from "./sync/check-outputs.js";
 import { planAdoption, type AdoptionPlan } from "./sync/plan-adoption.js";
+import { commitWrites } from "./write/commit-writes.js";
 import { manifestJson, nextManifest } from "./write/manifest-json.js";
-import { createFileExclusive, writeFileAtomic } from "./write/write-atomic.js";
+import { withProjectLock } from "./write/project-lock.js";
 
 export interface AdoptOptions extends LayoutOptions {
   /** Profile names or paths; every profile when empty. */
@@ -16,6 +19,8 @@ export interface AdoptOptions extends LayoutOptions {
   section?: readonly string[];
   /** Plan and report only; write nothing. */
   dryRun?: boolean;
+  /** Called after each file adopt writes is in place, with its absolute path. */
+  afterWrite?: (file: string) => void;
 }
 
 export interface AdoptResult extends AdoptionPlan {
@@ -32,10 +37,18 @@ export interface AdoptResult extends AdoptionPlan {
  * Brings hand-written text in generated files back into atoms and profiles
  * (SPEC §9): runs the sync check, plans the adoption, then creates new atom
  * files (never replacing one) and rewrites changed atoms and profiles
- * atomically. What cannot be carried over is listed in `skipped`.
+ * atomically, holding the project's lock (write/commit-writes.ts: every path
+ * checked first, each file replaced only while it holds what was judged).
+ * What cannot be carried over is listed in `skipped`.
  */
 export function adopt(options: AdoptOptions = {}): AdoptResult {
-  const project = loadProject(resolveLayout(options), options.profile, options.cwd, options.warn);
+  const layout = resolveLayout(options);
+  if (options.dryRun) return adoptIn(layout, options);
+  return withProjectLock(layout, options.warn ?? (() => {}), () => adoptIn(layout, options));
+}
+
+function adoptIn(layout: Layout, options: AdoptOptions): AdoptResult {
+  const project = loadProject(layout, options.profile, options.cwd, options.warn);
   const build = planBuild(project);
   const plan = planAdoption({
     project,
@@ -50,12 +63,15 @@ export function adopt(options: AdoptOptions = {}): AdoptResult {
   const unrecorded = plan.writes.length === 0 ? [] : clean.filter((file) => project.manifest?.outputs[file.plan?.profile.output ?? ""]?.sha256 !== file.sha256);
   const recorded = unrecorded.map((file) => file.shown);
   if (options.dryRun || plan.writes.length === 0) return { ...plan, written: false, recorded };
-  for (const write of plan.writes) if (write.before === null) createFileExclusive(write.file, write.after);
-  for (const write of plan.writes) if (write.before !== null) writeFileAtomic(write.file, write.after);
-  if (unrecorded.length > 0) {
-    const plans = unrecorded.flatMap((file) => (file.plan ? [file.plan] : []));
-    writeFileAtomic(manifestPath(project.layout), manifestJson(nextManifest(project.manifest, plans, false)));
-  }
+  // The manifest goes first: what it records is true of the outputs whether or not the atoms are written yet.
+  const manifest = build.files.find((file) => file.plan === undefined)?.current;
+  const record: FileWrite[] = unrecorded.length === 0 ? [] : [{
+    file: manifestPath(layout),
+    data: manifestJson(nextManifest(project.manifest, unrecorded.flatMap((file) => (file.plan ? [file.plan] : [])), false)),
+    guard: manifest ? { sha256: manifest.sha256 } : "new",
+  }];
+  const adoption = plan.writes.map((write): FileWrite => ({ file: write.file, data: write.after, guard: write.before === null ? "new" : { sha256: sha256(write.before) } }));
+  commitWrites([...record, ...adoption], [], { layout, warn: options.warn ?? (() => {}), ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}) });
   const cleanBefore = new Set(clean.map((file) => file.shown));
   return { ...plan, alsoChanges: outputsThatWillChange(options, plan, cleanBefore), written: true, recorded };
 }

@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { adopt } from "../adopt.js";
 import { build } from "../build.js";
 import { lint } from "../lint.js";
-import { InputError, LlmsgenError } from "../errors.js";
+import { BusyError, ConcurrentEditError, InputError, LlmsgenError } from "../errors.js";
 import { llmsgenVersion } from "../version.js";
 import { syncCheck } from "../sync-check.js";
 import { formatAdoptReport } from "./report-adopt.js";
@@ -21,9 +21,10 @@ export interface CliDeps {
 
 /**
  * Exit codes: 0 ok, 1 problems found or refused, 2 bad input or usage (SPEC §8);
- * 3 for an internal error, a bug, which the SPEC leaves open (documented in the README).
+ * 3 for an internal error, a bug, and 4 when another llmsgen is writing the
+ * same project, which the SPEC leaves open (documented in the README).
  */
-export const EXIT = { ok: 0, findings: 1, input: 2, internal: 3 } as const;
+export const EXIT = { ok: 0, findings: 1, input: 2, internal: 3, busy: 4 } as const;
 
 interface LayoutFlags {
   root?: string;
@@ -64,7 +65,7 @@ function createProgram(deps: CliDeps, setExit: (code: number) => void): Command 
     .addHelpText(
       "after",
       examples(["llmsgen build --profile full", "llmsgen sync-check", "llmsgen sync --adopt --dry-run", "llmsgen lint"]) +
-        "\nExit codes: 0 ok, 1 findings or refused to overwrite hand-written text, 2 bad input or usage, 3 internal error.\n",
+        "\nExit codes: 0 ok, 1 findings or refused to overwrite hand-written text, 2 bad input or usage, 3 internal error,\n4 another llmsgen is writing the project (try again when it is done).\n",
     );
 
   const layoutOf = (flags: LayoutFlags) => ({
@@ -167,6 +168,10 @@ function reportError(error: unknown, deps: CliDeps): number {
   if (error instanceof InputError) {
     deps.stderr.write(`${error.message}\n`);
     return EXIT.input;
+  }
+  if (error instanceof ConcurrentEditError || error instanceof BusyError) {
+    deps.stderr.write(`llmsgen: ${error.message}\n`);
+    return error instanceof BusyError ? EXIT.busy : EXIT.findings;
   }
   if (error instanceof LlmsgenError) {
     deps.stderr.write(`llmsgen: ${error.message}\n`);

@@ -2,12 +2,12 @@ import path from "node:path";
 import { formatIssue, throwIfIssues } from "../errors.js";
 import type { Atom, Issue, Layout, Manifest, Profile, ResolvedProfile } from "../model.js";
 import { scanMarkdown } from "../render/scan-markdown.js";
-import type { AtomCache } from "./atom-cache.js";
+import type { AtomCache } from "../cache/atom-cache.js";
+import { type Caches, openCaches } from "../cache/open-caches.js";
 import { displayPath } from "./layout.js";
 import { findLongRun, MAX_RUN } from "./long-runs.js";
 import { countNewlines } from "./read-text.js";
 import { loadAtoms } from "./load-atoms.js";
-import { type Caches, loadCaches } from "./load-caches.js";
 import { loadManifest } from "./load-manifest.js";
 import { loadProfiles } from "./load-profiles.js";
 import { resolveProfile } from "./resolve-profile.js";
@@ -29,7 +29,7 @@ export interface Project {
  * throws one InputError listing every problem found.
  */
 export function loadProject(layout: Layout, selected: readonly string[] = [], cwd?: string, warn: (message: string) => void = () => {}): Project {
-  const caches = loadCaches(layout, warn);
+  const caches = openCaches(layout, warn);
   const { atoms, failed, issues } = loadAtoms(layout, caches.atoms);
   const loaded = loadProfiles(layout, selected, cwd);
   issues.push(...loaded.issues);
