@@ -81,7 +81,7 @@ function readCacheText(file: string, warn: (message: string) => void): string | 
     return readFileSync(file, "utf8");
   } catch (error) {
     const code = error instanceof Error && "code" in error ? error.code : undefined;
-    if (code !== "ENOENT") warn(`${file}: unreadable cache (${error instanceof Error ? error.message : String(error)}); ignoring it (deleting it is always safe)`);
+    if (code !== "ENOENT") warn(`${file}: cannot read this cache file (${error instanceof Error ? error.message : String(error)}); ignoring it`);
     return undefined;
   }
 }

@@ -68,7 +68,7 @@ function linkMessage(link: string, kind: "file" | "directory", shown: string): s
     // Unreadable: the message goes without the target.
   }
   const dangling = statOrUndefined(link, statSync) === undefined;
-  const to = target === "" ? "" : ` to ${target}${dangling ? ", which does not exist" : ""}`;
+  const to = target === "" ? "" : ` to ${target}${dangling ? ", which does not exist," : ""}`;
   const what = kind === "file" ? `where llmsgen writes ${shown}` : `on the way to ${shown}`;
   return `a symbolic link${to} stands ${what}, and llmsgen never writes through a link under the root: replace it with a real ${kind}, or remove it`;
 }
