@@ -71,7 +71,7 @@ function adoptIn(layout: Layout, options: AdoptOptions): AdoptResult {
     guard: manifest ? { sha256: manifest.sha256 } : "new",
   }];
   const adoption = plan.writes.map((write): FileWrite => ({ file: write.file, data: write.after, guard: write.before === null ? "new" : { sha256: sha256(write.before) } }));
-  commitWrites([...record, ...adoption], [], { layout, warn: options.warn ?? (() => {}), ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}) });
+  commitWrites([...record, ...adoption], [], { layout, warn: options.warn ?? (() => {}), allOrNothing: true, ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}) });
   const cleanBefore = new Set(clean.map((file) => file.shown));
   return { ...plan, alsoChanges: outputsThatWillChange(options, plan, cleanBefore), written: true, recorded };
 }

@@ -1,17 +1,20 @@
+import { rmSync } from "node:fs";
 import path from "node:path";
-import { formatIssue, throwIfIssues } from "../errors.js";
+import { ConcurrentEditError, formatIssue, throwIfIssues } from "../errors.js";
 import { displayPath } from "../load/layout.js";
 import type { FileWrite, Layout } from "../model.js";
 import { writeProblems } from "./check-writes.js";
+import { journalEntry, journalFile } from "./journal.js";
 import { removeLeftovers } from "./remove-leftovers.js";
-import { ConcurrentEditError } from "../errors.js";
-import { guardHolds, placeFile } from "./write-atomic.js";
+import { guardHolds, placeFile, putInPlace, writeTemp } from "./write-atomic.js";
 
 export interface CommitOptions {
   layout: Layout;
   warn: (message: string) => void;
   /** Called after each file is in place, with its absolute path (progress reports; tests stop a run here). */
   afterWrite?: (file: string) => void;
+  /** Write every file or none, even across a kill: through a journal (write/journal.ts). Each file at most once. */
+  allOrNothing?: boolean;
 }
 
 /**
@@ -24,7 +27,9 @@ export interface CommitOptions {
  * 3. temporary files that killed runs left where this one writes are removed;
  * 4. each file goes to a temp file and is renamed into place while its guard
  *    still holds, checked again right before the rename; a change stops the
- *    command there, writing nothing more;
+ *    command there, writing nothing more (with `allOrNothing`, every temp
+ *    file is written and journaled before the first rename, so a kill among
+ *    the renames is finished by the next command);
  * 5. `bestEffort` files (the cache) follow; any problem with them, found
  *    before or while writing, is a warning and never fails the command.
  */
@@ -40,14 +45,9 @@ export function commitWrites(writes: readonly FileWrite[], bestEffort: readonly 
       throw new ConcurrentEditError(shown, `${shown} changed on disk while llmsgen ran, after it was checked: it was left as it is and nothing was written; run the command again to check it`);
     }
   }
-  const all = [...writes, ...extra];
-  removeLeftovers(
-    all.map((write) => path.dirname(write.file)),
-    [layout.outDir],
-  );
-  for (const write of writes) {
-    if (placeFile(write, displayPath(layout, write.file))) options.afterWrite?.(write.file);
-  }
+  removeLeftovers([...writes, ...extra].map((write) => path.dirname(write.file)), [layout.outDir]);
+  if (options.allOrNothing) writeAllOrNothing(writes, options);
+  else for (const write of writes) if (placeFile(write, displayPath(layout, write.file))) options.afterWrite?.(write.file);
   for (const write of extra) {
     try {
       if (placeFile(write, displayPath(layout, write.file))) options.afterWrite?.(write.file);
@@ -63,4 +63,22 @@ function usable(writes: readonly FileWrite[], layout: Layout, warn: (message: st
   const problems = writeProblems(writes, layout);
   for (const problem of problems) warn(`${formatIssue(problem)}; the cache is not saved`);
   return problems.length === 0 ? writes : [];
+}
+
+function writeAllOrNothing(writes: readonly FileWrite[], options: CommitOptions): void {
+  const { layout } = options;
+  const journal = journalFile(layout);
+  const temps: string[] = [];
+  try {
+    for (const write of writes) temps.push(writeTemp(write));
+    const entries = writes.map((write, index) => journalEntry(write, temps[index] ?? ""));
+    placeFile({ file: journal, data: `${JSON.stringify(entries, null, 2)}\n`, guard: "own" }, displayPath(layout, journal));
+    options.afterWrite?.(journal);
+    writes.forEach((write, index) => {
+      if (putInPlace(temps[index] ?? "", write, displayPath(layout, write.file))) options.afterWrite?.(write.file);
+    });
+  } finally {
+    for (const temp of temps) rmSync(temp, { force: true });
+    rmSync(journal, { force: true });
+  }
 }

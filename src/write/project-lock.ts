@@ -6,6 +6,8 @@ import { BusyError, throwIfIssues } from "../errors.js";
 import { displayPath } from "../load/layout.js";
 import type { Layout } from "../model.js";
 import { writeProblems } from "./check-writes.js";
+import { finishJournal, stateDir } from "./journal.js";
+import { removeLeftovers } from "./remove-leftovers.js";
 import { hasCode } from "./write-atomic.js";
 
 /**
@@ -17,17 +19,22 @@ import { hasCode } from "./write-atomic.js";
  * of version control, and is removed when the command ends. The file says who
  * holds it (pid, host, start time); a lock whose process is gone (killed,
  * machine restarted, pid reused) is stale and taken over with a warning.
+ * Holding the lock, a command first finishes what a killed one left in its
+ * journal (write/journal.ts) and, after taking over a stale lock, removes
+ * the temporary files the killed run left.
  */
 export function withProjectLock<T>(layout: Layout, warn: (message: string) => void, run: () => T): T {
-  const release = acquire(layout, warn);
+  const { release, tookOver } = acquire(layout, warn);
   try {
+    finishJournal(layout, warn);
+    // A run was killed holding the lock: its temporary files may lie anywhere it writes.
+    if (tookOver) removeLeftovers([layout.profilesDir, ...(layout.cacheDir ? [layout.cacheDir] : [])], [layout.outDir, layout.atomsDir]);
     return run();
   } finally {
     release();
   }
 }
 
-export const LOCK_DIR = ".llmsgen";
 const IGNORE = "# llmsgen's lock while a command writes this project: never committed\n*\n";
 
 interface Holder {
@@ -40,17 +47,18 @@ interface Holder {
   start?: string;
 }
 
-function acquire(layout: Layout, warn: (message: string) => void): () => void {
-  const dir = path.join(layout.outDir, LOCK_DIR);
+function acquire(layout: Layout, warn: (message: string) => void): { release: () => void; tookOver: boolean } {
+  const dir = stateDir(layout);
   const file = path.join(dir, "lock");
   throwIfIssues(writeProblems([{ file, data: "", guard: "own" }], layout));
   const createdOut = !exists(layout.outDir);
   const me = holderOfThisProcess();
   const text = `${JSON.stringify(me)}\n`;
+  let tookOver = false;
   for (let attempt = 0; attempt < 200; attempt++) {
     if (tryLink(dir, file, text)) {
       writeIgnore(dir);
-      return () => release(layout.outDir, dir, file, text, createdOut);
+      return { release: () => release(layout.outDir, dir, file, text, createdOut), tookOver };
     }
     const held = readText(file);
     if (held === undefined) continue; // released meanwhile
@@ -61,7 +69,10 @@ function acquire(layout: Layout, warn: (message: string) => void): () => void {
           `wait for it to finish, then run the command again; if no llmsgen is running, delete ${displayPath(layout, file)}`,
       );
     }
-    if (breakStale(dir, file, held)) warn(`took over a stale lock ${displayPath(layout, file)}: ${holder ? `pid ${holder.pid}, since ${holder.since}, is no longer running` : "it was unreadable"}`);
+    if (breakStale(dir, file, held)) {
+      tookOver = true;
+      warn(`took over a stale lock ${displayPath(layout, file)}: ${holder ? `pid ${holder.pid}, since ${holder.since}, is no longer running` : "it was unreadable"}`);
+    }
     pause(5);
   }
   throw new BusyError(`could not take the lock ${displayPath(layout, file)}: other llmsgen runs keep taking it; run the command again`);

@@ -16,20 +16,37 @@ import type { FileWrite } from "../model.js";
  * or put back). Returns false when a `once` file already existed.
  */
 export function placeFile(write: FileWrite, shown: string): boolean {
-  const { file, guard } = write;
-  mkdirSync(path.dirname(file), { recursive: true });
-  if (guard === "once" && exists(file)) return false;
-  const temp = tempBeside(file);
+  if (write.guard === "once" && exists(write.file)) return false;
+  const temp = writeTemp(write);
   try {
-    writeFileSync(temp, write.data, { flag: "wx" });
-    if (guard === "own") renameSync(temp, file);
-    else if (guard === "once") return linkNew(temp, file);
-    else if (guard === "new") linkNewOrRefuse(temp, file, shown);
-    else replaceJudged(temp, file, guard.sha256, shown);
-    return true;
+    return putInPlace(temp, write, shown);
   } finally {
     rmSync(temp, { force: true });
   }
+}
+
+/** Writes a write's data to a fresh temporary file beside its target (making the target's dir) and returns its path. */
+export function writeTemp(write: FileWrite): string {
+  mkdirSync(path.dirname(write.file), { recursive: true });
+  const temp = tempBeside(write.file);
+  writeFileSync(temp, write.data, { flag: "wx" });
+  return temp;
+}
+
+/** Puts a temporary file written by `writeTemp` in place as `write.file`, as its guard allows (see placeFile). */
+export function putInPlace(temp: string, write: FileWrite, shown: string): boolean {
+  const { file, guard } = write;
+  if (guard === "own") renameSync(temp, file);
+  else if (guard === "once") return linkNew(temp, file);
+  else if (guard === "new") linkNewOrRefuse(temp, file, shown);
+  else replaceJudged(temp, file, guard.sha256, shown);
+  return true;
+}
+
+/** The sha256 of what stands at `file` now: undefined when nothing does, "link" for a symbolic link (never followed). */
+export function currentSha256(file: string): string | undefined | "link" {
+  const bytes = readNoFollow(file);
+  return bytes === undefined || bytes === "link" ? bytes : sha256(bytes);
 }
 
 /** True when a write's guard still holds for what is on disk now (checked for every write before the first). */
