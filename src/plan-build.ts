@@ -6,13 +6,14 @@ import { manifestPath } from "./load/load-manifest.js";
 import type { Project } from "./load/load-project.js";
 import { naturalCompare } from "./load/natural-compare.js";
 import type { Encoding, FileWrite, IndexSpec, PackPlan, Profile, ResolvedProfile } from "./model.js";
-import type { Piece } from "./pack/compose.js";
+import { type Piece, toPiece } from "./pack/compose.js";
 import { countMany } from "./pack/count-parallel.js";
 import { initialPieces } from "./pack/pack-profile.js";
 import { planKey, restorePlan, summarizePlan } from "./pack/plan-cache.js";
 import { PieceCounter } from "./pack/piece-counter.js";
 import type { CountTokens } from "./pack/tokenizer.js";
 import { renderIndex } from "./render/render-index.js";
+import { literal } from "./render/segments.js";
 import { packProfile } from "./pack/pack-profile.js";
 import { reportPlan, type ProfileReport } from "./pack/plan-report.js";
 import { withTokenizers } from "./pack/tokenizer.js";
@@ -90,7 +91,8 @@ export function planBuild(project: Project, options: PlanOptions = {}): BuildPla
     const listed = [...packed.values()];
     return project.profiles.map((resolved) => {
       const { profile } = resolved;
-      if (profile.index) return planIndex(profile, profile.index, listed, tokenizers.counter(profile.encoding));
+      // The index's count goes through the token store too: a warm build with nothing changed loads no tokenizer.
+      if (profile.index) return planIndex(profile, profile.index, listed, (text) => counter(profile.encoding).piece(toPiece([literal(text)])));
       const plan = packed.get(resolved);
       if (!plan) throw new Error(`profile ${profile.name} was neither packed nor restored`);
       return plan;

@@ -10,7 +10,7 @@ const HAND_WRITTEN = "<HAND_WRITTEN>\nWritten by hand while a build ran.\n</HAND
 
 describe("builds at the same time", () => {
   it("a second and a third build while one holds the lock: each says so with exit 4 and writes nothing", async () => {
-    const project = await tidepools(1, true);
+    const project = tidepools(1, true);
     nextVersion(project, 2);
     const holder = startChild("build", project, "hold:1:go");
     await holder.firstWrite;
@@ -33,7 +33,7 @@ describe("builds at the same time", () => {
     const expected = await reference(2);
     const next = random(4);
     for (let round = 0; round < 4; round++) {
-      const project = await tidepools(1, true);
+      const project = tidepools(1, true);
       nextVersion(project, 2);
       const commands = [["build", "--profile", "guide"], ["build", "--profile", "topics"], ["build"]].slice(0, 2 + (round % 2));
       const runs = await Promise.all(commands.map((args, index) => delay(index * Math.floor(next() * 60)).then(() => startCli(args, project))));
@@ -53,7 +53,7 @@ describe("builds at the same time", () => {
 
 describe("a hand edit made while a build runs", () => {
   it("is never overwritten: edited after the build checked it, the build stops before that file (exit 1) and the edit stays", async () => {
-    const project = await tidepools(1, true);
+    const project = tidepools(1, true);
     nextVersion(project, 2);
     // After the first write (the pending manifest), the last output to be written is edited by hand.
     const run = runChild("build", project, "append:1:out/topics/all.txt");
@@ -74,7 +74,7 @@ describe("a hand edit made while a build runs", () => {
   it("edited at 6 random moments while builds run, the edit is never lost", async () => {
     const next = random(11);
     for (let round = 0; round < 6; round++) {
-      const project = await tidepools(1, true);
+      const project = tidepools(1, true);
       nextVersion(project, 2);
       const build = startCli(["build"], project);
       await delay(150 + Math.floor(next() * 350));
@@ -93,7 +93,7 @@ describe("a build and an adopt at the same time", () => {
   it("never lose the hand-written section: it stays in the output or becomes an atom, whichever runs first", async () => {
     const next = random(5);
     for (let round = 0; round < 4; round++) {
-      const project = await tidepools(1, true);
+      const project = tidepools(1, true);
       writeEdit(path.join(project, "out/tidepool-guide.txt"));
       const first = round % 2 === 0 ? ["sync", "--adopt"] : ["build"];
       const second = round % 2 === 0 ? ["build"] : ["sync", "--adopt"];

@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect } from "vitest";
+import { afterAll, expect } from "vitest";
 import { syncCheck } from "../../src/sync-check.js";
 import { atom, makeProject, runCli, writeFiles } from "../helpers.js";
 
@@ -60,11 +61,43 @@ export function atomsAt(version: number): Record<string, string> {
   };
 }
 
-/** A project at atoms `version`, built once (with its cache) when `built`. */
-export async function tidepools(version: number, built: boolean): Promise<string> {
-  const project = makeProject({ ...PROFILES, ...atomsAt(version) });
-  if (built) expect((await runCli(["build"], { cwd: project })).code).toBe(0);
-  return project;
+/**
+ * A project at atoms `version`, built once when `built`. With `warm`, its
+ * cache already holds the counts and plans of versions 1 to 3, made by the
+ * compiled code the child processes run, as if built before: the runs the
+ * tests start and kill then spend their time writing, not loading the
+ * tokenizer (what they test is the same either way).
+ */
+export function tidepools(version: number, built: boolean, warm = true): string {
+  const key = `${version} ${built} ${warm}`;
+  let template = templates.get(key);
+  if (template === undefined) {
+    template = mkdtempSync(path.join(tmpdir(), "llmsgen-test-"));
+    writeFiles(template, { ...PROFILES, ...atomsAt(version) });
+    if (warm) cpSync(path.join(warmed(), ".llmsgen-cache"), path.join(template, ".llmsgen-cache"), { recursive: true });
+    if (built) expect(runChild("build", template).lines.at(-1)).toBe("exit 0");
+    templates.set(key, template);
+  }
+  return copyOf(template);
+}
+
+/** Projects made once per test file and copied for each use. */
+const templates = new Map<string, string>();
+let warmProject: string | undefined;
+afterAll(() => {
+  for (const dir of [...templates.values(), ...(warmProject === undefined ? [] : [warmProject])]) rmSync(dir, { recursive: true, force: true });
+});
+
+function warmed(): string {
+  if (warmProject === undefined) {
+    warmProject = mkdtempSync(path.join(tmpdir(), "llmsgen-test-"));
+    writeFiles(warmProject, PROFILES);
+    for (const version of [3, 2, 1]) {
+      writeFiles(warmProject, atomsAt(version));
+      expect(runChild("build", warmProject).lines.at(-1)).toBe("exit 0");
+    }
+  }
+  return warmProject;
 }
 
 /** A copy of `project` in a fresh temporary dir (removed after the test). */
@@ -92,12 +125,19 @@ export function outTree(project: string): Record<string, string> {
   return files;
 }
 
-/** What a clean build of atoms `version` writes into out/, from scratch and without a cache. */
+/** What a clean build of atoms `version` writes into out/, from scratch and without a cache (made once per test file). */
 export async function reference(version: number): Promise<Record<string, string>> {
-  const project = makeProject({ ...PROFILES, ...atomsAt(version) });
-  expect((await runCli(["build", "--no-cache"], { cwd: project })).code).toBe(0);
-  return outTree(project);
+  let tree = references.get(version);
+  if (tree === undefined) {
+    const project = makeProject({ ...PROFILES, ...atomsAt(version) });
+    expect((await runCli(["build", "--no-cache"], { cwd: project })).code).toBe(0);
+    tree = outTree(project);
+    references.set(version, tree);
+  }
+  return tree;
 }
+
+const references = new Map<number, Record<string, string>>();
 
 /** Temporary files of llmsgen anywhere in the project (there must be none after a run that finished). */
 export function leftovers(project: string): string[] {
