@@ -1,24 +1,33 @@
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { encodeCache } from "../../src/cache/cache-file.js";
 import { cacheKeyFile } from "../../src/cache/cache-key.js";
-import { makeProject, runCli } from "../helpers.js";
+import { makeProject, runCli, writeFiles } from "../helpers.js";
 import { atomsAt, copyOf, nextVersion, outTree, PROFILES } from "./tidepools.js";
 
 const CACHES = ["atoms.json", "plans.json", "tokens-o200k_base.json"] as const;
 
-/** Built at version 2, its cache holding the parsed atoms, plans and counts of versions 1 to 3 (made by this code, in-process). */
+/** A copy of a project built at version 2, its cache holding the parsed atoms, plans and counts of versions 1 to 3 (made by this code, in-process). */
 async function cachedProject(): Promise<string> {
-  const project = makeProject({ ...PROFILES, ...atomsAt(3) });
-  for (const version of [3, 1, 2]) {
-    nextVersion(project, version);
-    expect((await runCli(["build", "--force"], { cwd: project })).code).toBe(0);
+  if (built === undefined || !existsSync(built)) {
+    built = mkdtempSync(path.join(tmpdir(), "llmsgen-test-"));
+    writeFiles(built, PROFILES);
+    for (const version of [3, 1, 2]) {
+      nextVersion(built, version);
+      expect((await runCli(["build", "--force"], { cwd: built })).code).toBe(0);
+    }
   }
-  return project;
+  return copyOf(built);
 }
+
+let built: string | undefined;
+afterAll(() => {
+  if (built !== undefined) rmSync(built, { recursive: true, force: true });
+});
 
 /** What building version 3 prints and writes, counted from scratch. */
 async function truth(project: string): Promise<{ stdout: string; out: Record<string, string> }> {
