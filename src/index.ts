@@ -3,7 +3,7 @@ export { build, type BuildOptions, type BuildResult } from "./build.js";
 export { syncCheck, type SyncCheckOptions } from "./sync-check.js";
 export { adopt, type AdoptOptions, type AdoptResult } from "./adopt.js";
 export { lint, type LintIssue, type LintOptions, type LintResult } from "./lint.js";
-export { InputError, LlmsgenError, formatIssue } from "./errors.js";
+export { BusyError, ConcurrentEditError, InputError, LlmsgenError, formatIssue } from "./errors.js";
 export { main, EXIT, type CliDeps } from "./cli/main.js";
 export type { ProfileReport, SectionReport, AtomReport } from "./pack/plan-report.js";
 export type { LayoutOptions } from "./load/layout.js";

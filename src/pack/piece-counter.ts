@@ -85,6 +85,9 @@ export class PieceCounter implements PieceCounting {
     }
     const keys = [...missing.keys()];
     const counts = countMany([...missing.values()].map((piece) => piece.segments));
-    keys.forEach((key, index) => this.store.set(key, counts[index] as number));
+    keys.forEach((key, index) => {
+      const count = counts[index];
+      if (count !== undefined) this.store.set(key, count);
+    });
   }
 }

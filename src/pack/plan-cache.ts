@@ -1,8 +1,8 @@
 import type { CachedPlan } from "../cache/cached-plan.js";
 import { sha256 } from "../hash.js";
 import type { AtomState, PackPlan, PlannedSection, ResolvedProfile } from "../model.js";
-import { renderSections } from "../render/render-output.js";
-import { sectionSegments } from "../render/segments.js";
+import { renderFile } from "../render/render-output.js";
+import { joinSegments, sectionSegments, type Segment } from "../render/segments.js";
 
 /**
  * Packing is a pure function of the profile and the atoms' bytes, so a plan
@@ -66,23 +66,24 @@ export function restorePlan(resolved: ResolvedProfile, cached: CachedPlan): Pack
       };
     }),
   );
-  const rendered = renderSections(
-    resolved.profile.wrapper,
-    resolved.sections.map((section, index) => {
-      const texts = (decided[index] ?? []).flatMap((planned) => (planned.state === "dropped" ? [] : [planned.state === "full" ? planned.atom.text : planned.atom.brief]));
-      return sectionSegments(section.tag, section.intro, texts.map((text) => ({ key: "", text })));
-    }),
-  );
+  const texts = resolved.sections.map((section, index) => {
+    const kept: Segment[] = [];
+    for (const planned of decided[index] ?? []) {
+      if (planned.state !== "dropped") kept.push({ key: "", text: planned.state === "full" ? planned.atom.text : planned.atom.brief });
+    }
+    const segments = sectionSegments(section.tag, section.intro, kept);
+    return segments === null ? null : joinSegments(segments);
+  });
   const sections: PlannedSection[] = resolved.sections.map((section, index) => ({
     tag: section.tag,
     ...(section.intro === undefined ? {} : { intro: section.intro }),
     ...(section.budget === undefined ? {} : { budget: section.budget }),
     atoms: decided[index] ?? [],
-    text: rendered.sections[index] ?? null,
+    text: texts[index] ?? null,
     sha256: cached.sectionSha256[index] ?? null,
     tokens: cached.sectionTokens[index] ?? 0,
   }));
-  return { profile: resolved.profile, sections, text: rendered.text, tokens: cached.tokens, sha256: cached.sha256 };
+  return { profile: resolved.profile, sections, text: renderFile(resolved.profile.wrapper, texts.filter((text): text is string => text !== null)), tokens: cached.tokens, sha256: cached.sha256 };
 }
 
 /** JSON with object keys in code-point order: the same value gives the same text whatever order it was built in. */
