@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { BusyError, throwIfIssues } from "../errors.js";
 import { displayPath } from "../load/layout.js";
+import { manifestPath } from "../load/load-manifest.js";
 import type { Layout } from "../model.js";
 import { writeProblems } from "./check-writes.js";
 import { finishJournal, stateDir } from "./journal.js";
@@ -50,7 +51,8 @@ interface Holder {
 function acquire(layout: Layout, warn: (message: string) => void): { release: () => void; tookOver: boolean } {
   const dir = stateDir(layout);
   const file = path.join(dir, "lock");
-  throwIfIssues(writeProblems([{ file, data: "", guard: "own" }], layout));
+  // The out dir must be one llmsgen may write (no link on the way, no file in its place): checked as the manifest's path, which names it best.
+  throwIfIssues(writeProblems([{ file: manifestPath(layout), data: "", guard: "own" }], layout));
   const createdOut = !exists(layout.outDir);
   const me = holderOfThisProcess();
   const text = `${JSON.stringify(me)}\n`;

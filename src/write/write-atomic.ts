@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, closeSync, constants, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, type BigIntStats, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ConcurrentEditError } from "../errors.js";
@@ -43,19 +43,14 @@ export function putInPlace(temp: string, write: FileWrite, shown: string): boole
   return true;
 }
 
-/** The sha256 of what stands at `file` now: undefined when nothing does, "link" for a symbolic link (never followed). */
-export function currentSha256(file: string): string | undefined | "link" {
-  const bytes = readNoFollow(file);
-  return bytes === undefined || bytes === "link" ? bytes : sha256(bytes);
-}
-
 /** True when a write's guard still holds for what is on disk now (checked for every write before the first). */
 export function guardHolds(write: FileWrite): boolean {
   const { guard } = write;
   if (guard === "own" || guard === "once") return true;
   if (guard === "new") return !exists(write.file);
-  const bytes = readNoFollow(write.file);
-  return bytes === undefined || (bytes !== "link" && sha256(bytes) === guard.sha256);
+  // Deleted meanwhile: nothing there to lose (a link never matches a hash).
+  const now = currentSha256(write.file);
+  return now === undefined || now === guard.sha256;
 }
 
 /**
@@ -98,7 +93,7 @@ function replaceJudged(temp: string, file: string, judged: string, shown: string
   }
   try {
     const before = fstatSync(fd, { bigint: true });
-    if (sha256(readAll(fd)) !== judged) throw changed(shown, "changed on disk after llmsgen checked it: it was left as it is");
+    if (hashOf(fd) !== judged) throw changed(shown, "changed on disk after llmsgen checked it: it was left as it is");
     chmodSync(temp, Number(before.mode) & 0o7777);
     renameSync(temp, file);
     // An edit saved into the old file between the comparison and the rename shows in its stats: put it back.
@@ -135,19 +130,30 @@ function sameContentStats(a: BigIntStats, b: BigIntStats): boolean {
 /** Every byte of an open file, from its start. */
 function readAll(fd: number): Buffer {
   const chunks: Buffer[] = [];
-  let position = 0;
-  for (;;) {
-    const chunk = Buffer.allocUnsafe(1 << 20);
-    const read = readSync(fd, chunk, 0, chunk.length, position);
-    if (read === 0) break;
-    chunks.push(chunk.subarray(0, read));
-    position += read;
-  }
+  for (const chunk of chunksOf(fd)) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks);
 }
 
-/** A file's bytes; undefined when there is none, "link" for a symbolic link (never followed). */
-function readNoFollow(file: string): Buffer | undefined | "link" {
+/** The sha256 of an open file's bytes, read a chunk at a time. */
+function hashOf(fd: number): string {
+  const hash = createHash("sha256");
+  for (const chunk of chunksOf(fd)) hash.update(chunk);
+  return hash.digest("hex");
+}
+
+/** An open file's bytes from its start, in chunks of one reused buffer (each valid until the next). */
+function* chunksOf(fd: number): Generator<Buffer> {
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  for (let position = 0; ; ) {
+    const read = readSync(fd, buffer, 0, buffer.length, position);
+    if (read === 0) return;
+    yield buffer.subarray(0, read);
+    position += read;
+  }
+}
+
+/** The sha256 of what stands at `file` now: undefined when nothing does, "link" for a symbolic link (never followed). */
+export function currentSha256(file: string): string | undefined | "link" {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -157,7 +163,7 @@ function readNoFollow(file: string): Buffer | undefined | "link" {
     throw error;
   }
   try {
-    return readAll(fd);
+    return hashOf(fd);
   } finally {
     closeSync(fd);
   }

@@ -5,6 +5,7 @@
 //   hold:N:FILE     hold still (and so keep the lock) until FILE (relative to ROOT) exists
 //   append:N:FILE   append a hand-written section to FILE (relative to ROOT)
 // It prints each file written (relative to ROOT), then `exit CODE` or `error NAME: MESSAGE`.
+// It runs dist/, which `npm test` compiles first.
 import { appendFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { adopt, build } from "../../dist/index.js";

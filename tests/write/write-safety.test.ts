@@ -50,7 +50,7 @@ describe("every write is checked before the first", () => {
     expect(run).toEqual({
       code: 2,
       stdout: "",
-      stderr: `out: a symbolic link to ${elsewhere} stands on the way to out/.llmsgen/lock, ${LINK_RULE}: replace it with a real directory, or remove it\n`,
+      stderr: `out: a symbolic link to ${elsewhere} stands on the way to out/llmsgen.lock.json, ${LINK_RULE}: replace it with a real directory, or remove it\n`,
     });
     expect(snapshotTree(elsewhere)).toEqual({});
   });
