@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { InputError } from "./errors.js";
 import { sha256 } from "./hash.js";
 import { resolveLayout, type LayoutOptions } from "./load/layout.js";
-import { manifestPath } from "./load/load-manifest.js";
 import { loadProject } from "./load/load-project.js";
 import type { FileWrite, Layout } from "./model.js";
 import { type BuildPlan, changedFiles, planBuild } from "./plan-build.js";
@@ -63,17 +62,24 @@ function adoptIn(layout: Layout, options: AdoptOptions): AdoptResult {
   const unrecorded = plan.writes.length === 0 ? [] : clean.filter((file) => project.manifest?.outputs[file.plan?.profile.output ?? ""]?.sha256 !== file.sha256);
   const recorded = unrecorded.map((file) => file.shown);
   if (options.dryRun || plan.writes.length === 0) return { ...plan, written: false, recorded };
-  // The manifest goes first: what it records is true of the outputs whether or not the atoms are written yet.
-  const manifest = build.files.find((file) => file.plan === undefined)?.current;
-  const record: FileWrite[] = unrecorded.length === 0 ? [] : [{
-    file: manifestPath(layout),
-    data: manifestJson(nextManifest(project.manifest, unrecorded.flatMap((file) => (file.plan ? [file.plan] : [])), false)),
-    guard: manifest ? { sha256: manifest.sha256 } : "new",
-  }];
-  const adoption = plan.writes.map((write): FileWrite => ({ file: write.file, data: write.after, guard: write.before === null ? "new" : { sha256: sha256(write.before) } }));
-  commitWrites([...record, ...adoption], [], { layout, warn: options.warn ?? (() => {}), allOrNothing: true, ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}) });
+  const manifest = build.files.find((file) => file.plan === undefined);
+  const plans = unrecorded.flatMap((file) => (file.plan ? [file.plan] : []));
+  const record = plans.length === 0 || !manifest ? [] : [{ file: manifest.file, before: manifest.current, after: manifestJson(nextManifest(project.manifest, plans, false)) }];
+  const warn = options.warn ?? (() => {});
+  commitWrites([...record, ...plan.writes].map(guarded), [], { layout, warn, allOrNothing: true, ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}) });
   const cleanBefore = new Set(clean.map((file) => file.shown));
   return { ...plan, alsoChanges: outputsThatWillChange(options, plan, cleanBefore), written: true, recorded };
+}
+
+/**
+ * A file adoption writes, as a write that replaces only what adoption judged:
+ * the text it read (or, for the manifest, the bytes' hash), or nothing for a
+ * file it creates.
+ */
+function guarded(write: { file: string; before: string | { sha256: string } | null; after: string }): FileWrite {
+  const { before } = write;
+  const guard = before === null ? "new" : typeof before === "string" ? { sha256: sha256(before) } : { sha256: before.sha256 };
+  return { file: write.file, data: write.after, guard };
 }
 
 /** The build plan of every profile: the one at hand when no --profile was given. */

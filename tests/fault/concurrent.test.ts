@@ -99,9 +99,10 @@ describe("a build and an adopt at the same time", () => {
       const second = round % 2 === 0 ? ["build"] : ["sync", "--adopt"];
       const runs = await Promise.all([startCli(first, project), delay(Math.floor(next() * 200)).then(() => startCli(second, project))]);
       for (const run of runs) expect([0, 1, 4]).toContain(run.code);
-      const adopted = existsSync(path.join(project, "atoms/hand-written.md"));
+      const adopted = existsSync(path.join(project, "atoms/life/hand-written.md"));
       const inOutput = readFileSync(path.join(project, "out/tidepool-guide.txt"), "utf8").includes(HAND_WRITTEN);
       expect({ round, kept: adopted || inOutput }).toEqual({ round, kept: true });
+      if (adopted) expect(readFileSync(path.join(project, "atoms/life/hand-written.md"), "utf8")).toContain("Written by hand while a build ran.");
       // Finishing by hand: adopt what is left, build, and the section is in the output with its atom.
       await runCli(["sync", "--adopt"], { cwd: project });
       expect((await runCli(["build"], { cwd: project })).code).toBe(0);
