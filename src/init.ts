@@ -6,7 +6,7 @@ import { displayPath, isWithin, resolveLayout, type LayoutOptions } from "./load
 import { CONFIG_FILES, configFilesIn } from "./load/load-config.js";
 import type { Issue, Layout } from "./model.js";
 import { starterProject, type StarterFile } from "./scaffold/starter-project.js";
-import { createFileExclusive } from "./write/write-atomic.js";
+import { placeFile } from "./write/write-atomic.js";
 import { removeCreated } from "./write/remove-created.js";
 
 export type InitOptions = LayoutOptions;
@@ -38,7 +38,7 @@ function scaffold(layout: Layout, files: readonly StarterFile[], options: InitOp
   const created: string[] = [];
   try {
     for (const { file, text } of files) {
-      createFileExclusive(file, text);
+      placeFile({ file, data: text, guard: "new" }, displayPath(layout, file));
       created.push(file);
     }
     const result = build({ ...options, root: layout.root, atoms: layout.atomsDir, profiles: layout.profilesDir, out: layout.outDir, cache: layout.cacheDir ?? false });

@@ -17,8 +17,11 @@ import { collect, examples, layoutOptions, reportOptions, withLayoutOptions, wit
 import { progressDisplay } from "./progress.js";
 import { styleFor } from "./style.js";
 
-/** Exit codes: 0 ok, 1 problems found or refused, 2 bad input or usage, 3 an internal error (a bug). */
-export const EXIT = { ok: 0, findings: 1, input: 2, internal: 3 } as const;
+/**
+ * Exit codes: 0 ok, 1 problems found or refused, 2 bad input or usage, 3 an
+ * internal error (a bug), 4 another llmsgen is writing the same project.
+ */
+export const EXIT = { ok: 0, findings: 1, input: 2, internal: 3, busy: 4 } as const;
 
 /** What a command's action reports back to `main`: the exit code, and the format errors are to be printed in. */
 export interface CommandContext {

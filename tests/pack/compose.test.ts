@@ -5,7 +5,7 @@ import { InputError } from "../../src/errors.js";
 import { ENCODINGS, type Encoding, type ResolvedProfile } from "../../src/model.js";
 import { packProfile } from "../../src/pack/pack-profile.js";
 import { canCut, groupPieces } from "../../src/pack/compose.js";
-import { PieceCounter } from "../../src/pack/token-store.js";
+import { PieceCounter } from "../../src/pack/piece-counter.js";
 import { fileFrame, joinSegments, literal, sectionSegments, type Segment } from "../../src/render/segments.js";
 
 /** A text standing for an atom's, keyed by a name (packing keys real atoms by a hash of their text). */

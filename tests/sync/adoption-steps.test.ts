@@ -22,7 +22,7 @@ function atomOf(id: string, text: string, dir = ""): Atom {
 
 function planned(tag: string, atoms: readonly Atom[], intro?: string, state: "full" | "brief" = "full"): PlannedSection {
   const text = renderSection(tag, intro, atoms.map((atom) => (state === "full" ? atom.text : atom.brief)));
-  return { tag, ...(intro === undefined ? {} : { intro }), atoms: atoms.map((atom) => ({ atom, state, tokens: 1, required: false })), text, tokens: 1 };
+  return { tag, ...(intro === undefined ? {} : { intro }), atoms: atoms.map((atom) => ({ atom, state, tokens: 1, required: false })), text, sha256: text === null ? null : sha256(text), tokens: 1 };
 }
 
 const KEYS = atomOf("keys", "Keys rotate.", "security/");
