@@ -131,9 +131,11 @@ function unknownRelated(atom: Atom, ids: ReadonlySet<string>, file: string): Iss
     .map(({ id, line }) => ({ file, line, message: `related atom '${id}' does not exist: fix the id or remove it from related` }));
 }
 
+/** A file is named after its atom's id, optionally behind an order prefix (`07-`, `07b-`) that sets its place in path order. */
 function nameMismatch(atom: Atom, file: string): Issue[] {
   const name = path.posix.basename(atom.path, ".md");
-  return name === atom.id ? [] : [{ file, line: atom.keyLines?.id ?? 1, message: `file name '${name}.md' and id '${atom.id}' differ: rename the file to ${atom.id}.md so both find the same atom` }];
+  if (name.replace(/^\d+[a-z]?-/, "") === atom.id || name === atom.id) return [];
+  return [{ file, line: atom.keyLines?.id ?? 1, message: `file name '${name}.md' and id '${atom.id}' differ: rename the file to ${atom.id}.md (an order prefix such as 10- may stand before the id) so both find the same atom` }];
 }
 
 /**

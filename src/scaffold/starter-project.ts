@@ -35,8 +35,8 @@ export function starterProject(layout: Layout, configFile: string): StarterFile[
   ].join("\n");
   return [
     { file: configFile, text: config },
-    { file: path.join(layout.atomsDir, "start-here.md"), text: START_HERE },
-    { file: path.join(layout.atomsDir, "writing-atoms.md"), text: WRITING_ATOMS },
+    { file: path.join(layout.atomsDir, "10-start-here.md"), text: START_HERE },
+    { file: path.join(layout.atomsDir, "20-writing-atoms.md"), text: WRITING_ATOMS },
     { file: path.join(layout.profilesDir, `${STARTER_PROFILE}.yaml`), text: PROFILE },
   ];
 }
@@ -64,7 +64,8 @@ priority: 40
 # required: true    # never shortened to its brief or dropped, whatever the budget
 ---
 Give each atom one idea an agent can act on without reading the rest: a rule, a command,
-a pitfall and its fix. Name the file after its id.
+a pitfall and its fix. Name the file after its id, behind a number that sets its place:
+files are taken in path order, so \`30-deploys.md\` comes after this one.
 
 When an output would go over its token budget, the atoms with the lowest \`priority\`
 are shortened to their \`brief\` first, then dropped, until it fits. Write the brief as

@@ -34,16 +34,16 @@ describe("llmsgen init", () => {
       stderr: "",
       stdout: [
         "created llmsgen.config.yaml",
-        "created atoms/start-here.md",
-        "created atoms/writing-atoms.md",
+        "created atoms/10-start-here.md",
+        "created atoms/20-writing-atoms.md",
         "created profiles/full.yaml",
         `built out/llms-full.txt (${tokens(output)} tokens), recorded in out/llmsgen.lock.json`,
         "",
       ].join("\n") + NEXT,
     });
     expect(Object.keys(snapshotTree(project)).filter((file) => !file.startsWith(".llmsgen-cache/"))).toEqual([
-      "atoms/start-here.md",
-      "atoms/writing-atoms.md",
+      "atoms/10-start-here.md",
+      "atoms/20-writing-atoms.md",
       "llmsgen.config.yaml",
       "out/llms-full.txt",
       "out/llmsgen.lock.json",
@@ -65,7 +65,7 @@ describe("llmsgen init", () => {
     const run = await runCli(["init", "--atoms", "docs/atoms", "--profiles", "docs/profiles", "--out", "public/llm"], { cwd: project });
 
     expect(run.code).toBe(0);
-    expect(run.stdout.split("\n").slice(0, 4)).toEqual(["created llmsgen.config.yaml", "created docs/atoms/start-here.md", "created docs/atoms/writing-atoms.md", "created docs/profiles/full.yaml"]);
+    expect(run.stdout.split("\n").slice(0, 4)).toEqual(["created llmsgen.config.yaml", "created docs/atoms/10-start-here.md", "created docs/atoms/20-writing-atoms.md", "created docs/profiles/full.yaml"]);
     const config = readFileSync(path.join(project, "llmsgen.config.yaml"), "utf8");
     expect(config.split("\n").filter((line) => /^(atoms|profiles|out):/.test(line)).map((line) => line.replace(/\s+#.*$/, ""))).toEqual([
       "atoms: docs/atoms",
@@ -81,10 +81,10 @@ describe("llmsgen init", () => {
     const run = await runCli(["init", "--root", "site"], { cwd: project });
 
     expect(run.code).toBe(0);
-    expect(run.stdout.split("\n").slice(0, 4)).toEqual(["created llmsgen.config.yaml", "created atoms/start-here.md", "created atoms/writing-atoms.md", "created profiles/full.yaml"]);
+    expect(run.stdout.split("\n").slice(0, 4)).toEqual(["created llmsgen.config.yaml", "created atoms/10-start-here.md", "created atoms/20-writing-atoms.md", "created profiles/full.yaml"]);
     expect(Object.keys(snapshotTree(project)).filter((file) => !file.includes(".llmsgen-cache/"))).toEqual([
-      "site/atoms/start-here.md",
-      "site/atoms/writing-atoms.md",
+      "site/atoms/10-start-here.md",
+      "site/atoms/20-writing-atoms.md",
       "site/llmsgen.config.yaml",
       "site/out/llms-full.txt",
       "site/out/llmsgen.lock.json",
