@@ -165,15 +165,17 @@ export function addInit(program: Command, context: CommandContext): void {
     .option("--root <dir>", "where to start it (default: the current directory)")
     .option("--atoms <dir>", "atoms dir to create (default: <root>/atoms)")
     .option("--profiles <dir>", "profiles dir to create (default: <root>/profiles)")
-    .option("--out <dir>", "out dir to create (default: <root>/out)")
+    .option("--out <dir>", "out dir to create (default: <root>/out; with --from, the file's folder)")
+    .option("--from <file>", "start from an existing hand-written file of tagged sections: each section becomes an atom")
     .helpOption("-h, --help", "show help for this command")
-    .addHelpText("after", examples(["llmsgen init", "llmsgen init --atoms docs/atoms --out public/llm"]))
-    .action((flags: { root?: string; atoms?: string; profiles?: string; out?: string }) => {
+    .addHelpText("after", examples(["llmsgen init", "llmsgen init --atoms docs/atoms --out public/llm", "llmsgen init --from public/llms-full.txt"]))
+    .action((flags: { root?: string; atoms?: string; profiles?: string; out?: string; from?: string }) => {
       const result = init({
         cwd: deps.cwd,
         ...flags,
         warn: (message: string) => deps.stderr.write(`llmsgen: warning: ${message}\n`),
       });
       deps.stdout.write(formatInitReport(result, styleFor(deps.stdout, deps.env)));
+      context.setExit(result.build === null ? EXIT.findings : EXIT.ok);
     });
 }
