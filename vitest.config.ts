@@ -1,3 +1,5 @@
+import os from "node:os";
+import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -5,5 +7,7 @@ export default defineConfig({
     include: ["tests/**/*.test.ts"],
     testTimeout: 60_000,
     pool: "forks",
+    // The cache key lives in the user's state dir: tests (and the CLIs they start) keep theirs apart.
+    env: { XDG_STATE_HOME: path.join(os.tmpdir(), "llmsgen-test-state") },
   },
 });

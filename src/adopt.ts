@@ -1,16 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
-import { InputError, LlmsgenError } from "./errors.js";
+import { InputError } from "./errors.js";
 import { sha256 } from "./hash.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { manifestPath } from "./load/load-manifest.js";
 import { loadProject, type Project } from "./load/load-project.js";
-import type { CheckedOutput, PackPlan } from "./model.js";
+import type { CheckedOutput, FileWrite, Layout, PackPlan } from "./model.js";
 import { outputsToCheck, plannedOutputs } from "./outputs-to-check.js";
 import { type BuildPlan, changedFiles, planBuild } from "./plan-build.js";
 import { checkOutputs } from "./sync/check-outputs.js";
 import { planAdoption, type AdoptionPlan, type AdoptionWrite } from "./sync/plan-adoption.js";
+import { commitWrites } from "./write/commit-writes.js";
+import { withProjectLock } from "./write/project-lock.js";
 import { manifestJson, nextManifest } from "./write/manifest-json.js";
-import { createFileExclusive, writeFileAtomic } from "./write/write-atomic.js";
 
 export interface AdoptOptions extends LayoutOptions {
   /** Profile names or paths; every profile when empty. */
@@ -19,6 +20,8 @@ export interface AdoptOptions extends LayoutOptions {
   section?: readonly string[];
   /** Plan and report only; write nothing. */
   dryRun?: boolean;
+  /** Called after each file adopt writes is in place, with its absolute path. */
+  afterWrite?: (file: string) => void;
 }
 
 export interface AdoptResult extends AdoptionPlan {
@@ -36,16 +39,23 @@ export interface AdoptResult extends AdoptionPlan {
 
 /**
  * Brings hand-written text in generated files back into atoms and profiles:
- * runs the sync check, plans the adoption from the check's own
- * parse, then writes all of it or nothing. When any finding cannot be
- * carried (`skipped`), nothing is written; otherwise new atom files are
- * created (never replacing one) and changed atoms and profiles rewritten
- * atomically, each verified unchanged since it was read.
+ * runs the sync check, plans the adoption from the check's own parse, then
+ * writes all of it or nothing, holding the project's lock. When any finding
+ * cannot be carried (`skipped`), nothing is written; otherwise new atom files
+ * are created (never replacing one) and changed atoms, profiles and the
+ * manifest rewritten through one commit (write/commit-writes.ts: every path
+ * checked first, each file replaced only while it holds what was judged, and
+ * a kill part-way finished by the next run).
  */
 export function adopt(options: AdoptOptions = {}): AdoptResult {
-  const project = loadProject(resolveLayout(options), options);
+  const layout = resolveLayout(options);
+  if (options.dryRun) return adoptIn(layout, options);
+  return withProjectLock(layout, options.warn ?? (() => {}), () => adoptIn(layout, options));
+}
+
+function adoptIn(layout: Layout, options: AdoptOptions): AdoptResult {
+  const project = loadProject(layout, options);
   const build = planBuild(project);
-  const { layout } = project;
   const plan = planAdoption({
     checks: checkOutputs(outputsToCheck(project, plannedOutputs(build))),
     atoms: project.atoms,
@@ -62,7 +72,7 @@ export function adopt(options: AdoptOptions = {}): AdoptResult {
   const commit = [...plan.writes, ...manifestRecord(project, records, plan.carried)];
   const result = { ...plan, recorded: [...unrecorded.map((file) => file.shown), ...plan.carried.map((checked) => checked.output.file)], commit };
   if (options.dryRun || plan.skipped.length > 0 || commit.length === 0) return { ...result, written: false };
-  commitWrites(commit);
+  commitWrites(commit.map(guarded), [], { layout, warn: options.warn ?? (() => {}), allOrNothing: true, ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}) });
   const cleanBefore = new Set(clean.map((file) => file.shown));
   return { ...result, alsoChanges: outputsThatWillChange(options, plan, cleanBefore), written: true };
 }
@@ -87,21 +97,17 @@ function manifestRecord(project: Project, plans: readonly PackPlan[], carried: r
 
 function planOf(checked: CheckedOutput): PackPlan {
   const { output } = checked;
-  return { profile: output.profile, sections: [...output.sections], ...(output.parts ? { parts: [...output.parts] } : {}), text: output.expected, tokens: output.previous?.tokens ?? 0 };
+  return { profile: output.profile, sections: [...output.sections], ...(output.parts ? { parts: [...output.parts] } : {}), text: output.expected, sha256: sha256(output.expected), tokens: output.previous?.tokens ?? 0 };
 }
 
 /**
- * Writes every file of the plan. First checks that none changed since it was
- * read (nothing is written if one did); new files are created exclusively.
+ * A file adoption writes, as a write that replaces only what adoption judged:
+ * the text it read, or nothing for a file it creates.
  */
-function commitWrites(writes: readonly AdoptionWrite[]): void {
-  for (const write of writes) {
-    const now = existsSync(write.file) ? readFileSync(write.file, "utf8") : null;
-    if (now !== write.before) throw new LlmsgenError(`${write.shown} changed while adopt ran: nothing written; run llmsgen sync --adopt again`);
-  }
-  for (const write of writes) if (write.before === null) createFileExclusive(write.file, write.after);
-  for (const write of writes) if (write.before !== null) writeFileAtomic(write.file, write.after);
+function guarded(write: AdoptionWrite): FileWrite {
+  return { file: write.file, data: write.after, guard: write.before === null ? "new" : { sha256: sha256(write.before) } };
 }
+
 
 /** The build plan of every profile: the one at hand when no --profile was given. */
 function everyOutput(options: AdoptOptions, build: BuildPlan): BuildPlan {

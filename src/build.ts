@@ -1,13 +1,14 @@
+import { cacheWrites } from "./cache/save-caches.js";
 import { throwIfIssues } from "./errors.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadProject, type Project } from "./load/load-project.js";
-import type { FileCheck, Issue, PackPlan, ProgressCallback } from "./model.js";
+import type { FileCheck, Issue, Layout, PackPlan, ProgressCallback } from "./model.js";
 import type { ProfileReport } from "./pack/plan-report.js";
 import { outputsToCheck } from "./outputs-to-check.js";
-import { changedFiles, planBuild, type PlannedFile } from "./plan-build.js";
+import { buildWrites, changedFiles, planBuild, type PlannedFile } from "./plan-build.js";
 import { checkOutputs, fileCheck, handWritten, rendersNothing } from "./sync/check-outputs.js";
-import { saveCaches } from "./write/save-caches.js";
-import { writeFileAtomic } from "./write/write-atomic.js";
+import { commitWrites } from "./write/commit-writes.js";
+import { withProjectLock } from "./write/project-lock.js";
 
 export interface BuildOptions extends LayoutOptions {
   /** Profile names or paths (`--profile`); every profile of the profiles dir when empty. */
@@ -22,6 +23,8 @@ export interface BuildOptions extends LayoutOptions {
   preview?: boolean;
   /** Told how far counting and packing have come, for a progress display. */
   progress?: ProgressCallback;
+  /** Called after each file the build writes is in place (outputs, the manifest, cache files), with its absolute path. */
+  afterWrite?: (file: string) => void;
 }
 
 /** A file a build would change: what is on disk (null when absent) and what the build writes. */
@@ -53,22 +56,35 @@ function matchesLastBuild(project: Project, file: PlannedFile): boolean {
 
 /**
  * Loads atoms and profiles, packs each profile under its budgets, renders it,
- * and writes the outputs and the manifest atomically (and the cache, see
- * load/load-caches.ts). It writes nothing when `check` is set, or when an
- * output holds hand-written text (anything the sync check reports other than
- * `stale` and `missing`) unless `force` is set. Bad input throws an
- * InputError before anything is written.
+ * and writes the outputs, the manifest and the cache (write/commit-writes.ts).
+ * It writes nothing when `check` is set, or when an output holds hand-written
+ * text (anything the sync check reports other than `stale` and `missing`)
+ * unless `force` is set. A build that writes holds the project's lock
+ * (BusyError while another runs). Bad input throws an InputError, and a file
+ * edited while the build ran a ConcurrentEditError, before anything more is
+ * written.
  */
 export function build(options: BuildOptions = {}): BuildResult {
-  const project = loadProject(resolveLayout(options), options);
+  const layout = resolveLayout(options);
+  if (options.check) return buildIn(layout, options);
+  return withProjectLock(layout, options.warn ?? (() => {}), () => buildIn(layout, options));
+}
+
+function buildIn(layout: Layout, options: BuildOptions): BuildResult {
+  const project = loadProject(layout, options);
   const plan = planBuild(project, { ...(options.workers === undefined ? {} : { workers: options.workers }), ...(options.progress ? { progress: options.progress } : {}) });
   const changed = changedFiles(plan.files);
   if (options.force) throwIfIssues(plan.plans.filter(rendersNothing).map((packed) => nothingToRender(project, packed)));
   const toCheck = outputsToCheck(project, changed.filter((file) => !matchesLastBuild(project, file)));
   const refused = options.force ? [] : handWritten(checkOutputs(toCheck).map(fileCheck));
   const write = !options.check && refused.length === 0;
-  if (write) for (const file of changed) writeFileAtomic(file.file, file.text);
-  if (write) saveCaches(project.layout, project.caches);
+  if (write) {
+    commitWrites(buildWrites(project, changed), cacheWrites(project.caches), {
+      layout,
+      warn: options.warn ?? (() => {}),
+      ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}),
+    });
+  }
   return {
     plans: plan.plans,
     reports: plan.reports,

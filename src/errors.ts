@@ -18,6 +18,23 @@ export class InputError extends LlmsgenError {
   }
 }
 
+/**
+ * A file changed on disk while the command ran, after the command judged it:
+ * the command refuses (exit 1) and writes nothing more, so no edit made
+ * meanwhile is lost.
+ */
+export class ConcurrentEditError extends LlmsgenError {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Another llmsgen process is writing the same project: nothing was done (its own exit code, see cli/main.ts). */
+export class BusyError extends LlmsgenError {}
+
 /** `file:line: message`, the form editors and terminals make clickable. */
 export function formatIssue(issue: Issue): string {
   const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}`;

@@ -7,7 +7,7 @@ export { explain, type AtomPlacement, type ExplainOptions, type Explanation } fr
 export { init, type InitOptions, type InitResult } from "./init.js";
 export { findConfig, loadConfigFile, type ProjectConfig } from "./load/load-config.js";
 export { withConfig, type LayoutOptions } from "./load/layout.js";
-export { InputError, LlmsgenError, formatIssue } from "./errors.js";
+export { BusyError, ConcurrentEditError, InputError, LlmsgenError, formatIssue } from "./errors.js";
 export { main, EXIT, type CliDeps } from "./cli/main.js";
 export type { ProfileReport, SectionReport, AtomReport } from "./pack/plan-report.js";
 export * from "./model.js";

@@ -135,9 +135,11 @@ function unknownRelated(atom: Atom, ids: ReadonlySet<string>, file: string): Iss
 }
 
 /**
- * The file name should say the id: `ID.md`, or by the filename convention
- * (`tags_from: filename`) `NN-ID.md`, `NN-parent--ID.md` or `NN-parent--child.md`
- * for the id `parent-child`. Names starting with `_` are left alone.
+ * A file is named after its atom's id, optionally behind an order prefix
+ * (`07-`, `07b-`) that sets its place in path order; by the filename
+ * convention (`tags_from: filename`) also `NN-parent--ID.md`, or
+ * `NN-parent--child.md` for the id `parent-child`. Names starting with `_`
+ * are left alone.
  */
 function nameMismatch(atom: Atom, file: string): Issue[] {
   const name = path.posix.basename(atom.path, ".md");
@@ -146,7 +148,8 @@ function nameMismatch(atom: Atom, file: string): Issue[] {
   const child = rest.join("--");
   const names = [name, bare, ...(child === "" ? [] : [child, `${parent}-${child}`])];
   // `_index.md` and the like are named by another tool (a site generator's section page) and can never be an id.
-  return name.startsWith("_") || names.includes(atom.id) ? [] : [{ file, line: atom.keyLines?.id ?? 1, message: `file name '${name}.md' and id '${atom.id}' differ: rename the file to ${atom.id}.md so both find the same atom` }];
+  if (name.startsWith("_") || names.includes(atom.id)) return [];
+  return [{ file, line: atom.keyLines?.id ?? 1, message: `file name '${name}.md' and id '${atom.id}' differ: rename the file to ${atom.id}.md (an order prefix such as 10- may stand before the id) so both find the same atom` }];
 }
 
 /** `exclude` globs that match no atom file: a leftover, or a pattern that misses what it was meant to leave out. */

@@ -212,8 +212,8 @@ export interface PlannedSection {
   atoms: PlannedAtom[];
   /** The rendered `<TAG>…</TAG>` block, or null when every atom was dropped. */
   text: string | null;
-  /** sha256 of `text` (null with it), once known. */
-  sha256?: string | null;
+  /** sha256 of `text` (null with it). */
+  sha256: string | null;
   /** Exact tokens of `text` (0 when left out). */
   tokens: number;
 }
@@ -259,8 +259,8 @@ export interface PackPlan {
   /** The whole output file. */
   text: string;
   tokens: number;
-  /** sha256 of `text`, once known: with it, an unchanged output is never rendered again. */
-  sha256?: string;
+  /** sha256 of `text`. */
+  sha256: string;
 }
 
 export interface ManifestAtom {
@@ -306,6 +306,28 @@ export type ManifestPart = ManifestFilePart | ManifestProfilePart;
 export interface Manifest {
   version: 1;
   outputs: Record<string, ManifestOutput>;
+  /**
+   * Present only while a build renames outputs (and after one was killed
+   * doing so): the entries of the outputs being written. An output whose
+   * bytes on disk are its pending entry's was written; the others were not.
+   */
+  pending?: Record<string, ManifestOutput>;
+}
+
+/**
+ * What a write may replace: the bytes a command judged there (by sha256),
+ * nothing (`new`: created, never replaced), anything (`own`: llmsgen's own
+ * files, such as its cache), or nothing and no write at all if the file
+ * exists (`once`).
+ */
+export type WriteGuard = { sha256: string } | "new" | "own" | "once";
+
+/** One file a command writes. */
+export interface FileWrite {
+  /** Absolute path. */
+  file: string;
+  data: string | Uint8Array;
+  guard: WriteGuard;
 }
 
 /** One problem with the input, located in a file. */

@@ -5,19 +5,20 @@ import { type CurrentFile, readCurrent } from "./load/read-current.js";
 import { manifestPath } from "./load/load-manifest.js";
 import type { Project } from "./load/load-project.js";
 import { naturalCompare } from "./load/natural-compare.js";
-import type { Encoding, IndexSpec, PackPlan, Profile, ProgressCallback, ResolvedProfile } from "./model.js";
-import type { Piece } from "./pack/compose.js";
+import type { Encoding, FileWrite, IndexSpec, PackPlan, Profile, ProgressCallback, ResolvedProfile } from "./model.js";
+import { type Piece, toPiece } from "./pack/compose.js";
 import { countMany } from "./pack/count-parallel.js";
 import { packComposed } from "./pack/pack-composed.js";
 import { initialPieces } from "./pack/pack-profile.js";
-import { hashPlan, planKey, restorePlan, summarizePlan } from "./pack/plan-cache.js";
-import { PieceCounter } from "./pack/token-store.js";
+import { planKey, restorePlan, summarizePlan } from "./pack/plan-cache.js";
+import { PieceCounter } from "./pack/piece-counter.js";
 import type { CountTokens } from "./pack/tokenizer.js";
 import { renderIndex } from "./render/render-index.js";
+import { literal } from "./render/segments.js";
 import { packProfile } from "./pack/pack-profile.js";
 import { reportPlan, type ProfileReport } from "./pack/plan-report.js";
 import { withTokenizers } from "./pack/tokenizer.js";
-import { manifestJson, nextManifest } from "./write/manifest-json.js";
+import { manifestJson, nextManifest, pendingManifest } from "./write/manifest-json.js";
 
 /** One file a build writes, with what is on disk now. */
 export interface PlannedFile {
@@ -65,8 +66,8 @@ export function planBuild(project: Project, options: PlanOptions = {}): BuildPla
     const packable = everything.filter((resolved) => !resolved.profile.index && !resolved.profile.parts);
     const packed = new Map<ResolvedProfile, PackPlan>();
     const keys = new Map(packable.map((resolved) => [resolved, planKey(resolved)]));
-    for (const resolved of packable) {
-      const cached = project.caches.plans.get(keys.get(resolved) as string);
+    for (const [resolved, key] of keys) {
+      const cached = project.caches.plans.get(key);
       const restored = cached && restorePlan(resolved, cached);
       if (restored) packed.set(resolved, restored);
     }
@@ -87,7 +88,8 @@ export function planBuild(project: Project, options: PlanOptions = {}): BuildPla
     }
     toPack.forEach((resolved, index) => {
       const plan = packProfile(resolved, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file));
-      project.caches.plans.set(keys.get(resolved) as string, summarizePlan(plan));
+      const key = keys.get(resolved);
+      if (key !== undefined) project.caches.plans.set(key, summarizePlan(plan));
       packed.set(resolved, plan);
       options.progress?.({ stage: "pack", done: index + 1, total: toPack.length });
     });
@@ -95,15 +97,20 @@ export function planBuild(project: Project, options: PlanOptions = {}): BuildPla
       packComposed(resolved, byName, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file)),
     );
     const listed = [...packed.values()];
-    return project.profiles.map((resolved) => packed.get(resolved) ?? planIndex(resolved.profile, listed, tokenizers.counter(resolved.profile.encoding)));
+    return project.profiles.map((resolved) => {
+      const { profile } = resolved;
+      // The index's count goes through the token store too: a warm build with nothing changed loads no tokenizer.
+      if (profile.index) return planIndex(profile, profile.index, listed, (text) => counter(profile.encoding).piece(toPiece([literal(text)])));
+      const plan = packed.get(resolved);
+      if (!plan) throw new Error(`profile ${profile.name} was neither packed nor restored`);
+      return plan;
+    });
   });
-  for (const plan of plans) hashPlan(plan);
-  const files: PlannedFile[] = plans.map((plan) => planFile(path.join(layout.outDir, plan.profile.output), layout.root, plan));
+  const files = plans.map((plan) => ({ ...planFile(path.join(layout.outDir, plan.profile.output), layout.root, plan.text, plan.sha256), plan }));
   const showOutput = (relative: string) => slashRelative(layout.root, path.join(layout.outDir, relative));
-  const reports = plans.map((plan, index) => reportPlan(plan, (files[index] as PlannedFile).shown, manifest?.outputs[plan.profile.output], showOutput));
+  const reports = files.map((file) => reportPlan(file.plan, file.shown, manifest?.outputs[file.plan.profile.output], showOutput));
   const lock = manifestJson(nextManifest(manifest, plans, project.allProfiles));
-  files.push(planFile(manifestPath(layout), layout.root, lock));
-  return { plans, reports, files };
+  return { plans, reports, files: [...files, planFile(manifestPath(layout), layout.root, lock, sha256(lock))] };
 }
 
 /**
@@ -130,35 +137,48 @@ function planComposed(
 }
 
 /** Renders an index profile: every other output with its description and exact token count. */
-function planIndex(profile: Profile, plans: readonly PackPlan[], count: CountTokens): PackPlan {
-  const spec = profile.index as IndexSpec;
+function planIndex(profile: Profile, spec: IndexSpec, plans: readonly PackPlan[], count: CountTokens): PackPlan {
   const byName = new Map(plans.map((plan) => [plan.profile.name, plan]));
   const entry = (plan: PackPlan) => ({ output: plan.profile.output, description: plan.profile.description ?? plan.profile.name, tokens: plan.tokens });
+  const listed = (names: readonly string[]) => names.flatMap((name) => byName.get(name) ?? []);
   const optional = new Set(spec.optional);
   const main = spec.profiles
-    ? spec.profiles.map((name) => byName.get(name) as PackPlan)
+    ? listed(spec.profiles)
     : [...byName.values()].filter((plan) => !optional.has(plan.profile.name)).sort((a, b) => naturalCompare(a.profile.name, b.profile.name));
-  const rendered = renderIndex(spec, main.map(entry), spec.optional.map((name) => entry(byName.get(name) as PackPlan)));
+  const rendered = renderIndex(spec, main.map(entry), listed(spec.optional).map(entry));
   const text = profile.finalNewline === false ? rendered.replace(/\n$/, "") : rendered;
-  return { profile, sections: [], text, tokens: count(text) };
+  return { profile, sections: [], text, tokens: count(text), sha256: sha256(text) };
 }
 
-/** A file the build would write: an output (its text rendered only when read) or the manifest's text. */
-function planFile(file: string, root: string, source: PackPlan | string): PlannedFile {
+/** A file the build would write, with what is on disk there now. */
+function planFile(file: string, root: string, text: string, hash: string): PlannedFile {
   const shown = slashRelative(root, file);
-  const common = { file, shown, current: readCurrent(file, shown) };
-  if (typeof source === "string") return { ...common, text: source, sha256: sha256(source) };
-  return {
-    ...common,
-    plan: source,
-    sha256: source.sha256 as string,
-    get text() {
-      return source.text;
-    },
-  };
+  return { file, shown, text, sha256: hash, current: readCurrent(file, shown) };
 }
 
 /** Files whose bytes would change. */
 export function changedFiles(files: readonly PlannedFile[]): PlannedFile[] {
   return files.filter((file) => file.current?.sha256 !== file.sha256);
+}
+
+/**
+ * What a build writes of `changed`, in order. When outputs change with the
+ * manifest, the manifest first records their coming entries as pending
+ * (write/manifest-json.ts), so that a run killed among the renames leaves a
+ * manifest the next run settles right; then each output; then the final
+ * manifest. Each write may replace only the bytes the build judged there.
+ */
+export function buildWrites(project: Project, changed: readonly PlannedFile[]): FileWrite[] {
+  const guard = (file: PlannedFile) => (file.current ? { sha256: file.current.sha256 } : "new" as const);
+  const outputs = changed.flatMap((file) => (file.plan ? [{ file: file.file, data: file.text, guard: guard(file), plan: file.plan }] : []));
+  const manifest = changed.find((file) => !file.plan);
+  const finalWrites = outputs.map(({ plan: _plan, ...write }) => write);
+  if (!manifest) return finalWrites;
+  if (outputs.length === 0) return [{ file: manifest.file, data: manifest.text, guard: guard(manifest) }];
+  const pending = manifestJson(pendingManifest(project.manifest, outputs.map((output) => output.plan)));
+  return [
+    { file: manifest.file, data: pending, guard: guard(manifest) },
+    ...finalWrites,
+    { file: manifest.file, data: manifest.text, guard: { sha256: sha256(pending) } },
+  ];
 }

@@ -17,8 +17,11 @@ import { collect, examples, layoutOptions, reportOptions, withLayoutOptions, wit
 import { progressDisplay } from "./progress.js";
 import { styleFor } from "./style.js";
 
-/** Exit codes: 0 ok, 1 problems found or refused, 2 bad input or usage, 3 an internal error (a bug). */
-export const EXIT = { ok: 0, findings: 1, input: 2, internal: 3 } as const;
+/**
+ * Exit codes: 0 ok, 1 problems found or refused, 2 bad input or usage, 3 an
+ * internal error (a bug), 4 another llmsgen is writing the same project.
+ */
+export const EXIT = { ok: 0, findings: 1, input: 2, internal: 3, busy: 4 } as const;
 
 /** What a command's action reports back to `main`: the exit code, and the format errors are to be printed in. */
 export interface CommandContext {
@@ -162,15 +165,17 @@ export function addInit(program: Command, context: CommandContext): void {
     .option("--root <dir>", "where to start it (default: the current directory)")
     .option("--atoms <dir>", "atoms dir to create (default: <root>/atoms)")
     .option("--profiles <dir>", "profiles dir to create (default: <root>/profiles)")
-    .option("--out <dir>", "out dir to create (default: <root>/out)")
+    .option("--out <dir>", "out dir to create (default: <root>/out; with --from, the file's folder)")
+    .option("--from <file>", "start from an existing hand-written file of tagged sections: each section becomes an atom")
     .helpOption("-h, --help", "show help for this command")
-    .addHelpText("after", examples(["llmsgen init", "llmsgen init --atoms docs/atoms --out public/llm"]))
-    .action((flags: { root?: string; atoms?: string; profiles?: string; out?: string }) => {
+    .addHelpText("after", examples(["llmsgen init", "llmsgen init --atoms docs/atoms --out public/llm", "llmsgen init --from public/llms-full.txt"]))
+    .action((flags: { root?: string; atoms?: string; profiles?: string; out?: string; from?: string }) => {
       const result = init({
         cwd: deps.cwd,
         ...flags,
         warn: (message: string) => deps.stderr.write(`llmsgen: warning: ${message}\n`),
       });
       deps.stdout.write(formatInitReport(result, styleFor(deps.stdout, deps.env)));
+      context.setExit(result.build === null ? EXIT.findings : EXIT.ok);
     });
 }

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { Command, CommanderError } from "commander";
-import { InputError, LlmsgenError } from "../errors.js";
+import { BusyError, ConcurrentEditError, InputError, LlmsgenError } from "../errors.js";
 import { llmsgenVersion } from "../version.js";
 import { addBuild, addExplain, addInit, addLint, addSync, addSyncCheck, EXIT, type CommandContext } from "./commands.js";
 import { examples, formatInArgv, type CliDeps } from "./options.js";
@@ -47,7 +47,7 @@ function createProgram(context: CommandContext): Command {
     .addHelpText(
       "after",
       examples(["llmsgen init", "llmsgen build --profile full", "llmsgen sync-check", "llmsgen sync --adopt --dry-run", "llmsgen lint", "llmsgen explain ATOM_ID"]) +
-        "\nExit codes: 0 ok, 1 findings or refused to overwrite hand-written text, 2 bad input or usage, 3 internal error.\n",
+        "\nExit codes: 0 ok, 1 findings or refused to overwrite hand-written text, 2 bad input or usage, 3 internal error,\n4 another llmsgen is writing the project (try again when it is done).\n",
     );
   addInit(program, context);
   addBuild(program, context);
@@ -77,6 +77,11 @@ function reportError(error: unknown, deps: CliDeps, format: Format): number {
     deps.stderr.write(`${error.message}\n`);
     inFormat(error.issues, "llmsgen bad input");
     return EXIT.input;
+  }
+  if (error instanceof ConcurrentEditError || error instanceof BusyError) {
+    deps.stderr.write(`llmsgen: ${error.message}\n`);
+    inFormat([{ message: error.message }], error instanceof BusyError ? "llmsgen busy" : "llmsgen refused");
+    return error instanceof BusyError ? EXIT.busy : EXIT.findings;
   }
   if (error instanceof LlmsgenError) {
     deps.stderr.write(`llmsgen: ${error.message}\n`);

@@ -1,6 +1,6 @@
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
-import type { ExampleChecker, Layout } from "../model.js";
+import type { ExampleChecker, Issue, Layout } from "../model.js";
 import type { ProjectConfig } from "./load-config.js";
 
 export interface LayoutOptions {
@@ -98,4 +98,15 @@ export function staysWithin(base: string, target: string): boolean {
   }
   const real = path.join(existsSync(existing) ? realpathSync(existing) : existing, ...rest);
   return isWithin(realBase, real);
+}
+
+/** Why the project root cannot be used, if it cannot: it must be an existing directory (nothing creates it). */
+export function rootProblem(layout: Layout): Issue | undefined {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(layout.root).isDirectory();
+  } catch {
+    return { file: layout.root, setup: true, message: "project root not found: give --root an existing directory (default: the current directory)" };
+  }
+  return isDirectory ? undefined : { file: layout.root, setup: true, message: "the project root is not a directory: give --root a directory" };
 }

@@ -1,7 +1,7 @@
 import { readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Atom, Issue, Layout } from "../model.js";
-import { AtomCache } from "./atom-cache.js";
+import { AtomCache } from "../cache/atom-cache.js";
 import { displayPath, isWithin, slashRelative } from "./layout.js";
 import { naturalCompare } from "./natural-compare.js";
 import { parseFrontmatter } from "./parse-frontmatter.js";

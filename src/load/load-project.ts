@@ -1,14 +1,14 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { formatIssue, throwIfIssues } from "../errors.js";
 import type { Atom, Issue, Layout, Manifest, Profile, ResolvedProfile } from "../model.js";
 import { scanMarkdown } from "../render/scan-markdown.js";
-import type { AtomCache } from "./atom-cache.js";
-import { displayPath } from "./layout.js";
+import type { AtomCache } from "../cache/atom-cache.js";
+import { type Caches, openCaches } from "../cache/open-caches.js";
+import { displayPath, rootProblem } from "./layout.js";
 import { describeRun, findLongRun } from "./long-runs.js";
 import { countNewlines } from "./read-text.js";
 import { loadAtoms } from "./load-atoms.js";
-import { type Caches, loadCaches } from "./load-caches.js";
 import { loadManifest } from "./load-manifest.js";
 import { type LoadedProfiles, loadProfiles, profileNames } from "./load-profiles.js";
 import { partIssues, resolveParts } from "./resolve-parts.js";
@@ -52,7 +52,7 @@ export interface CollectedProject {
  * throws one InputError listing every problem found.
  */
 export function loadProject(layout: Layout, options: LoadOptions = {}): Project {
-  const caches = loadCaches(layout, options.warn ?? (() => {}));
+  const caches = openCaches(layout, options.warn ?? (() => {}));
   const { issues, ...project } = collectProject(layout, { ...options, atomCache: caches.atoms });
   throwIfIssues(issues);
   return { layout, ...project, manifest: loadManifest(layout), caches };
@@ -66,7 +66,7 @@ export function loadProject(layout: Layout, options: LoadOptions = {}): Project 
  */
 export function collectProject(layout: Layout, options: LoadOptions & { atomCache?: AtomCache; structureOf?: "used" | "all" } = {}): CollectedProject {
   const empty = { atoms: [], profiles: [], support: [], allProfiles: (options.profile ?? []).length === 0 };
-  const root = rootIssue(layout);
+  const root = rootProblem(layout);
   if (root) return { ...empty, issues: [root] };
   const knownKeys = new Set(options.knownKeys ?? []);
   const { atoms, failed, issues } = loadAtoms(layout, options.atomCache, { knownKeys });
@@ -125,15 +125,6 @@ function withParts(loaded: LoadedProfiles, layout: Layout, cwd: string | undefin
 }
 
 /** A root that does not exist is the one problem worth naming: every dir below it is missing too. */
-function rootIssue(layout: Layout): Issue | undefined {
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(layout.root).isDirectory();
-  } catch {
-    return { file: layout.root, setup: true, message: "project root not found: give --root an existing directory (default: the current directory)" };
-  }
-  return isDirectory ? undefined : { file: layout.root, setup: true, message: "the project root is not a directory: give --root a directory" };
-}
 
 /** Pushes without spreading, which overflows the stack on very long lists. */
 function append<T>(target: T[], items: readonly T[]): void {

@@ -62,12 +62,18 @@ export function groupPieces(encoding: Encoding, segments: readonly Segment[]): P
   return pieces;
 }
 
-/** A piece made of exactly these segments (the caller vouches that the cuts around it are exact). */
+/**
+ * A piece made of exactly these segments (the caller vouches that the cuts
+ * around it are exact). Its key is its segments' keys, each prefixed by its
+ * length, so two different runs of segments never share a key whatever text
+ * a literal holds: a count cached by key is the count of that very text.
+ */
 export function toPiece(segments: Segment[]): Piece {
   return {
     segments,
     get key() {
-      return segments.length === 1 ? (segments[0] as Segment).key : segments.map((segment) => segment.key).join("\u0000");
+      const [only] = segments;
+      return segments.length === 1 && only ? only.key : segments.map((segment) => `${segment.key.length}:${segment.key}`).join("");
     },
   };
 }

@@ -4,7 +4,7 @@ import type { Encoding, PackPlan, PlannedPart, ResolvedProfile } from "../model.
 import { renderComposed } from "../render/render-output.js";
 import { fileFrame, joinSegments, literal } from "../render/segments.js";
 import { canCut, toPiece } from "./compose.js";
-import type { PieceCounting } from "./token-store.js";
+import type { PieceCounting } from "./piece-counter.js";
 
 /** A chunk of a composed text: literal frame text, or a part whose exact count alone is known. */
 export type Chunk = string | { text: string; tokens: number };
@@ -26,7 +26,7 @@ export function packComposed(resolved: ResolvedProfile, plans: ReadonlyMap<strin
     }
     const plan = plans.get(part.name);
     if (!plan) throw new Error(`part profile ${part.name} was not planned before ${profile.name}`);
-    const tokens = plan.profile.encoding === counter.encoding ? plan.tokens : countWhole(counter, plan.text, plan.sha256 ?? sha256(plan.text));
+    const tokens = plan.profile.encoding === counter.encoding ? plan.tokens : countWhole(counter, plan.text, plan.sha256);
     return { kind: "profile", plan, tokens };
   });
   const texts = parts.map((part) => (part.kind === "profile" ? part.plan.text : part.text));
@@ -51,7 +51,7 @@ export function packComposed(resolved: ResolvedProfile, plans: ReadonlyMap<strin
       },
     ]);
   }
-  return { profile, sections: [], parts, text, tokens };
+  return { profile, sections: [], parts, text, tokens, sha256: sha256(text) };
 }
 
 /** The count of a whole text, cached by its hash like any piece. */

@@ -1,9 +1,10 @@
 import { InputError } from "../errors.js";
+import { sha256 } from "../hash.js";
 import type { AtomState, Encoding, Issue, PackPlan, PackReason, PlannedSection, ResolvedProfile } from "../model.js";
 import { renderSections } from "../render/render-output.js";
 import type { Piece } from "./compose.js";
 import { Packing, type Slot } from "./packing.js";
-import { PieceCounter, PieceRecorder } from "./token-store.js";
+import { PieceCounter, PieceRecorder } from "./piece-counter.js";
 import type { CountTokens } from "./tokenizer.js";
 
 /**
@@ -62,11 +63,12 @@ export function packProfile(resolved: ResolvedProfile, counter: CountTokens | Pi
   sections.forEach((section, index) => {
     section.tokens = packing.sectionTokens(index);
     section.text = rendered.sections[index] ?? null;
+    section.sha256 = section.text === null ? null : sha256(section.text);
   });
   const issues = budgetIssues(resolved, sections, tokens, shown);
   if (issues.length > 0) throw new InputError(issues);
   packing.attributeTokens();
-  return { profile, sections, text: rendered.text, tokens };
+  return { profile, sections, text: rendered.text, tokens, sha256: sha256(rendered.text) };
 }
 
 /**

@@ -2,7 +2,7 @@ import { sha256 } from "../hash.js";
 import type { Atom, AtomState, PlannedAtom, PlannedSection, ResolvedProfile } from "../model.js";
 import { closeTag, fileFrame, literal, openTag, sectionSegments, type Segment } from "../render/segments.js";
 import { canCut, groupPieces, toPiece } from "./compose.js";
-import type { PieceCounting } from "./token-store.js";
+import type { PieceCounting } from "./piece-counter.js";
 
 export interface Slot {
   planned: PlannedAtom;
@@ -56,6 +56,7 @@ export class Packing {
         return planned;
       }),
       text: null,
+      sha256: null,
       tokens: 0,
     }));
     this.slotsBySection = this.sections.map(() => []);

@@ -17,6 +17,16 @@ export const STARTER_PROFILE = "full";
  * atom into one output under a budget. Pure: the same layout gives the same bytes.
  */
 export function starterProject(layout: Layout, configFile: string): StarterFile[] {
+  return [
+    { file: configFile, text: configText(layout) },
+    { file: path.join(layout.atomsDir, "10-start-here.md"), text: START_HERE },
+    { file: path.join(layout.atomsDir, "20-writing-atoms.md"), text: WRITING_ATOMS },
+    { file: path.join(layout.profilesDir, `${STARTER_PROFILE}.yaml`), text: PROFILE },
+  ];
+}
+
+/** The config of a new project: its dirs relative to the root, each with what it holds, and the settings left at their defaults as comments. */
+export function configText(layout: Layout): string {
   const relative = (dir: string) => path.relative(layout.root, dir).split(path.sep).join("/") || ".";
   const settings = [
     [`atoms: ${relative(layout.atomsDir)}`, "the markdown atoms, one idea per file"],
@@ -25,7 +35,7 @@ export function starterProject(layout: Layout, configFile: string): StarterFile[
     ["# cache: false", "keep no .llmsgen-cache/ folder of token counts"],
   ];
   const width = Math.max(...settings.map(([setting]) => (setting ?? "").length)) + 2;
-  const config = [
+  return [
     "# llmsgen settings for this project. Paths are relative to this file's folder;",
     "# a flag given on the command line wins over the value here.",
     ...settings.map(([setting, comment]) => `${(setting ?? "").padEnd(width)}# ${comment}`),
@@ -33,12 +43,6 @@ export function starterProject(layout: Layout, configFile: string): StarterFile[
     "#   known_keys: [owner]   # frontmatter keys of your own, never taken for misspelt ones",
     "",
   ].join("\n");
-  return [
-    { file: configFile, text: config },
-    { file: path.join(layout.atomsDir, "start-here.md"), text: START_HERE },
-    { file: path.join(layout.atomsDir, "writing-atoms.md"), text: WRITING_ATOMS },
-    { file: path.join(layout.profilesDir, `${STARTER_PROFILE}.yaml`), text: PROFILE },
-  ];
 }
 
 const START_HERE = `---
@@ -64,7 +68,8 @@ priority: 40
 # required: true    # never shortened to its brief or dropped, whatever the budget
 ---
 Give each atom one idea an agent can act on without reading the rest: a rule, a command,
-a pitfall and its fix. Name the file after its id.
+a pitfall and its fix. Name the file after its id, behind a number that sets its place:
+files are taken in path order, so \`30-deploys.md\` comes after this one.
 
 When an output would go over its token budget, the atoms with the lowest \`priority\`
 are shortened to their \`brief\` first, then dropped, until it fits. Write the brief as

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Atom, OutputToCheck, ParsedSection } from "../model.js";
 import { edgeProblem, idFromTag, innerText } from "./adoptable-text.js";
 import { skipOf, type AdoptionSkip, type FindingAt, type NewAtom, type SectionInsert } from "./adoption-types.js";
+import { isGlob } from "../load/glob.js";
 import { includeOrder, matchesInclude, sameOrder } from "./include-order.js";
 
 export interface UnbackedContext {
@@ -61,13 +62,19 @@ export function adoptUnbacked(items: readonly FindingAt[], context: UnbackedCont
     }
     if (!atom) {
       const id = freeId(idFromTag(section.tag));
-      const file = output.profile.include ? placeForInclude(output, fileOrder, section, id, context, freePath) : freePath(path.join(neighbourDir(output, fileOrder, section, context.atomsDir), `${id}.md`));
+      const file = output.profile.include ? placeForInclude(output, fileOrder, section, id, context, freePath) : placeForSections(output, fileOrder, section, id, context, freePath);
       takenFiles.add(file);
       atom = { file, id, tag: section.tag, text, from: finding };
       byTag.set(section.tag, atom);
       atoms.push(atom);
     }
     if (output.profile.sections) {
+      const globs = output.profile.sections.flatMap((spec) => spec.atoms.filter(isGlob));
+      const relative = slash(path.relative(context.atomsDir, atom.file));
+      if (matchesInclude(globs, relative)) {
+        skipped.push(skipOf(finding, `the new atom ${context.show(atom.file)} would also be picked up by a glob of this profile, and an atom may appear once per profile: narrow the glob, then adopt again`));
+        continue;
+      }
       const after = fileOrder.slice(0, fileOrder.indexOf(section)).map((earlier) => earlier.tag).reverse();
       inserts.push({ profileFile: output.profile.file, tag: section.tag, atomId: atom.id, after, from: finding });
       continue;
@@ -111,9 +118,40 @@ function placeForInclude(
     atomPath === undefined ? [] : [path.dirname(path.join(context.atomsDir, atomPath))],
   );
   const globDirs = (output.profile.include ?? []).map((pattern) => path.join(context.atomsDir, literalDir(pattern)));
-  const candidates = [...new Set([...neighbours, ...globDirs, context.atomsDir])].map((dir) => freePath(path.join(dir, `${id}.md`)));
+  // Where the neighbours carry order prefixes, the new file follows their convention.
+  const names = [...orderedNames(id, before?.atoms[before.atoms.length - 1]?.atom.path, after?.atoms[0]?.atom.path), `${id}.md`];
+  const dirs = [...new Set([...neighbours, ...globDirs, context.atomsDir])];
+  const candidates = dirs.flatMap((dir) => names.map((name) => freePath(path.join(dir, name))));
   const fitting = candidates.find((file) => inIncludeOrder(output, fileOrder, section, slash(path.relative(context.atomsDir, file))));
   return fitting ?? candidates[0] ?? path.join(context.atomsDir, `${id}.md`);
+}
+
+const ORDER_PREFIX = /^(\d+)([a-z]?)-/;
+
+/**
+ * File names for a new atom with an order prefix that sorts between the atom
+ * files around its section (`15-id.md` between `10-a.md` and `20-b.md`,
+ * `30-id.md` after `20-b.md`, `07b-id.md` between `07-a.md` and `08-b.md`),
+ * when those files carry prefixes; the number keeps their width.
+ */
+export function orderedNames(id: string, beforePath: string | undefined, afterPath: string | undefined): string[] {
+  const prefixOf = (atomPath: string | undefined) => {
+    const match = atomPath === undefined ? null : ORDER_PREFIX.exec(path.posix.basename(atomPath));
+    return match ? { digits: match[1] ?? "", value: Number(match[1]), letter: match[2] ?? "" } : undefined;
+  };
+  const before = prefixOf(beforePath);
+  const after = prefixOf(afterPath);
+  const width = (before ?? after)?.digits.length ?? 0;
+  const numbered = (value: number, letter = "") => `${String(value).padStart(width, "0")}${letter}-${id}.md`;
+  if (before && after) {
+    const middle = Math.floor((before.value + after.value) / 2);
+    if (middle > before.value && middle < after.value) return [numbered(middle)];
+    const letter = String.fromCharCode((before.letter || "a").charCodeAt(0) + 1);
+    return before.value === after.value || letter > "z" ? [] : [numbered(before.value, letter)];
+  }
+  if (before) return [numbered(before.value + (before.value % 10 === 0 ? 10 : 1))];
+  if (after && after.value > 0) return [numbered(Math.floor(after.value / 2))];
+  return [];
 }
 
 /** The folders of a glob before its first wildcard: `guides/**\/*.md` → `guides`. */
@@ -127,15 +165,30 @@ function literalDir(pattern: string): string {
   return literal.join("/");
 }
 
-/** The folder of the first atom of the nearest section (before it first, then after it) that has one. */
-function neighbourDir(output: OutputToCheck, fileOrder: readonly ParsedSection[], section: ParsedSection, atomsDir: string): string {
+/**
+ * Where a new atom of a `sections:` profile goes: beside the first atom of
+ * the nearest section (before it first, then after it), else in the atoms
+ * dir; never where a glob of the profile would pick it up too, since its new
+ * entry names it by id (an atom may appear once per profile).
+ */
+function placeForSections(
+  output: OutputToCheck,
+  fileOrder: readonly ParsedSection[],
+  section: ParsedSection,
+  id: string,
+  context: UnbackedContext,
+  freePath: (file: string) => string,
+): string {
   const position = fileOrder.indexOf(section);
   const nearest = [...fileOrder.slice(0, position).reverse(), ...fileOrder.slice(position + 1)];
-  for (const candidate of nearest) {
+  const dirs = nearest.flatMap((candidate) => {
     const atom = output.sections.find((planned) => planned.tag === candidate.tag)?.atoms[0]?.atom;
-    if (atom) return path.dirname(path.join(atomsDir, atom.path));
-  }
-  return atomsDir;
+    return atom ? [path.dirname(path.join(context.atomsDir, atom.path))] : [];
+  });
+  const globs = (output.profile.sections ?? []).flatMap((spec) => spec.atoms.filter(isGlob));
+  const candidates = [...new Set([...dirs, context.atomsDir])].map((dir) => freePath(path.join(dir, `${id}.md`)));
+  const free = candidates.find((file) => !matchesInclude(globs, slash(path.relative(context.atomsDir, file))));
+  return free ?? candidates[0] ?? path.join(context.atomsDir, `${id}.md`);
 }
 
 function slash(relative: string): string {

@@ -1,4 +1,3 @@
-import { sha256 } from "../hash.js";
 import type { Manifest, ManifestOutput, ManifestPart, PackPlan, PlannedPart } from "../model.js";
 
 /** What the manifest records of one freshly planned output. */
@@ -7,10 +6,10 @@ function manifestEntry(plan: PackPlan): ManifestOutput {
     profile: plan.profile.name,
     encoding: plan.profile.encoding,
     tokens: plan.tokens,
-    sha256: plan.sha256 ?? sha256(plan.text),
+    sha256: plan.sha256,
     sections: plan.sections.map((section) => ({
       tag: section.tag,
-      sha256: section.sha256 !== undefined ? section.sha256 : section.text === null ? null : sha256(section.text),
+      sha256: section.sha256,
       tokens: section.tokens,
       atoms: section.atoms.map(({ atom, state }) => ({ id: atom.id, path: atom.path, sha256: atom.sha256, state })),
     })),
@@ -41,6 +40,17 @@ export function nextManifest(previous: Manifest | undefined, plans: readonly Pac
   return { version: 1, outputs };
 }
 
+/**
+ * The manifest a build writes before it renames any output: the last build's
+ * entries as they stand, and the entries of the outputs about to be written
+ * as `pending`. A run killed among the renames leaves it behind, and the next
+ * run settles it from the disk (load/load-manifest.ts): an output holding its
+ * pending entry's bytes was written, any other was not.
+ */
+export function pendingManifest(previous: Manifest | undefined, writing: readonly PackPlan[]): Manifest {
+  return { version: 1, outputs: { ...previous?.outputs }, pending: Object.fromEntries(writing.map((plan) => [plan.profile.output, manifestEntry(plan)])) };
+}
+
 /** Sorted keys, two-space indent, trailing newline: a manifest that diffs cleanly. */
 export function manifestJson(manifest: Manifest): string {
   return `${JSON.stringify(sortKeys(manifest), null, 2)}\n`;
@@ -49,9 +59,11 @@ export function manifestJson(manifest: Manifest): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === "object") {
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
-    return sorted;
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, item]) => [key, sortKeys(item)]),
+    );
   }
   return value;
 }

@@ -419,7 +419,7 @@ describe("colour", () => {
 describe("the compiled bin", () => {
   it("runs build --check end to end: exit 1 before a build, 0 after", async () => {
     const project = smallProject();
-    const check = () => spawnSync(process.execPath, [BIN, "build", "--check", "--profile", "small"], { cwd: project, encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
+    const check = () => spawnSync(process.execPath, [BIN, "build", "--check", "--profile", "small"], { cwd: project, encoding: "utf8", env: { PATH: process.env.PATH ?? "", XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "" } });
 
     const stale = check();
     expect({ status: stale.status, stderr: stale.stderr }).toEqual({ status: 1, stderr: "" });
@@ -434,7 +434,7 @@ describe("the compiled bin", () => {
   it("exits 2 with the message on stderr for bad input", () => {
     const project = makeProject({ "atoms/a.md": "no frontmatter\n", "profiles/p.yaml": "output: a.txt\ninclude: [\"*.md\"]\n" });
 
-    const run = spawnSync(process.execPath, [BIN, "build"], { cwd: project, encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
+    const run = spawnSync(process.execPath, [BIN, "build"], { cwd: project, encoding: "utf8", env: { PATH: process.env.PATH ?? "", XDG_STATE_HOME: process.env.XDG_STATE_HOME ?? "" } });
 
     expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
       status: 2,

@@ -34,16 +34,16 @@ describe("llmsgen init", () => {
       stderr: "",
       stdout: [
         "created llmsgen.config.yaml",
-        "created atoms/start-here.md",
-        "created atoms/writing-atoms.md",
+        "created atoms/10-start-here.md",
+        "created atoms/20-writing-atoms.md",
         "created profiles/full.yaml",
         `built out/llms-full.txt (${tokens(output)} tokens), recorded in out/llmsgen.lock.json`,
         "",
       ].join("\n") + NEXT,
     });
     expect(Object.keys(snapshotTree(project)).filter((file) => !file.startsWith(".llmsgen-cache/"))).toEqual([
-      "atoms/start-here.md",
-      "atoms/writing-atoms.md",
+      "atoms/10-start-here.md",
+      "atoms/20-writing-atoms.md",
       "llmsgen.config.yaml",
       "out/llms-full.txt",
       "out/llmsgen.lock.json",
@@ -65,7 +65,7 @@ describe("llmsgen init", () => {
     const run = await runCli(["init", "--atoms", "docs/atoms", "--profiles", "docs/profiles", "--out", "public/llm"], { cwd: project });
 
     expect(run.code).toBe(0);
-    expect(run.stdout.split("\n").slice(0, 4)).toEqual(["created llmsgen.config.yaml", "created docs/atoms/start-here.md", "created docs/atoms/writing-atoms.md", "created docs/profiles/full.yaml"]);
+    expect(run.stdout.split("\n").slice(0, 4)).toEqual(["created llmsgen.config.yaml", "created docs/atoms/10-start-here.md", "created docs/atoms/20-writing-atoms.md", "created docs/profiles/full.yaml"]);
     const config = readFileSync(path.join(project, "llmsgen.config.yaml"), "utf8");
     expect(config.split("\n").filter((line) => /^(atoms|profiles|out):/.test(line)).map((line) => line.replace(/\s+#.*$/, ""))).toEqual([
       "atoms: docs/atoms",
@@ -81,10 +81,10 @@ describe("llmsgen init", () => {
     const run = await runCli(["init", "--root", "site"], { cwd: project });
 
     expect(run.code).toBe(0);
-    expect(run.stdout.split("\n").slice(0, 4)).toEqual(["created llmsgen.config.yaml", "created atoms/start-here.md", "created atoms/writing-atoms.md", "created profiles/full.yaml"]);
+    expect(run.stdout.split("\n").slice(0, 4)).toEqual(["created llmsgen.config.yaml", "created atoms/10-start-here.md", "created atoms/20-writing-atoms.md", "created profiles/full.yaml"]);
     expect(Object.keys(snapshotTree(project)).filter((file) => !file.includes(".llmsgen-cache/"))).toEqual([
-      "site/atoms/start-here.md",
-      "site/atoms/writing-atoms.md",
+      "site/atoms/10-start-here.md",
+      "site/atoms/20-writing-atoms.md",
       "site/llmsgen.config.yaml",
       "site/out/llms-full.txt",
       "site/out/llmsgen.lock.json",
@@ -125,6 +125,128 @@ describe("llmsgen init", () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toBe("blocker/out: ENOTDIR: a part of this path is not a directory\n");
+    expect(snapshotTree(project)).toEqual(before);
+  });
+});
+
+describe("llmsgen init --from", () => {
+  const HAND_WRITTEN = [
+    "<HANDBOOK>",
+    "",
+    "<SETUP>",
+    "Install with `npm ci`.",
+    "",
+    "Then copy `.env.example` to `.env`.",
+    "</SETUP>",
+    "",
+    "<USAGE>",
+    "Run `make serve` and open port 8080.",
+    "</USAGE>",
+    "",
+    "<RELEASES>",
+    "Tag the commit, then push the tag.",
+    "```sh",
+    "git tag v1.2.3",
+    "```",
+    "</RELEASES>",
+    "",
+    "<SUPPORT>",
+    "Ask in the team channel first.",
+    "</SUPPORT>",
+    "",
+    "<FAQ>",
+    "**Why two configs?** One is for CI.",
+    "</FAQ>",
+    "",
+    "</HANDBOOK>",
+    "",
+  ].join("\n");
+
+  it("makes atoms and a profile of a hand-written file of five sections, which then builds byte for byte, clean for sync-check and lint", async () => {
+    const project = makeProject({ "public/handbook.txt": HAND_WRITTEN });
+
+    const run = await runCli(["init", "--from", "public/handbook.txt"], { cwd: project });
+
+    expect(run).toEqual({
+      code: 0,
+      stderr: "",
+      stdout: [
+        "created llmsgen.config.yaml",
+        "created profiles/handbook.yaml",
+        "created atoms/faq.md",
+        "created atoms/releases.md",
+        "created atoms/setup.md",
+        "created atoms/support.md",
+        "created atoms/usage.md",
+        "created public/llmsgen.lock.json",
+        `built public/handbook.txt (${tokens(HAND_WRITTEN)} tokens), recorded in public/llmsgen.lock.json`,
+        "",
+        "next:",
+        "  llmsgen lint                      check atoms and profiles as you write them",
+        "  llmsgen build --profile handbook  rebuild the output after editing atoms",
+        "  llmsgen sync-check                in CI: fail when someone edits a generated file by hand",
+        "",
+      ].join("\n"),
+    });
+    expect(readFileSync(path.join(project, "public/handbook.txt"), "utf8")).toBe(HAND_WRITTEN);
+    expect(readFileSync(path.join(project, "profiles/handbook.yaml"), "utf8")).toBe(
+      [
+        "# The profile of handbook.txt, made from the file by llmsgen init --from: one",
+        "# section entry per section of the file, each naming the atom made of its text.",
+        "output: handbook.txt",
+        "wrapper: HANDBOOK",
+        "sections:",
+        "  - tag: SETUP",
+        "    atoms: [setup]",
+        "  - tag: USAGE",
+        "    atoms: [usage]",
+        "  - tag: RELEASES",
+        "    atoms: [releases]",
+        "  - tag: SUPPORT",
+        "    atoms: [support]",
+        "  - tag: FAQ",
+        "    atoms: [faq]",
+        "",
+      ].join("\n"),
+    );
+    const built = snapshotTree(project);
+    expect((await runCli(["build", "--check", "--quiet"], { cwd: project })).code).toBe(0);
+    expect(await runCli(["sync-check"], { cwd: project })).toEqual({ code: 0, stderr: "", stdout: "sync-check: clean: 1 output matches what a build writes\n" });
+    expect(await runCli(["lint"], { cwd: project })).toEqual({ code: 0, stderr: "", stdout: "lint: 0 errors, 0 warnings\n" });
+    expect(snapshotTree(project)).toEqual(built);
+  });
+
+  it("keeps nothing when the file holds text no atom can carry: says what and where, exit 1", async () => {
+    const project = makeProject({ "public/handbook.txt": HAND_WRITTEN.replace("<USAGE>", "A note between sections.\n\n<USAGE>") });
+    const before = snapshotTree(project);
+
+    const run = await runCli(["init", "--from", "public/handbook.txt"], { cwd: project });
+
+    expect({ code: run.code, stderr: run.stderr, first: run.stdout.split("\n")[0], last: run.stdout.trimEnd().split("\n").at(-1) }).toEqual({
+      code: 1,
+      stderr: "",
+      first: "nothing written: adopt carries every hand edit or none, and this one cannot be carried:",
+      last: "nothing kept: init --from makes a project only of a file whose every part an atom can carry",
+    });
+    expect(run.stdout).toContain("public/handbook.txt:9: stray: ");
+    expect(snapshotTree(project)).toEqual(before);
+  });
+
+  it("is bad input when the file is missing, outside the out dir given, or already an llmsgen output", async () => {
+    const project = makeProject({ "notes/handbook.txt": HAND_WRITTEN, "public/llmsgen.lock.json": "{}\n", "public/site.txt": HAND_WRITTEN });
+    const before = snapshotTree(project);
+
+    expect(await runCli(["init", "--from", "missing.txt"], { cwd: project })).toEqual({ code: 2, stdout: "", stderr: "--from missing.txt: no such file: give the hand-written file of tagged sections to start from\n" });
+    expect(await runCli(["init", "--from", "notes/handbook.txt", "--out", "public"], { cwd: project })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "--from notes/handbook.txt: the file lies outside the out dir public: leave out --out (the file's own folder is taken), or give one that holds it\n",
+    });
+    expect(await runCli(["init", "--from", "public/site.txt"], { cwd: project })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "--from public/site.txt: public/llmsgen.lock.json exists already: this out dir is an llmsgen project's; run llmsgen sync --adopt there instead\n",
+    });
     expect(snapshotTree(project)).toEqual(before);
   });
 });

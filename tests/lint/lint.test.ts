@@ -45,7 +45,7 @@ describe("llmsgen lint", () => {
     expect(run).toEqual({
       code: 1,
       stdout: [
-        "atoms/again.md:2: warning: file name 'again.md' and id 'first' differ: rename the file to first.md so both find the same atom",
+        "atoms/again.md:2: warning: file name 'again.md' and id 'first' differ: rename the file to first.md (an order prefix such as 10- may stand before the id) so both find the same atom",
         "atoms/first.md:2: error: duplicate atom id 'first', also used by atoms/again.md: ids must be unique",
         "lint: 1 error, 1 warning",
         "",
@@ -76,9 +76,14 @@ describe("llmsgen lint", () => {
     const run = await lintOf({ "atoms/first.md": atom({ id: "first", title: "First", brief: "B." }, "Text."), "atoms/misnamed.md": atom({ id: "second", title: "S", brief: "B." }, "Text.") });
     expect(run).toEqual({
       code: 0,
-      stdout: "atoms/misnamed.md:2: warning: file name 'misnamed.md' and id 'second' differ: rename the file to second.md so both find the same atom\nlint: 0 errors, 1 warning\n",
+      stdout: "atoms/misnamed.md:2: warning: file name 'misnamed.md' and id 'second' differ: rename the file to second.md (an order prefix such as 10- may stand before the id) so both find the same atom\nlint: 0 errors, 1 warning\n",
       stderr: "",
     });
+  });
+
+  it("takes an order prefix before the id as the same name", async () => {
+    const run = await lintOf({ "atoms/10-third.md": atom({ id: "third", title: "Third", brief: "B." }, "Text."), "atoms/07b-second.md": atom({ id: "second", title: "S", brief: "B." }, "Text.") });
+    expect(run).toEqual({ code: 0, stdout: "lint: 0 errors, 0 warnings\n", stderr: "" });
   });
 
   it("reports an empty body", async () => {
@@ -175,7 +180,7 @@ describe("llmsgen lint and the docs-tree keys", () => {
     expect(run).toEqual({
       code: 0,
       stdout: [
-        "atoms/guide/04-faq.md:2: warning: file name '04-faq.md' and id 'questions' differ: rename the file to questions.md so both find the same atom",
+        "atoms/guide/04-faq.md:2: warning: file name '04-faq.md' and id 'questions' differ: rename the file to questions.md (an order prefix such as 10- may stand before the id) so both find the same atom",
         "profiles/guide.yaml:3: warning: exclude[1] '**/drafts/**' matches no atom file, so it excludes nothing: fix the pattern, or remove it",
         "lint: 0 errors, 2 warnings",
         "",
@@ -193,7 +198,7 @@ describe("llmsgen lint and the docs-tree keys", () => {
     expect(run).toEqual({
       code: 1,
       stdout: [
-        "atoms/guide/04-faq.md:2: warning: file name '04-faq.md' and id 'questions' differ: rename the file to questions.md so both find the same atom",
+        "atoms/guide/04-faq.md:2: warning: file name '04-faq.md' and id 'questions' differ: rename the file to questions.md (an order prefix such as 10- may stand before the id) so both find the same atom",
         'profiles/all.yaml:4: error: parts[1].file "notes/missing.md" does not exist: create the file, or fix the path (it is relative to the project root)',
         'profiles/guide.yaml:3: error: tags_from must be \'frontmatter\' (each atom\'s tag, the default) or \'filename\' (the file name convention NN-parent--child.md), got "file"',
         'profiles/guide.yaml:4: error: final_newline must be true or false, got "maybe"',

@@ -5,7 +5,7 @@ import { InputError } from "../../src/errors.js";
 import { ENCODINGS, type Encoding, type ResolvedProfile } from "../../src/model.js";
 import { packProfile } from "../../src/pack/pack-profile.js";
 import { canCut, groupPieces } from "../../src/pack/compose.js";
-import { PieceCounter } from "../../src/pack/token-store.js";
+import { PieceCounter } from "../../src/pack/piece-counter.js";
 import { countChunks, edgeCuts, type Chunk } from "../../src/pack/pack-composed.js";
 import { renderComposed } from "../../src/render/render-output.js";
 import { fileFrame, type Frame, joinSegments, literal, sectionSegments, type Segment } from "../../src/render/segments.js";

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ENCODINGS, type Atom, type Encoding, type PackPlan, type ResolvedProfile } from "../../src/model.js";
 import { packComposed } from "../../src/pack/pack-composed.js";
 import { packProfile } from "../../src/pack/pack-profile.js";
-import { PieceCounter } from "../../src/pack/token-store.js";
+import { PieceCounter } from "../../src/pack/piece-counter.js";
 
 const encoders = ENCODINGS.map((encoding) => [encoding, get_encoding(encoding)] as const);
 afterAll(() => {

@@ -635,6 +635,29 @@ describe("sync --adopt with an include: profile", () => {
     }
   });
 
+  it("names the new atom with an order prefix between its neighbours' when they carry prefixes, so path order keeps its place", async () => {
+    const files = {
+      "atoms/guides/10-audit.md": GUIDES["atoms/guides/audit.md"],
+      "atoms/guides/20-keys.md": GUIDES["atoms/guides/keys.md"],
+      "profiles/guides.yaml": GUIDES["profiles/guides.yaml"],
+    };
+    const project = await builtProject(files);
+    const between = text([...GUIDES_BUILT.slice(0, 4), ...NEW_SECTION, "", ...GUIDES_BUILT.slice(4)]);
+    writeFileSync(path.join(project, OUT), between);
+
+    expect(await runCli(["sync", "--adopt"], { cwd: project })).toEqual({
+      code: 0,
+      stderr: "",
+      stdout: `created atoms/guides/15-sign-verify.md: new atom for <SIGN_VERIFY> from ${OUT}:5\nnext: llmsgen build, then llmsgen sync-check\n`,
+    });
+    await expectRoundTrip(project, between);
+
+    const last = text([...between.trimEnd().split("\n"), "", "<RELEASES>", "Tag every release.", "</RELEASES>"]);
+    writeFileSync(path.join(project, OUT), last);
+    expect((await runCli(["sync", "--adopt"], { cwd: project })).stdout).toBe(`created atoms/guides/30-releases.md: new atom for <RELEASES> from ${OUT}:13\nnext: llmsgen build, then llmsgen sync-check\n`);
+    await expectRoundTrip(project, last);
+  });
+
   it("says so, and writes nothing, when the globs would not pick the new atom up", async () => {
     const files = { ...GUIDES, "profiles/guides.yaml": 'output: security.txt\ninclude: ["guides/keys.md", "guides/audit.md"]\n' };
     const project = await builtProject(files);
@@ -655,6 +678,29 @@ describe("sync --adopt with an include: profile", () => {
     expect(snapshotTree(project)).toEqual(before);
   });
 });
+
+describe("sync --adopt with a sections: profile whose glob covers a folder", () => {
+  it("puts the new atom where no glob of the profile picks it up a second time", async () => {
+    const files = {
+      "atoms/notes/first.md": atom({ id: "first", title: "First", brief: "The first note." }, "Notes come first."),
+      "atoms/setup.md": atom({ id: "setup", title: "Setup", brief: "How to set up." }, "Install, then configure."),
+      "profiles/notes.yaml": 'output: security.txt\nsections:\n  - tag: NOTES\n    atoms: ["notes/*.md"]\n  - tag: SETUP\n    atoms: [setup]\n',
+    };
+    const project = await builtProject(files);
+    const built = read(project, OUT).trimEnd().split("\n");
+    const handEdited = text([...built.slice(0, 4), ...NEW_SECTION_TEXT, "", ...built.slice(4)]);
+    writeFileSync(path.join(project, OUT), handEdited);
+
+    expect(await runCli(["sync", "--adopt"], { cwd: project })).toEqual({
+      code: 0,
+      stderr: "",
+      stdout: `created atoms/sign-verify.md: new atom for <SIGN_VERIFY> from ${OUT}:5\nupdated profiles/notes.yaml: section SIGN_VERIFY added\nnext: llmsgen build, then llmsgen sync-check\n`,
+    });
+    await expectRoundTrip(project, handEdited);
+  });
+});
+
+const NEW_SECTION_TEXT = ["<SIGN_VERIFY>", "Check every release signature.", "</SIGN_VERIFY>"];
 
 describe("sync --adopt writes only what it reports", () => {
   it("changes exactly the new atom and the profile, nothing else in the project", async () => {

@@ -5,7 +5,7 @@ import type { Atom, CheckedOutput, OutputToCheck, PlannedSection, Profile } from
 import { renderFile, renderSection } from "../../src/render/render-output.js";
 import { adoptEdited } from "../../src/sync/adopt-edited.js";
 import { adoptMoved, reorder } from "../../src/sync/adopt-moved.js";
-import { adoptUnbacked } from "../../src/sync/adopt-unbacked.js";
+import { adoptUnbacked, orderedNames } from "../../src/sync/adopt-unbacked.js";
 import { checkOutput } from "../../src/sync/check-outputs.js";
 import { insertSection, reorderSections, replaceIntro, sectionTagsOf } from "../../src/sync/edit-profile.js";
 import { planAdoption, type AdoptionInput } from "../../src/sync/plan-adoption.js";
@@ -22,7 +22,7 @@ function atomOf(id: string, text: string, dir = ""): Atom {
 
 function planned(tag: string, atoms: readonly Atom[], intro?: string, state: "full" | "brief" = "full"): PlannedSection {
   const text = renderSection(tag, intro, atoms.map((atom) => (state === "full" ? atom.text : atom.brief)));
-  return { tag, ...(intro === undefined ? {} : { intro }), atoms: atoms.map((atom) => ({ atom, state, tokens: 1, required: false })), text, tokens: 1 };
+  return { tag, ...(intro === undefined ? {} : { intro }), atoms: atoms.map((atom) => ({ atom, state, tokens: 1, required: false })), text, sha256: text === null ? null : sha256(text), tokens: 1 };
 }
 
 const KEYS = atomOf("keys", "Keys rotate.", "security/");
@@ -91,6 +91,22 @@ describe("adoptUnbacked", () => {
     expect(between.skipped.map(({ tag, reason }) => ({ tag, reason }))).toEqual([
       { tag: "ZONE", reason: "the new atom atoms/security/zone.md would be put at another position by this profile's include globs: add a glob, or create the atom by hand where path order places it as it stands in the file" },
     ]);
+  });
+});
+
+describe("orderedNames: a new atom's file name that path order puts between its neighbours", () => {
+  it("takes a number between two prefixes, after the last, or before the first, keeping their width", () => {
+    expect(orderedNames("notes", "guides/10-intro.md", "guides/20-setup.md")).toEqual(["15-notes.md"]);
+    expect(orderedNames("notes", "020-setup.md", undefined)).toEqual(["030-notes.md"]);
+    expect(orderedNames("notes", "21-setup.md", undefined)).toEqual(["22-notes.md"]);
+    expect(orderedNames("notes", undefined, "08-setup.md")).toEqual(["04-notes.md"]);
+  });
+
+  it("takes a letter where no number fits, and nothing where the neighbours carry no prefix", () => {
+    expect(orderedNames("notes", "07-intro.md", "08-setup.md")).toEqual(["07b-notes.md"]);
+    expect(orderedNames("notes", "07b-intro.md", "08-setup.md")).toEqual(["07c-notes.md"]);
+    expect(orderedNames("notes", "intro.md", "setup.md")).toEqual([]);
+    expect(orderedNames("notes", undefined, "00-setup.md")).toEqual([]);
   });
 });
 

@@ -55,7 +55,7 @@ describe("sync --adopt of a composed output", () => {
     const run = await runCli(["sync", "--adopt"], { cwd: project });
 
     expect(run.code).toBe(0);
-    expect(run.stdout.split("\n")[0]).toBe(`created docs/topics/03-plugins/publishing.md: new atom for <PUBLISHING> from ${COMBINED}:66`);
+    expect(run.stdout.split("\n")[0]).toBe(`created docs/topics/03-plugins/20-publishing.md: new atom for <PUBLISHING> from ${COMBINED}:66`);
     await expectRoundTrip(project, edited);
   });
 

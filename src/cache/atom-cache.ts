@@ -1,4 +1,5 @@
 import type { Atom } from "../model.js";
+import { isRecord } from "./cache-file.js";
 import { KeyedCache } from "./keyed-cache.js";
 
 /** What a valid atom file parses to, apart from its path: enough to skip YAML on the next run. */
@@ -57,21 +58,23 @@ function trailingSpace(text: string): number {
   return text.length - text.trimEnd().length;
 }
 
+/** The shape of a parsed-atom entry, checked on every entry read (signed files are trusted only to have been made by this code). */
 export function isCachedAtom(value: unknown): value is CachedAtom {
-  if (value === null || typeof value !== "object") return false;
-  const entry = value as Record<string, unknown>;
+  if (!isRecord(value)) return false;
+  const { id, title, brief, tag, ownTag, priority, required, related, start, end, bodyLine } = value;
   return (
-    typeof entry.id === "string" &&
-    typeof entry.title === "string" &&
-    typeof entry.brief === "string" &&
-    typeof entry.tag === "string" &&
-    typeof entry.ownTag === "boolean" &&
-    typeof entry.priority === "number" &&
-    typeof entry.required === "boolean" &&
-    Array.isArray(entry.related) &&
-    typeof entry.start === "number" &&
-    typeof entry.end === "number" &&
-    entry.start <= entry.end &&
-    typeof entry.bodyLine === "number"
+    typeof id === "string" &&
+    typeof title === "string" &&
+    typeof brief === "string" &&
+    typeof tag === "string" &&
+    typeof ownTag === "boolean" &&
+    typeof priority === "number" &&
+    typeof required === "boolean" &&
+    Array.isArray(related) &&
+    related.every((item) => typeof item === "string") &&
+    typeof start === "number" &&
+    typeof end === "number" &&
+    start <= end &&
+    typeof bodyLine === "number"
   );
 }

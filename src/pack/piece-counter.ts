@@ -1,51 +1,8 @@
-import { sha256 } from "../hash.js";
-import { KeyedCache } from "../load/keyed-cache.js";
+import { TokenStore } from "../cache/token-store.js";
 import type { Encoding } from "../model.js";
 import { joinSegments, type Segment } from "../render/segments.js";
 import { groupPieces, type Piece } from "./compose.js";
 import type { CountTokens } from "./tokenizer.js";
-
-/**
- * Token counts of pieces, by content: a run's memory (by piece key) in front
- * of the persistent cache's entries (by a hash of the piece key, which is made
- * only of literal text and hashes of atom text, so equal keys mean equal text).
- */
-export class TokenStore {
-  private readonly memo = new Map<string, number>();
-  private readonly stored: KeyedCache<number>;
-
-  constructor(saved: ReadonlyMap<string, number> = new Map()) {
-    this.stored = new KeyedCache(saved, { limit: 1_000_000 });
-  }
-
-  get(key: string): number | undefined {
-    let count = this.memo.get(key);
-    if (count === undefined) {
-      count = this.stored.get(storeKey(key));
-      if (count !== undefined) this.memo.set(key, count);
-    }
-    return count;
-  }
-
-  set(key: string, count: number): void {
-    this.memo.set(key, count);
-    this.stored.set(storeKey(key), count);
-  }
-
-  /** Entries worth saving: those this run used, then older ones, up to a million. */
-  entries(): Map<string, number> {
-    return this.stored.entries();
-  }
-
-  /** True when this run counted something the saved cache did not have. */
-  get changed(): boolean {
-    return this.stored.changed;
-  }
-}
-
-function storeKey(key: string): string {
-  return sha256(key).slice(0, 32);
-}
 
 interface TrieNode {
   count?: number;
@@ -128,6 +85,9 @@ export class PieceCounter implements PieceCounting {
     }
     const keys = [...missing.keys()];
     const counts = countMany([...missing.values()].map((piece) => piece.segments));
-    keys.forEach((key, index) => this.store.set(key, counts[index] as number));
+    keys.forEach((key, index) => {
+      const count = counts[index];
+      if (count !== undefined) this.store.set(key, count);
+    });
   }
 }

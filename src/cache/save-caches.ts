@@ -1,0 +1,29 @@
+import path from "node:path";
+import type { FileWrite } from "../model.js";
+import { encodeCache } from "./cache-file.js";
+import { ATOM_CACHE, atomCacheFile, type Caches, PLAN_CACHE, planCacheFile, TOKEN_CACHE, tokenCacheFile } from "./open-caches.js";
+import { atomStamp, planStamp, tokenStamp } from "./stamps.js";
+
+const IGNORE = "# llmsgen's cache: safe to delete, never committed\n*\n";
+
+/**
+ * The files that save what a run added to its caches, signed: each cache that
+ * changed, and the cache dir's own `.gitignore` (made once, never replaced),
+ * so the cache stays out of version control wherever it lives. Empty when
+ * caching is off or nothing changed. Writing them is best effort: a cache
+ * that cannot be saved is a warning, never a failure.
+ */
+export function cacheWrites(caches: Caches): FileWrite[] {
+  const { store } = caches;
+  if (!store) return [];
+  const writes: FileWrite[] = [];
+  const save = (file: string, kind: string, stamp: string, entries: ReadonlyMap<string, unknown>) =>
+    writes.push({ file, data: encodeCache({ kind, stamp, entries }, store.key), guard: "own" });
+  if (caches.atoms.changed) save(atomCacheFile(store.dir), ATOM_CACHE, atomStamp(), caches.atoms.entries());
+  if (caches.plans.changed) save(planCacheFile(store.dir), PLAN_CACHE, planStamp(), caches.plans.entries());
+  for (const [encoding, tokens] of caches.opened()) {
+    if (tokens.changed) save(tokenCacheFile(store.dir, encoding), TOKEN_CACHE, tokenStamp(encoding), tokens.entries());
+  }
+  if (writes.length === 0) return [];
+  return [{ file: path.join(store.dir, ".gitignore"), data: IGNORE, guard: "once" }, ...writes];
+}

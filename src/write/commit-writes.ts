@@ -1,0 +1,84 @@
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { ConcurrentEditError, formatIssue, throwIfIssues } from "../errors.js";
+import { displayPath } from "../load/layout.js";
+import type { FileWrite, Layout } from "../model.js";
+import { writeProblems } from "./check-writes.js";
+import { journalEntry, journalFile } from "./journal.js";
+import { removeLeftovers } from "./remove-leftovers.js";
+import { guardHolds, placeFile, putInPlace, writeTemp } from "./write-atomic.js";
+
+export interface CommitOptions {
+  layout: Layout;
+  warn: (message: string) => void;
+  /** Called after each file is in place, with its absolute path (progress reports; tests stop a run here). */
+  afterWrite?: (file: string) => void;
+  /** Write every file or none, even across a kill: through a journal (write/journal.ts). Each file at most once. */
+  allOrNothing?: boolean;
+}
+
+/**
+ * Writes `writes` in order, as a command that holds the project's lock:
+ *
+ * 1. every path is checked first; any problem is bad input (an InputError
+ *    listing them all) and nothing is written;
+ * 2. every guard is checked against the disk; a file changed since the
+ *    command judged it stops the command (ConcurrentEditError) before any write;
+ * 3. temporary files that killed runs left where this one writes are removed;
+ * 4. each file goes to a temp file and is renamed into place while its guard
+ *    still holds, checked again right before the rename; a change stops the
+ *    command there, writing nothing more (with `allOrNothing`, every temp
+ *    file is written and journaled before the first rename, so a kill among
+ *    the renames is finished by the next command);
+ * 5. `bestEffort` files (the cache) follow; any problem with them, found
+ *    before or while writing, is a warning and never fails the command.
+ */
+export function commitWrites(writes: readonly FileWrite[], bestEffort: readonly FileWrite[], options: CommitOptions): void {
+  const { layout, warn } = options;
+  throwIfIssues(writeProblems(writes, layout));
+  const extra = usable(bestEffort, layout, warn);
+  const firsts = new Map<string, FileWrite>();
+  for (const write of writes) if (!firsts.has(write.file)) firsts.set(write.file, write);
+  for (const write of firsts.values()) {
+    if (!guardHolds(write)) {
+      const shown = displayPath(layout, write.file);
+      throw new ConcurrentEditError(shown, `${shown} changed on disk while llmsgen ran, after it was checked: it was left as it is and nothing was written; run the command again to check it`);
+    }
+  }
+  removeLeftovers([...writes, ...extra].map((write) => path.dirname(write.file)), [layout.outDir]);
+  if (options.allOrNothing) writeAllOrNothing(writes, options);
+  else for (const write of writes) if (placeFile(write, displayPath(layout, write.file))) options.afterWrite?.(write.file);
+  for (const write of extra) {
+    try {
+      if (placeFile(write, displayPath(layout, write.file))) options.afterWrite?.(write.file);
+    } catch (error) {
+      warn(`${displayPath(layout, write.file)}: the cache was not saved (${error instanceof Error ? error.message : String(error)}); the next run rebuilds it`);
+      return;
+    }
+  }
+}
+
+/** The best-effort writes, or none (with a warning per problem) when any of their paths has one. */
+function usable(writes: readonly FileWrite[], layout: Layout, warn: (message: string) => void): readonly FileWrite[] {
+  const problems = writeProblems(writes, layout);
+  for (const problem of problems) warn(`${formatIssue(problem)}; the cache is not saved`);
+  return problems.length === 0 ? writes : [];
+}
+
+function writeAllOrNothing(writes: readonly FileWrite[], options: CommitOptions): void {
+  const { layout } = options;
+  const journal = journalFile(layout);
+  const temps: string[] = [];
+  try {
+    for (const write of writes) temps.push(writeTemp(write));
+    const entries = writes.map((write, index) => journalEntry(write, temps[index] ?? ""));
+    placeFile({ file: journal, data: `${JSON.stringify(entries, null, 2)}\n`, guard: "own" }, displayPath(layout, journal));
+    options.afterWrite?.(journal);
+    writes.forEach((write, index) => {
+      if (putInPlace(temps[index] ?? "", write, displayPath(layout, write.file))) options.afterWrite?.(write.file);
+    });
+  } finally {
+    for (const temp of temps) rmSync(temp, { force: true });
+    rmSync(journal, { force: true });
+  }
+}
