@@ -9,5 +9,5 @@ export { findConfig, loadConfigFile, type ProjectConfig } from "./load/load-conf
 export { withConfig, type LayoutOptions } from "./load/layout.js";
 export { BusyError, ConcurrentEditError, InputError, LlmsgenError, formatIssue } from "./errors.js";
 export { main, EXIT, type CliDeps } from "./cli/main.js";
-export type { ProfileReport, SectionReport, AtomReport } from "./pack/plan-report.js";
+export type { ProfileReport, SectionReport, AtomReport, PartReport } from "./pack/plan-report.js";
 export * from "./model.js";

@@ -243,12 +243,8 @@ export function partText(part: PlannedPart): string {
   return part.kind === "profile" ? part.plan.text : part.text;
 }
 
-/** A part as findings and reports name it: `{profile: NAME}` or `{file: PATH}`, as in the profile. */
+/** A part as findings name it: `{profile: NAME}` or `{file: PATH}`, as in the profile. */
 export type PartRef = { profile: string } | { file: string };
-
-export function partRef(part: PlannedPart): PartRef {
-  return part.kind === "profile" ? { profile: part.plan.profile.name } : { file: part.file };
-}
 
 /** What a build writes for one profile, and every decision behind it. */
 export interface PackPlan {
@@ -473,7 +469,7 @@ export interface CheckedOutput {
 /** One part of a composed output as the file holds it. */
 export interface CheckedPart {
   part: PlannedPart;
-  /** The text in the part's place (LF line ends), or null when the file could not be aligned with the build's parts. */
+  /** The text that stands in the part's place in the file (LF line ends). */
   actual: string;
   /** 1-based line of the composed file where the part starts. */
   line: number;
