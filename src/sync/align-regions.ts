@@ -20,6 +20,13 @@ export type Placement = { from: number; to: number }[];
 /** Changed lines past which a file is not attributed part by part: aligning costs time in proportion to them. */
 export const MAX_CHANGED_LINES = 2_000;
 
+/**
+ * The line diff costs up to (lines compared) x (changed lines): past this
+ * much work a large, mostly rewritten file is not attributed part by part
+ * either, so no file, however hostile, makes the check hang.
+ */
+const MAX_DIFF_WORK = 20_000_000;
+
 /** Expected lines [e0, e1) replaced by actual lines [a0, a1). */
 interface Hunk {
   e0: number;
@@ -45,7 +52,8 @@ interface Hunk {
  * - a frame region holding its own lines plus more at one end gives the
  *   extra lines to the open part at that end.
  *
- * Undefined when more than MAX_CHANGED_LINES lines differ.
+ * Undefined when more than MAX_CHANGED_LINES lines differ (fewer in a very
+ * large file: see MAX_DIFF_WORK).
  */
 export function alignRegions(expected: readonly string[], actual: readonly string[], regions: readonly Region[]): Placement | undefined {
   const hunks = lineHunks(expected, actual);
@@ -138,7 +146,8 @@ function lineHunks(expected: readonly string[], actual: readonly string[]): Hunk
   if (oldMiddle.length + newMiddle.length > 0 && Math.min(oldMiddle.length, newMiddle.length) === 0) {
     return slide([{ e0: head, e1: head + oldMiddle.length, a0: head, a1: head + newMiddle.length }], expected, actual);
   }
-  const changes = oldMiddle.length === 0 ? [] : diffArrays(oldMiddle, newMiddle, { maxEditLength: MAX_CHANGED_LINES });
+  const maxEditLength = Math.max(1, Math.min(MAX_CHANGED_LINES, Math.floor(MAX_DIFF_WORK / (oldMiddle.length + newMiddle.length))));
+  const changes = oldMiddle.length === 0 ? [] : diffArrays(oldMiddle, newMiddle, { maxEditLength });
   if (changes === undefined) return undefined;
   const hunks: Hunk[] = [];
   let e = head;

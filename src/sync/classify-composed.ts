@@ -28,7 +28,7 @@ export function classifyComposed(output: OutputToCheck, actualText: string, chec
   const placement = alignRegions(expected.lines, actual.lines, regions);
   if (!placement) {
     findings.push(
-      finding("stray", file, 1, `the file differs from what a build writes in more than ${MAX_CHANGED_LINES} lines, too many to attribute each change to a part: restore it from version control, or rebuild it with llmsgen build --force`),
+      finding("stray", file, 1, `the file differs from what a build writes in too many lines (more than ${MAX_CHANGED_LINES}, or fewer in a file this large) to attribute each change to a part: restore it from version control, or rebuild it with llmsgen build --force`),
     );
     return { findings };
   }

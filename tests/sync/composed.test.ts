@@ -165,4 +165,21 @@ describe("sync-check of a composed output", () => {
       stderr: "public/llm/llmsgen.lock.json: not a valid llmsgen manifest (unexpected shape): restore it from version control, or delete it (sync-check then reports drift instead of edits)\n",
     });
   });
+
+  it("reports a file rewritten wholesale as one stray finding, not a cascade", async () => {
+    const project = await builtTree();
+    writeFileSync(path.join(project, COMBINED), Array.from({ length: 200_000 }, (_, index) => `line ${index}`).join("\n"));
+
+    const { report } = await check(project);
+
+    expect(report.files[0]?.findings).toEqual([
+      {
+        kind: "stray",
+        file: COMBINED,
+        line: 1,
+        message: "the file differs from what a build writes in too many lines (more than 2000, or fewer in a file this large) to attribute each change to a part: restore it from version control, or rebuild it with llmsgen build --force",
+      },
+    ]);
+    await expectBuildRefuses(project);
+  });
 });
