@@ -157,8 +157,10 @@ export function validateAtom(frontmatter: Frontmatter, context: AtomContext): At
  * not within TYPO_DISTANCE edits of any llmsgen key.
  */
 export function misspelledKey(key: string, knownKeys: ReadonlySet<string> = new Set()): string | undefined {
-  if (ATOM_KEYS.includes(key) || OTHER_TOOL_KEYS.has(key) || knownKeys.has(key)) return undefined;
-  return closest(key, ATOM_KEYS, TYPO_DISTANCE);
+  if (ATOM_KEYS.includes(key) || OTHER_TOOL_KEYS.has(key.toLowerCase()) || knownKeys.has(key)) return undefined;
+  // YAML keys are case-sensitive: `Required` or `PRIORITY` would be ignored just as silently as a typo.
+  const sameLetters = ATOM_KEYS.find((known) => known === key.toLowerCase());
+  return sameLetters ?? closest(key, ATOM_KEYS, TYPO_DISTANCE);
 }
 
 function misspelledKeyMessage(key: string, meant: string): string {

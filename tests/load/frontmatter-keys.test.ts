@@ -27,6 +27,18 @@ describe("frontmatter keys are checked like profile keys", () => {
     expect(run.stdout).toContain(`atoms/a.md:7: error: ${misspelt("tga", "tag")}\n`);
   });
 
+  it("refuses llmsgen's keys written in another case, which YAML would keep apart and llmsgen ignore", async () => {
+    const project = makeProject({ "atoms/a.md": `${head}REQUIRED: true\nPriority: 99\nTags: [x]\n---\nText.\n`, "profiles/p.yaml": PROFILE });
+    const before = snapshotTree(project);
+
+    expect(await runCli(["build"], { cwd: project })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: [`atoms/a.md:5: ${misspelt("REQUIRED", "required")}`, `atoms/a.md:6: ${misspelt("Priority", "priority")}`, ""].join("\n"),
+    });
+    expect(snapshotTree(project)).toEqual(before);
+  });
+
   it("never flags the common keys of other tools, though some are close to llmsgen's", async () => {
     const others = ["tags: [x]", "toc: true", "lang: en", "kind: page", "hide: [toc]", "uid: a1", "category: c", "categories: [c]", "parent: p", "slug: s", "description: d", "keywords: [k]", "date: 2026-01-05", "draft: false", "weight: 3", "sidebar_position: 2", "type: docs", "layout: doc"];
     const project = makeProject({ "atoms/a.md": `${head}${others.join("\n")}\n---\nText.\n`, "profiles/p.yaml": PROFILE });
