@@ -1,0 +1,64 @@
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { makeProject, runCli, snapshotTree } from "../helpers.js";
+
+// Adopt's promise: exit 0 means build reproduces the hand-edited file and sync-check is clean; otherwise exit 1 and nothing written.
+
+const GUIDE = [
+  "<GUIDE>",
+  "",
+  ...[
+    ["INTRO", "What the tool is for."],
+    ["INSTALL", "Install it with your package manager."],
+    ["USAGE", "Run it from the project root."],
+    ["FAQ", "Ask in the tracker."],
+    ["LICENSE_INFO", "MIT licensed."],
+  ].flatMap(([tag, text]) => [`<${tag}>`, text, `</${tag}>`, ""]),
+  "</GUIDE>",
+  "",
+].join("\n");
+
+function includeProject(output: string = GUIDE): string {
+  const dir = makeProject({ "profiles/guide.yaml": 'output: llms-guide.txt\nwrapper: GUIDE\ninclude: ["guide/*.md"]\n', "out/llms-guide.txt": output });
+  mkdirSync(path.join(dir, "atoms"));
+  return dir;
+}
+
+describe("starting from an existing file with an include: profile", () => {
+  it("numbers the new atoms so that path order is the file's order; build then reproduces the file and sync-check is clean", async () => {
+    const dir = includeProject();
+
+    const adopted = await runCli(["sync", "--adopt"], { cwd: dir });
+
+    expect(adopted.code).toBe(0);
+    expect(readdirSync(path.join(dir, "atoms/guide")).sort()).toEqual(["10-intro.md", "20-install.md", "30-usage.md", "40-faq.md", "50-license-info.md"]);
+    const build = await runCli(["build"], { cwd: dir });
+    expect({ code: build.code, stderr: build.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(readFileSync(path.join(dir, "out/llms-guide.txt"), "utf8")).toBe(GUIDE);
+    expect(await runCli(["sync-check"], { cwd: dir })).toEqual({ code: 0, stderr: "", stdout: "sync-check: clean: 1 output matches what a build writes\n" });
+  });
+
+  it("judges two new sections after an unprefixed atom together: when path order cannot hold both, it refuses with nothing written", async () => {
+    const dir = makeProject({
+      "profiles/guide.yaml": 'output: llms-guide.txt\nwrapper: GUIDE\ninclude: ["guide/*.md"]\n',
+      "atoms/guide/a.md": "---\nid: a\ntitle: A\nbrief: A.\ntag: A\n---\nAlpha.\n",
+    });
+    expect((await runCli(["build"], { cwd: dir })).code).toBe(0);
+    const file = path.join(dir, "out/llms-guide.txt");
+    const built = readFileSync(file, "utf8");
+    const edited = built.replace("</A>\n", "</A>\n\n<ZED>\nZed.\n</ZED>\n\n<BETA>\nBeta.\n</BETA>\n");
+    writeFileSync(file, edited);
+    const before = snapshotTree(dir);
+
+    const adopted = await runCli(["sync", "--adopt"], { cwd: dir });
+
+    // zed.md alone would fit, but beta.md sorts before it: judged together, the second cannot be placed.
+    expect({ code: adopted.code, reason: adopted.stdout.split("\n")[1] }).toEqual({
+      code: 1,
+      reason:
+        "out/llms-guide.txt:11: unbacked BETA: the new atom atoms/guide/beta.md would be put at another position by this profile's include globs: add a glob, or create the atom by hand where path order places it as it stands in the file",
+    });
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+});
