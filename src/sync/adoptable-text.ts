@@ -13,6 +13,8 @@ export function innerText(section: ParsedSection): string {
 /** Why a text cannot round-trip through an atom (whose text is trimmed), if it cannot. */
 export function edgeProblem(text: string): string | undefined {
   if (text.trim() === "") return "the section is empty: an atom needs text";
+  // The file's CRLF line ends were read as LF already; a CR left is a lone one, which an atom reads as a line end.
+  if (text.includes("\r")) return "a lone CR (carriage return) in the text cannot be carried: an atom reads it as a line end, so a build would write a new line there; remove it, then adopt again";
   if (text !== text.trim()) return "blank lines or spaces at the edges of the section cannot be carried over (an atom's text is trimmed): remove them";
   return undefined;
 }

@@ -62,3 +62,57 @@ describe("starting from an existing file with an include: profile", () => {
     expect(snapshotTree(dir)).toEqual(before);
   });
 });
+
+const DOCS_PROFILE = "output: llms-docs.txt\nwrapper: DOCS\nsections:\n  - tag: SETUP\n    atoms: [setup]\n  - tag: ON_CALL\n    atoms: [on-call]\n  - tag: WRITING\n    atoms: [style, tone]\n";
+
+/** A built project of three sections (WRITING of two atoms), its output then replaced by `edit` of it. */
+async function builtProject(edit: (built: string) => string): Promise<{ dir: string; file: string; edited: string; before: Record<string, string> }> {
+  const dir = makeProject({
+    "profiles/docs.yaml": DOCS_PROFILE,
+    "atoms/setup.md": "---\nid: setup\ntitle: Setup\nbrief: Setup.\ntag: SETUP\n---\nInstall it.\n",
+    "atoms/on-call.md": "---\nid: on-call\ntitle: On call\nbrief: On call.\ntag: ON_CALL\n---\nPage the rota.\n",
+    "atoms/style.md": "---\nid: style\ntitle: Style\nbrief: Style.\ntag: WRITING\n---\nWrite plainly.\n",
+    "atoms/tone.md": "---\nid: tone\ntitle: Tone\nbrief: Tone.\ntag: WRITING\n---\nBe kind.\n",
+  });
+  expect((await runCli(["build"], { cwd: dir })).code).toBe(0);
+  const file = path.join(dir, "out/llms-docs.txt");
+  const edited = edit(readFileSync(file, "utf8"));
+  writeFileSync(file, edited);
+  return { dir, file, edited, before: snapshotTree(dir) };
+}
+
+/** Runs adopt and returns its exit code and the reason lines (the indented diffs left out). */
+async function adoptReasons(dir: string): Promise<{ code: number; lines: string[] }> {
+  const run = await runCli(["sync", "--adopt"], { cwd: dir });
+  return { code: run.code, lines: run.stdout.split("\n").filter((line) => line !== "" && !line.startsWith("    ")) };
+}
+
+const NOTHING_WRITTEN = "nothing written: adopt carries every hand edit or none, and this one cannot be carried:";
+
+describe("text an atom cannot hold is a reported skip, with nothing written", () => {
+  it("a lone CR inside an edited section's line", async () => {
+    const { dir, before } = await builtProject((built) => built.replace("Install it.\n", "Install\rit.\n"));
+
+    expect(await adoptReasons(dir)).toEqual({
+      code: 1,
+      lines: [
+        NOTHING_WRITTEN,
+        "out/llms-docs.txt:3: edited SETUP: a lone CR (carriage return) in the text cannot be carried: an atom reads it as a line end, so a build would write a new line there; remove it, then adopt again",
+      ],
+    });
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+
+  it("a lone CR inside a hand-added section", async () => {
+    const { dir, before } = await builtProject((built) => built.replace("</SETUP>\n", "</SETUP>\n\n<CRX>\na\rb\n</CRX>\n"));
+
+    expect(await adoptReasons(dir)).toEqual({
+      code: 1,
+      lines: [
+        NOTHING_WRITTEN,
+        "out/llms-docs.txt:7: unbacked CRX: a lone CR (carriage return) in the text cannot be carried: an atom reads it as a line end, so a build would write a new line there; remove it, then adopt again",
+      ],
+    });
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+});

@@ -248,3 +248,15 @@ describe("replaceAtomBody keeps every byte around the body", () => {
     expect(replaceAtomBody(raw, "New\ntext.")).toBe(want);
   });
 });
+
+describe("yamlScalar: a brief or title written into a new atom's frontmatter reads back exactly", () => {
+  it("quotes and escapes CR, tabs, C1 controls, line separators and a BOM; leaves plain text plain", async () => {
+    const { parse } = await import("yaml");
+    const { yamlScalar } = await import("../../src/sync/yaml-scalar.js");
+    expect(yamlScalar("Install it.")).toBe("Install it.");
+    expect(yamlScalar("a\rb")).toBe('"a\\rb"');
+    for (const text of ["a\rb", "a\tb", "a\u0085b", "a\u2028b", "a\uFEFFb", "key: value", "# not a comment", "a\u0000b"]) {
+      expect(parse(`brief: ${yamlScalar(text)}\n`)).toEqual({ brief: text });
+    }
+  });
+});
