@@ -50,6 +50,10 @@ export function adoptUnbacked(items: readonly FindingAt[], context: UnbackedCont
       continue;
     }
     const { output } = checked;
+    if (section.tag === output.profile.wrapper) {
+      skipped.push(skipOf(finding, `<${section.tag}> is the wrapper's tag, and a section may not share it (a build refuses the profile): rename the section, then adopt again`));
+      continue;
+    }
     const text = innerText(section);
     const problem = edgeProblem(text);
     if (problem) {

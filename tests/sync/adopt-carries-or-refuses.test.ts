@@ -116,3 +116,15 @@ describe("text an atom cannot hold is a reported skip, with nothing written", ()
     expect(snapshotTree(dir)).toEqual(before);
   });
 });
+
+describe("what a build could not write back is a reported skip, with nothing written", () => {
+  it("a hand-added section whose tag is the wrapper's", async () => {
+    const { dir, before } = await builtProject((built) => built.replace("</SETUP>\n", "</SETUP>\n\n<DOCS>\nMore docs.\n</DOCS>\n"));
+
+    expect(await adoptReasons(dir)).toEqual({
+      code: 1,
+      lines: [NOTHING_WRITTEN, "out/llms-docs.txt:7: unbacked DOCS: <DOCS> is the wrapper's tag, and a section may not share it (a build refuses the profile): rename the section, then adopt again"],
+    });
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+});
