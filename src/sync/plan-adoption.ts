@@ -56,7 +56,7 @@ export interface AdoptionPlan {
  */
 export function planAdoption(input: AdoptionInput): AdoptionPlan {
   const composed = expandComposed(input.checks);
-  const sorted = sortFindings(composed.checks, input.sections);
+  const sorted = sortFindings(composed.checks, input);
   const unbacked = adoptUnbacked(sorted.unbacked, input);
   const edited = adoptEdited(sorted.edited, input.atomsDir);
   const moved = adoptMoved(sorted.moved, (relative) => input.show(path.join(input.atomsDir, relative)));
@@ -79,8 +79,9 @@ function outsideWrapper(checked: CheckedOutput): boolean {
 }
 
 /** Each finding to the step that carries it, or straight to a skip with the reason. */
-function sortFindings(checks: readonly CheckedOutput[], named: ReadonlySet<string>): { unbacked: FindingAt[]; edited: FindingAt[]; moved: FindingAt[]; skipped: AdoptionSkip[] } {
+function sortFindings(checks: readonly CheckedOutput[], input: AdoptionInput): { unbacked: FindingAt[]; edited: FindingAt[]; moved: FindingAt[]; skipped: AdoptionSkip[] } {
   const sorted: { unbacked: FindingAt[]; edited: FindingAt[]; moved: FindingAt[]; skipped: AdoptionSkip[] } = { unbacked: [], edited: [], moved: [], skipped: [] };
+  const named = input.sections;
   const differing = new Set<string>();
   for (const checked of checks) {
     const byTag = new Map((checked.parsed?.sections ?? []).map((section) => [section.tag, section]));
@@ -88,7 +89,7 @@ function sortFindings(checks: readonly CheckedOutput[], named: ReadonlySet<strin
       if (finding.tag !== undefined) differing.add(finding.tag);
       const section = finding.tag === undefined ? undefined : byTag.get(finding.tag);
       const item: FindingAt = section ? { finding, checked, section } : { finding, checked };
-      const reason = checked.output.profile.index ? indexReason(finding) : skipReason(finding, named);
+      const reason = checked.output.profile.index ? indexReason(finding) : (deletionReason(finding, checked, input) ?? skipReason(finding, named));
       if (reason === null) continue;
       if (reason !== undefined) sorted.skipped.push(skipOf(finding, reason));
       else if (finding.kind === "unbacked") sorted.unbacked.push(item);
@@ -101,6 +102,20 @@ function sortFindings(checks: readonly CheckedOutput[], named: ReadonlySet<strin
     if (!differing.has(tag)) sorted.skipped.push({ file: `--section ${tag}`, line: 0, kind: "drift", tag, reason: "no section with this tag differs from what a build writes, in any output" });
   }
   return sorted;
+}
+
+/**
+ * Why a section the last build wrote, and the file now lacks, cannot be
+ * carried: it was deleted by hand, and a build would restore it. A section
+ * the last build did not write (new atoms) is only `missing`: nothing to carry.
+ */
+function deletionReason(finding: Finding, checked: CheckedOutput, { atomsDir, show }: AdoptionInput): string | undefined {
+  const { output } = checked;
+  if (finding.kind !== "missing" || finding.tag === undefined) return undefined;
+  if (!(output.previous?.sections ?? []).some((section) => section.tag === finding.tag)) return undefined;
+  const atoms = output.sections.find((section) => section.tag === finding.tag)?.atoms.map((planned) => show(path.join(atomsDir, planned.atom.path))) ?? [];
+  const remove = output.profile.include ? `delete its atoms (${atoms.join(", ")})` : `remove <${finding.tag}> from ${show(output.profile.file)}, or delete its atoms`;
+  return `deleted by hand, and adopt does not carry a deletion (a build restores the section): ${remove}, then adopt again; or run llmsgen build to restore it`;
 }
 
 /** null: nothing to carry; undefined: a step carries it; a string: why it cannot be carried. */

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeProject, runCli, snapshotTree } from "../helpers.js";
@@ -126,5 +126,46 @@ describe("what a build could not write back is a reported skip, with nothing wri
       lines: [NOTHING_WRITTEN, "out/llms-docs.txt:7: unbacked DOCS: <DOCS> is the wrapper's tag, and a section may not share it (a build refuses the profile): rename the section, then adopt again"],
     });
     expect(snapshotTree(dir)).toEqual(before);
+  });
+});
+
+describe("a section deleted by hand", () => {
+  it("is reported as not carried, with what to do, beside an edit elsewhere: exit 1, nothing written", async () => {
+    const { dir, before } = await builtProject((built) => built.replace("<ON_CALL>\nPage the rota.\n</ON_CALL>\n\n", "").replace("Install it.", "Install it first."));
+
+    expect(await adoptReasons(dir)).toEqual({
+      code: 1,
+      lines: [
+        "nothing written: adopt carries every hand edit or none, and this one cannot be carried:",
+        "out/llms-docs.txt:7: missing ON_CALL: deleted by hand, and adopt does not carry a deletion (a build restores the section): remove <ON_CALL> from profiles/docs.yaml, or delete its atoms, then adopt again; or run llmsgen build to restore it",
+      ],
+    });
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+
+  it("in an include profile names the atoms to delete", async () => {
+    const dir = makeProject({
+      "profiles/guide.yaml": 'output: llms-guide.txt\nwrapper: GUIDE\ninclude: ["guide/*.md"]\n',
+      "atoms/guide/10-a.md": "---\nid: a\ntitle: A\nbrief: A.\ntag: A\n---\nAlpha.\n",
+      "atoms/guide/20-b.md": "---\nid: b\ntitle: B\nbrief: B.\ntag: B\n---\nBeta.\n",
+    });
+    expect((await runCli(["build"], { cwd: dir })).code).toBe(0);
+    const file = path.join(dir, "out/llms-guide.txt");
+    writeFileSync(file, readFileSync(file, "utf8").replace("<B>\nBeta.\n</B>\n\n", ""));
+
+    expect(await adoptReasons(dir)).toEqual({
+      code: 1,
+      lines: [
+        "nothing written: adopt carries every hand edit or none, and this one cannot be carried:",
+        "out/llms-guide.txt:7: missing B: deleted by hand, and adopt does not carry a deletion (a build restores the section): delete its atoms (atoms/guide/20-b.md), then adopt again; or run llmsgen build to restore it",
+      ],
+    });
+  });
+
+  it("an output file that does not exist is no hand edit: adopt has nothing to carry", async () => {
+    const { dir, file } = await builtProject((built) => built);
+    rmSync(file);
+
+    expect(await runCli(["sync", "--adopt"], { cwd: dir })).toMatchObject({ code: 0 });
   });
 });
