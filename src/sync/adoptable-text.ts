@@ -22,7 +22,8 @@ export function edgeProblem(text: string): string | undefined {
 /**
  * Splits an edited body back into its atoms along the same blank-line joins:
  * unchanged atoms are matched from both ends, and the split is unambiguous
- * only when at most one atom is left in the middle.
+ * only when at most one atom is left in the middle, and no paragraph was
+ * added at its joint with a neighbouring atom (which either could hold).
  */
 export function splitBody(body: string, texts: readonly string[]): string[] | undefined {
   if (texts.length === 1) return [body];
@@ -38,6 +39,8 @@ export function splitBody(body: string, texts: readonly string[]): string[] | un
     last--;
   }
   if (first !== last) return undefined;
+  const own = texts[first] as string;
+  if (rest !== own && ((first > 0 && rest.endsWith(`\n\n${own}`)) || (first < texts.length - 1 && rest.startsWith(`${own}\n\n`)))) return undefined;
   return texts.map((text, index) => (index === first ? rest : text));
 }
 

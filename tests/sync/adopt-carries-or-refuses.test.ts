@@ -169,3 +169,15 @@ describe("a section deleted by hand", () => {
     expect(await runCli(["sync", "--adopt"], { cwd: dir })).toMatchObject({ code: 0 });
   });
 });
+
+describe("an ambiguous split", () => {
+  it("a new paragraph between the two atoms of one section is reported with its diff: exit 1, nothing written", async () => {
+    const { dir, before } = await builtProject((built) => built.replace("Write plainly.\n\nBe kind.", "Write plainly.\n\nShort sentences.\n\nBe kind."));
+
+    expect(await adoptReasons(dir)).toEqual({
+      code: 1,
+      lines: [NOTHING_WRITTEN, "out/llms-docs.txt:11: edited WRITING: the edit spans several of its atoms (style, tone), or adds text between two of them, and cannot be split back unambiguously: edit those atoms by hand"],
+    });
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+});

@@ -126,7 +126,7 @@ describe("adoptEdited", () => {
     const briefSections = [planned("KEYS", [KEYS], undefined, "brief")];
     const brief = checked("<KEYS>\nkeys brief, edited.\n</KEYS>\n", { sections: briefSections });
     expect([...adoptEdited(at(spanning, "drift"), ATOMS).skipped, ...adoptEdited(at(brief, "drift"), ATOMS).skipped].map(({ tag, reason }) => ({ tag, reason }))).toEqual([
-      { tag: "NOTES", reason: "the edit spans several of its atoms (notes, more) and cannot be split back unambiguously: edit those atoms by hand" },
+      { tag: "NOTES", reason: "the edit spans several of its atoms (notes, more), or adds text between two of them, and cannot be split back unambiguously: edit those atoms by hand" },
       { tag: "KEYS", reason: "atom keys is rendered as its brief here: edit the brief in its frontmatter by hand" },
     ]);
   });
@@ -258,5 +258,21 @@ describe("yamlScalar: a brief or title written into a new atom's frontmatter rea
     for (const text of ["a\rb", "a\tb", "a\u0085b", "a\u2028b", "a\uFEFFb", "key: value", "# not a comment", "a\u0000b"]) {
       expect(parse(`brief: ${yamlScalar(text)}\n`)).toEqual({ brief: text });
     }
+  });
+});
+
+describe("splitBody: an edited section of several atoms back into them", () => {
+  it("gives an edit inside one atom to that atom, and text added at an edge of the section to the atom there", async () => {
+    const { splitBody } = await import("../../src/sync/adoptable-text.js");
+    expect(splitBody("A\n\nB changed", ["A", "B"])).toEqual(["A", "B changed"]);
+    expect(splitBody("New.\n\nA\n\nB", ["A", "B"])).toEqual(["New.\n\nA", "B"]);
+    expect(splitBody("A\n\nB\n\nNew.", ["A", "B"])).toEqual(["A", "B\n\nNew."]);
+  });
+
+  it("a paragraph added between two atoms could belong to either: ambiguous", async () => {
+    const { splitBody } = await import("../../src/sync/adoptable-text.js");
+    expect(splitBody("A\n\nNew.\n\nB", ["A", "B"])).toBeUndefined();
+    expect(splitBody("A\n\nB\n\nNew.\n\nC", ["A", "B", "C"])).toBeUndefined();
+    expect(splitBody("A\n\nNew.\n\nB\n\nC", ["A", "B", "C"])).toBeUndefined();
   });
 });
