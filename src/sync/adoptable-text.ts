@@ -1,3 +1,4 @@
+import { sha256 } from "../hash.js";
 import { ATOM_ID } from "../load/validate-atom.js";
 import type { ParsedSection } from "../model.js";
 import { describeText } from "./describe-text.js";
@@ -44,9 +45,15 @@ export function splitBody(body: string, texts: readonly string[]): string[] | un
   return texts.map((text, index) => (index === first ? rest : text));
 }
 
+/** Longest id adoption makes: the atom's file name (id, order prefix, `-2`, `.md`) stays far below the file systems' 255 bytes. */
+export const MAX_ADOPTED_ID = 100;
+
+/** An atom id from a section's tag (`SIGN_VERIFY` → `sign-verify`); a longer one is cut and told apart by a short hash of the tag. */
 export function idFromTag(tag: string): string {
-  const id = tag.toLowerCase().replace(/_+/g, "-").replace(/^-+|-+$/g, "");
-  return ATOM_ID.test(id) ? id : `section-${id.replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "adopted"}`;
+  const kebab = tag.toLowerCase().replace(/_+/g, "-").replace(/^-+|-+$/g, "");
+  const id = ATOM_ID.test(kebab) ? kebab : `section-${kebab.replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "adopted"}`;
+  if (id.length <= MAX_ADOPTED_ID) return id;
+  return `${id.slice(0, MAX_ADOPTED_ID - 9).replace(/-+$/, "")}-${sha256(tag).slice(0, 8)}`;
 }
 
 export function atomFile(id: string, tag: string, text: string): string {

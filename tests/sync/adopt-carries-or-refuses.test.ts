@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { sha256 } from "../../src/hash.js";
 import { makeProject, runCli, snapshotTree } from "../helpers.js";
 
 // Adopt's promise: exit 0 means build reproduces the hand-edited file and sync-check is clean; otherwise exit 1 and nothing written.
@@ -179,5 +180,22 @@ describe("an ambiguous split", () => {
       lines: [NOTHING_WRITTEN, "out/llms-docs.txt:11: edited WRITING: the edit spans several of its atoms (style, tone), or adds text between two of them, and cannot be split back unambiguously: edit those atoms by hand"],
     });
     expect(snapshotTree(dir)).toEqual(before);
+  });
+});
+
+describe("a hand-added section with a very long tag", () => {
+  const TAG = `${"A_".repeat(150)}Z`;
+
+  it("gets an atom whose file name is cut to a length every file system takes, with a hash of the tag; --dry-run plans what the run writes", async () => {
+    const { dir, edited } = await builtProject((built) => built.replace("</SETUP>\n", `</SETUP>\n\n<${TAG}>\nLong.\n</${TAG}>\n`));
+    const id = `${"a-".repeat(45)}a-${sha256(TAG).slice(0, 8)}`; // 100 characters
+
+    const dry = await runCli(["sync", "--adopt", "--dry-run"], { cwd: dir });
+    const run = await runCli(["sync", "--adopt"], { cwd: dir });
+
+    expect({ dry: dry.code, run: run.code, created: run.stdout.split("\n")[0] }).toEqual({ dry: 0, run: 0, created: `created atoms/${id}.md: new atom for <${TAG}> from out/llms-docs.txt:7` });
+    expect(dry.stdout.split("\n")[0]).toBe(`would create atoms/${id}.md: new atom for <${TAG}> from out/llms-docs.txt:7`);
+    expect((await runCli(["build"], { cwd: dir })).code).toBe(0);
+    expect(readFileSync(path.join(dir, "out/llms-docs.txt"), "utf8")).toBe(edited);
   });
 });
