@@ -95,7 +95,7 @@ function sectionFindings(output: OutputToCheck, expected: ParsedOutput, actual: 
 
   const order = expected.sections.map((section) => section.tag);
   for (const moved of movedSections(actual.sections, order, actual.wrapper)) {
-    findings.push(finding("moved", file, moved.section.open, movedMessage(moved, output.profile.wrapper), moved.section.tag));
+    findings.push(finding("moved", file, moved.section.open, movedMessage(moved, output), moved.section.tag));
   }
 
   const producible = new Set(output.sections.map((section) => section.tag));
@@ -122,9 +122,14 @@ const CHANGE_MESSAGES: Record<"edited" | "stale" | "conflict" | "drift", (tag: s
   stale: (tag) => `<${tag}> is out of date: its atoms or profile changed since the last build; run llmsgen build`,
 };
 
-function movedMessage(moved: MovedSection, wrapper: string | undefined): string {
+function movedMessage(moved: MovedSection, output: OutputToCheck): string {
   const tag = moved.section.tag;
-  const keep = "keep this order with llmsgen sync --adopt, or restore the build's with llmsgen build --force";
+  const wrapper = output.profile.wrapper;
+  const atoms = output.sections.find((section) => section.tag === tag)?.atoms.map((planned) => planned.atom.path) ?? [];
+  // An include profile orders sections by the atoms' paths: adopt cannot reorder it, a rename can.
+  const keep = output.profile.include
+    ? `keep this order by renaming ${atoms.length === 0 ? "its atom files" : atoms.join(", ")} (under the atoms dir) so that path order puts <${tag}> where the file has it, or restore the build's with llmsgen build --force`
+    : "keep this order with llmsgen sync --adopt, or restore the build's with llmsgen build --force";
   if (moved.where !== "order") {
     const side = moved.where === "before-wrapper" ? `before the wrapper's opening line <${wrapper}>` : `after the wrapper's closing line </${wrapper}>`;
     return `<${tag}> stands ${side}, but a build writes it inside the wrapper: ${keep}`;

@@ -137,10 +137,20 @@ function skipReason(finding: Finding, named: ReadonlySet<string>): string | null
     case "extra":
       return "a build would not write this section here although atoms carry its tag: add them to the profile, or remove the section";
     case "stray":
-      return "the output format has no place for this in atoms or profiles: move the text into a section, or undo the change in the file, then adopt again";
+      return frameReason(finding) ?? "the output format has no place for this in atoms or profiles: move the text into a section, or undo the change in the file, then adopt again";
     case "malformed":
       return "broken section structure: fix the tag lines by hand first";
   }
+}
+
+/**
+ * The check's own word for a difference in the file's frame (its line ends,
+ * a BOM, the wrapper's lines): no section could hold it, so the generic
+ * "move the text into a section" would mislead.
+ */
+function frameReason(finding: Finding): string | undefined {
+  if (!/^the (file has CRLF|file starts with a byte order mark|wrapper)/.test(finding.message)) return undefined;
+  return finding.message.includes(": ") ? finding.message : `${finding.message}: undo the change in the file, then adopt again`;
 }
 
 function indexReason(finding: Finding): string | null {

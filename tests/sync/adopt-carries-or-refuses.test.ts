@@ -199,3 +199,45 @@ describe("a hand-added section with a very long tag", () => {
     expect(readFileSync(path.join(dir, "out/llms-docs.txt"), "utf8")).toBe(edited);
   });
 });
+
+describe("adopt's messages agree with sync-check's", () => {
+  it("a BOM and a changed wrapper line are named as the check names them, not as text to move into a section", async () => {
+    const { dir } = await builtProject((built) => `\uFEFF${built.replace("<DOCS>", '<DOCS lang="en">')}`);
+
+    expect(await adoptReasons(dir)).toEqual({
+      code: 1,
+      lines: [
+        "nothing written: adopt carries every hand edit or none, and these 2 cannot be carried:",
+        "out/llms-docs.txt:1: stray: the file starts with a byte order mark, which a build never writes: undo the change in the file, then adopt again",
+        "out/llms-docs.txt:1: stray: the wrapper's opening line differs from what a build writes (its attributes come from the profile): change the profile's attributes, or undo the edit",
+      ],
+    });
+  });
+
+  it("a moved section of an include profile: sync-check names the atom files to rename, as adopt does", async () => {
+    const dir = makeProject({
+      "profiles/guide.yaml": 'output: llms-guide.txt\nwrapper: GUIDE\ninclude: ["guide/*.md"]\n',
+      "atoms/guide/10-a.md": "---\nid: a\ntitle: A\nbrief: A.\ntag: A\n---\nAlpha.\n",
+      "atoms/guide/20-b.md": "---\nid: b\ntitle: B\nbrief: B.\ntag: B\n---\nBeta.\n",
+    });
+    expect((await runCli(["build"], { cwd: dir })).code).toBe(0);
+    writeFileSync(path.join(dir, "out/llms-guide.txt"), "<GUIDE>\n\n<B>\nBeta.\n</B>\n\n<A>\nAlpha.\n</A>\n\n</GUIDE>\n");
+
+    const check = await runCli(["sync-check"], { cwd: dir });
+
+    expect(check.stdout.split("\n")[0]).toBe(
+      "out/llms-guide.txt:3: moved B: <B> stands at another position than a build writes it (right after <A>), and order is content: keep this order by renaming guide/20-b.md (under the atoms dir) so that path order puts <B> where the file has it, or restore the build's with llmsgen build --force",
+    );
+  });
+
+  it("--format github: each annotation of a finding adopt cannot carry spans the lines it is about (endLine)", async () => {
+    const { dir } = await builtProject((built) => built.replace("Write plainly.\n\nBe kind.", "Write plainly.\n\nShort sentences.\n\nBe kind."));
+
+    const run = await runCli(["sync", "--adopt", "--format", "github"], { cwd: dir });
+
+    expect({ code: run.code, head: run.stdout.split("\n")[0]?.split("::").slice(0, 2) }).toEqual({
+      code: 1,
+      head: ["", "error file=out/llms-docs.txt,line=11,endLine=17,title=llmsgen not adopted%3A edited WRITING"],
+    });
+  });
+});
