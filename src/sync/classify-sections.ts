@@ -33,7 +33,9 @@ export function classifySections(output: OutputToCheck, actualText: string): { f
   }
   const wrapperFinding = wrapper === undefined ? undefined : wrapperProblem(file, openLine(wrapper, output.profile.attributes), actual, text);
   if (wrapperFinding) findings.push(wrapperFinding);
-  for (const item of sectionFindings(output, expected, actual)) findings.push(item);
+  // A broken block swallows the lines after it (an unclosed fence, a section never closed): a section a build writes there is no second finding.
+  const brokenFrom = Math.min(...actual.malformed.map((problem) => problem.line), actual.unlisted?.firstLine ?? Number.POSITIVE_INFINITY);
+  for (const item of sectionFindings(output, expected, actual)) if (item.kind !== "missing" || item.line < brokenFrom) findings.push(item);
   const { preamble, finalNewline } = output.profile;
   for (const item of strayFindings(file, actual, { wrapper: wrapper !== undefined, finalNewline: finalNewline !== false, ...(preamble === undefined ? {} : { preamble }) })) findings.push(item);
   return { findings: findings.sort(byLineThenKind), parsed: actual };

@@ -241,3 +241,14 @@ describe("adopt's messages agree with sync-check's", () => {
     });
   });
 });
+
+describe("a hand-added section with a code fence that never closes", () => {
+  it("is one finding: the section it swallows is no second, missing one", async () => {
+    const { dir } = await builtProject((built) => built.replace("</ON_CALL>\n", "</ON_CALL>\n\n<NOTE>\n```sh\nrun it\n</NOTE>\n"));
+
+    expect((await runCli(["sync-check"], { cwd: dir })).stdout).toBe(
+      "out/llms-docs.txt:11: malformed NOTE: <NOTE> is never closed (a code fence opened on line 12 never closes, so later tag lines read as code)\nsync-check: 1 finding in 1 of 1 output\n",
+    );
+    expect(await adoptReasons(dir)).toEqual({ code: 1, lines: [NOTHING_WRITTEN, "out/llms-docs.txt:11: malformed NOTE: broken section structure: fix the tag lines by hand first"] });
+  });
+});
