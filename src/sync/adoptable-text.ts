@@ -1,5 +1,7 @@
 import { sha256 } from "../hash.js";
-import { ATOM_ID } from "../load/validate-atom.js";
+import { parseFrontmatter } from "../load/parse-frontmatter.js";
+import { normaliseText } from "../load/read-text.js";
+import { ATOM_ID, validateAtom } from "../load/validate-atom.js";
 import type { ParsedSection } from "../model.js";
 import { describeText } from "./describe-text.js";
 import { yamlScalar } from "./yaml-scalar.js";
@@ -59,4 +61,19 @@ export function idFromTag(tag: string): string {
 export function atomFile(id: string, tag: string, text: string): string {
   const { title, brief } = describeText(text, tag);
   return `---\nid: ${id}\ntitle: ${yamlScalar(title)}\nbrief: ${yamlScalar(brief)}\ntag: ${tag}\n---\n${text}\n`;
+}
+
+/**
+ * Why an atom file adoption would write would not load back as `text` (the
+ * section's text, as a build renders it), if it would not: read the way
+ * loading reads atoms, so what adopt writes is what the next build renders.
+ * Without `text`, only whether the file loads at all.
+ */
+export function readBackProblem(fileText: string, text: string | undefined, shown: string, relative: string): string | undefined {
+  const parsed = parseFrontmatter(normaliseText(fileText), shown);
+  const issues = [...parsed.issues];
+  const atom = parsed.frontmatter ? validateAtom(parsed.frontmatter, { file: shown, path: relative, sha256: "", issues }) : undefined;
+  if (!atom || issues.length > 0) return `the atom file ${shown} that adopt would write does not load (${issues[0]?.message ?? "no frontmatter"}): carry the section into an atom by hand`;
+  if (text !== undefined && atom.text !== text) return `the atom file ${shown} that adopt would write would not read back as the section's text: carry the section into an atom by hand`;
+  return undefined;
 }

@@ -2,7 +2,7 @@ import path from "node:path";
 import { globToRegExp, isGlob } from "../load/glob.js";
 import { naturalCompare } from "../load/natural-compare.js";
 import type { Atom, CheckedOutput, Finding } from "../model.js";
-import { atomFile } from "./adoptable-text.js";
+import { atomFile, readBackProblem } from "./adoptable-text.js";
 import { adoptEdited } from "./adopt-edited.js";
 import { adoptMoved } from "./adopt-moved.js";
 import { adoptUnbacked } from "./adopt-unbacked.js";
@@ -220,6 +220,16 @@ function mergeWrites(
     if (added.has(key)) continue;
     added.add(key);
     edit(insert.profileFile, (source) => insertSection(source, insertIndex(source, insert.after), insert.tag, insert.atomId), `section ${insert.tag} added`);
+  }
+  // Every atom file written must load back as the text the section holds, or the next build would differ.
+  const expectedText = new Map<string, { text: string; from: Finding }>([...atoms.map((atom) => [atom.file, atom] as const), ...texts.map((text) => [text.file, text] as const)]);
+  for (const [file, { text, from }] of expectedText) {
+    const write = writes.get(file);
+    const relative = path.relative(input.atomsDir, file).split(path.sep).join("/");
+    // An atom that does not load as it stands is not adopt's doing: loading reports it.
+    const loadedBefore = write?.before === null || (write !== undefined && readBackProblem(write.before, undefined, write.shown, relative) === undefined);
+    const problem = write && loadedBefore ? readBackProblem(write.after, text, write.shown, relative) : undefined;
+    if (problem) skipped.push(skipOf(from, problem));
   }
   // An edit that leaves a file as it was (a section already last, say) is no write.
   const changed = [...writes.values()].filter((write) => write.after !== write.before);

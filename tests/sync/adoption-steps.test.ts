@@ -276,3 +276,16 @@ describe("splitBody: an edited section of several atoms back into them", () => {
     expect(splitBody("A\n\nNew.\n\nB\n\nC", ["A", "B", "C"])).toBeUndefined();
   });
 });
+
+describe("readBackProblem: every atom file adopt writes must load back as the section's text", () => {
+  it("passes a file that does, and names one that would not read back or not load", async () => {
+    const { atomFile, readBackProblem } = await import("../../src/sync/adoptable-text.js");
+    expect(readBackProblem(atomFile("notes", "NOTES", "Keep notes.\n\nShort ones."), "Keep notes.\n\nShort ones.", "atoms/notes.md", "notes.md")).toBeUndefined();
+    expect(readBackProblem(atomFile("notes", "NOTES", "a\rb"), "a\rb", "atoms/notes.md", "notes.md")).toBe(
+      "the atom file atoms/notes.md that adopt would write would not read back as the section's text: carry the section into an atom by hand",
+    );
+    expect(readBackProblem("---\nid: notes\ntitle: Notes\nbrief: a\rb\ntag: NOTES\n---\nab\n", "ab", "atoms/notes.md", "notes.md")).toMatch(
+      /^the atom file atoms\/notes\.md that adopt would write does not load \(.+\): carry the section into an atom by hand$/,
+    );
+  });
+});
