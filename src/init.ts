@@ -8,7 +8,7 @@ import { CONFIG_FILES, configFilesIn } from "./load/load-config.js";
 import { manifestPath } from "./load/load-manifest.js";
 import { readSourceText } from "./load/read-text.js";
 import type { Issue, Layout } from "./model.js";
-import { adoptedProject, profileNameOf, wrapperOf } from "./scaffold/adopted-project.js";
+import { adoptedProject, frameOf, profileNameOf } from "./scaffold/adopted-project.js";
 import { starterProject, type StarterFile } from "./scaffold/starter-project.js";
 import { placeFile } from "./write/write-atomic.js";
 import { removeCreated } from "./write/remove-created.js";
@@ -57,7 +57,7 @@ function initFrom(from: string, options: InitOptions): InitResult {
   const files = adoptedProject(layout, path.join(layout.root, CONFIG_FILES[0]), {
     name: profileNameOf(file),
     output: slashRelative(layout.outDir, file),
-    ...(wrapperOf(text) === undefined ? {} : { wrapper: wrapperOf(text) }),
+    ...frameOf(text),
   });
   throwIfTaken(layout, files, { outMayExist: true });
   const dirs = [layout.atomsDir, layout.profilesDir, ...(layout.cacheDir ? [layout.cacheDir] : [])].filter((dir) => !existsSync(dir));

@@ -1,6 +1,7 @@
 import type { AdoptResult } from "../adopt.js";
 import { writeDiff, type AdoptionSkip } from "../sync/plan-adoption.js";
 import { annotation, json, type ReportOptions } from "./report-format.js";
+import { endLine } from "./report-findings.js";
 import type { Style } from "./style.js";
 
 /**
@@ -67,7 +68,7 @@ function adoptAnnotations(result: AdoptResult, dryRun: boolean, quiet: boolean):
   const blocked = result.skipped.length > 0;
   const notices = quiet || (blocked && !dryRun) ? [] : result.writes.map((write) => annotation("notice", { file: write.shown, title: `llmsgen ${writeVerb(write.before === null, dryRun)}` }, write.note));
   const errors = result.skipped.map((skip) =>
-    annotation("error", { file: skip.file, ...(skip.line > 0 ? { line: skip.line } : {}), title: `llmsgen not adopted: ${skip.kind}${skip.tag ? ` ${skip.tag}` : ""}` }, skip.reason),
+    annotation("error", { file: skip.file, ...(skip.line > 0 ? { line: skip.line, endLine: endLine(skip) } : {}), title: `llmsgen not adopted: ${skip.kind}${skip.tag ? ` ${skip.tag}` : ""}` }, skip.reason),
   );
   return [...notices, ...errors].join("");
 }

@@ -56,7 +56,7 @@ export function findingAnnotation(finding: Finding): string {
 }
 
 /** The last line of the file the finding's diff touches (its `+++` side), or its own line without a diff. */
-function endLine(finding: Finding): number {
+export function endLine(finding: Pick<Finding, "line" | "diff">): number {
   let end = finding.line;
   for (const match of finding.diff?.matchAll(/^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/gm) ?? []) {
     const start = Number(match[1]);

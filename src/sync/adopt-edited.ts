@@ -43,7 +43,7 @@ function adoptOne({ finding, checked, section }: FindingAt, atomsDir: string): {
   const kept = planned.atoms.filter((atom) => atom.state !== "dropped");
   const current = kept.map((atom) => (atom.state === "full" ? atom.atom.text : atom.atom.brief));
   const split = splitBody(body, current);
-  if (!split) return `the edit spans several of its atoms (${kept.map((atom) => atom.atom.id).join(", ")}) and cannot be split back unambiguously: edit those atoms by hand`;
+  if (!split) return `the edit spans several of its atoms (${kept.map((atom) => atom.atom.id).join(", ")}), or adds text between two of them, and cannot be split back unambiguously: edit those atoms by hand`;
 
   const texts: AtomText[] = [];
   for (const [index, text] of split.entries()) {

@@ -24,6 +24,8 @@ export interface UnbackedContext {
 export function adoptUnbacked(items: readonly FindingAt[], context: UnbackedContext): { atoms: NewAtom[]; inserts: SectionInsert[]; skipped: AdoptionSkip[] } {
   const takenIds = new Set(context.atoms.map((atom) => atom.id));
   const takenFiles = new Set<string>();
+  // New atoms already placed for each include output: path order must hold with all of them at once.
+  const placedFor = new Map<string, PlacedAtom[]>();
   const byTag = new Map<string, NewAtom>();
   const atoms: NewAtom[] = [];
   const inserts: SectionInsert[] = [];
@@ -48,6 +50,10 @@ export function adoptUnbacked(items: readonly FindingAt[], context: UnbackedCont
       continue;
     }
     const { output } = checked;
+    if (section.tag === output.profile.wrapper) {
+      skipped.push(skipOf(finding, `<${section.tag}> is the wrapper's tag, and a section may not share it (a build refuses the profile): rename the section, then adopt again`));
+      continue;
+    }
     const text = innerText(section);
     const problem = edgeProblem(text);
     if (problem) {
@@ -62,7 +68,8 @@ export function adoptUnbacked(items: readonly FindingAt[], context: UnbackedCont
     }
     if (!atom) {
       const id = freeId(idFromTag(section.tag));
-      const file = output.profile.include ? placeForInclude(output, fileOrder, section, id, context, freePath) : placeForSections(output, fileOrder, section, id, context, freePath);
+      const placed = placedFor.get(output.file) ?? [];
+      const file = output.profile.include ? placeForInclude({ output, fileOrder, section, placed }, id, context, freePath) : placeForSections(output, fileOrder, section, id, context, freePath);
       takenFiles.add(file);
       atom = { file, id, tag: section.tag, text, from: finding };
       byTag.set(section.tag, atom);
@@ -80,7 +87,9 @@ export function adoptUnbacked(items: readonly FindingAt[], context: UnbackedCont
       continue;
     }
     const relative = slash(path.relative(context.atomsDir, atom.file));
-    if (!inIncludeOrder(output, fileOrder, section, relative)) {
+    const placed = placedFor.get(output.file) ?? [];
+    placedFor.set(output.file, [...placed, { tag: section.tag, path: relative }]);
+    if (!inIncludeOrder({ output, fileOrder, section, placed }, relative)) {
       const how = matchesInclude(output.profile.include ?? [], relative) ? "put at another position" : "left out";
       skipped.push(
         skipOf(finding, `the new atom ${context.show(atom.file)} would be ${how} by this profile's include globs: add a glob, or create the atom by hand where path order places it as it stands in the file`),
@@ -90,11 +99,25 @@ export function adoptUnbacked(items: readonly FindingAt[], context: UnbackedCont
   return { atoms, inserts, skipped };
 }
 
-/** True when an include profile, given an atom at `relative` with the section's tag, writes the file's sections in the file's order. */
-function inIncludeOrder(output: OutputToCheck, fileOrder: readonly ParsedSection[], section: ParsedSection, relative: string): boolean {
-  const written = new Set(output.sections.flatMap((planned) => (planned.text === null ? [] : [planned.tag])));
+/** A new atom of an include output, relative to the atoms dir. */
+interface PlacedAtom {
+  tag: string;
+  path: string;
+}
+
+/** A section of an include output to place, with the new atoms placed before it for the same output. */
+interface IncludeSlot {
+  output: OutputToCheck;
+  fileOrder: readonly ParsedSection[];
+  section: ParsedSection;
+  placed: readonly PlacedAtom[];
+}
+
+/** True when an include profile, given an atom at `relative` with the section's tag (and the new atoms placed before it), writes the file's sections in the file's order. */
+function inIncludeOrder({ output, fileOrder, section, placed }: IncludeSlot, relative: string): boolean {
+  const written = new Set([...output.sections.flatMap((planned) => (planned.text === null ? [] : [planned.tag])), ...placed.map((atom) => atom.tag)]);
   const wanted = fileOrder.map((candidate) => candidate.tag).filter((tag) => tag === section.tag || written.has(tag));
-  return matchesInclude(output.profile.include ?? [], relative) && sameOrder(includeOrder(output.sections, relative, section.tag), wanted);
+  return matchesInclude(output.profile.include ?? [], relative) && sameOrder(includeOrder(output.sections, [...placed, { tag: section.tag, path: relative }]), wanted);
 }
 
 /**
@@ -102,27 +125,24 @@ function inIncludeOrder(output: OutputToCheck, fileOrder: readonly ParsedSection
  * section before it in the file, or of the one after it, or in a folder an
  * include glob names, whichever keeps path order; the first candidate when none does.
  */
-function placeForInclude(
-  output: OutputToCheck,
-  fileOrder: readonly ParsedSection[],
-  section: ParsedSection,
-  id: string,
-  context: UnbackedContext,
-  freePath: (file: string) => string,
-): string {
+function placeForInclude(slot: IncludeSlot, id: string, context: UnbackedContext, freePath: (file: string) => string): string {
+  const { output, fileOrder, section, placed } = slot;
   const position = fileOrder.indexOf(section);
-  const plannedOf = (tag: string) => output.sections.find((planned) => planned.tag === tag);
-  const before = fileOrder.slice(0, position).reverse().map((candidate) => plannedOf(candidate.tag)).find((planned) => planned !== undefined);
-  const after = fileOrder.slice(position + 1).map((candidate) => plannedOf(candidate.tag)).find((planned) => planned !== undefined);
-  const neighbours = [before?.atoms[before.atoms.length - 1]?.atom.path, after?.atoms[0]?.atom.path].flatMap((atomPath) =>
-    atomPath === undefined ? [] : [path.dirname(path.join(context.atomsDir, atomPath))],
-  );
+  // The atom files of a section: the planned ones, or the one placed for it by this adoption.
+  const pathsOf = (tag: string): string[] => {
+    const planned = output.sections.find((candidate) => candidate.tag === tag)?.atoms.map((atom) => atom.atom.path) ?? [];
+    return planned.length > 0 ? planned : placed.filter((atom) => atom.tag === tag).map((atom) => atom.path);
+  };
+  const beforePath = fileOrder.slice(0, position).reverse().map((candidate) => pathsOf(candidate.tag).at(-1)).find((atomPath) => atomPath !== undefined);
+  const afterPath = fileOrder.slice(position + 1).map((candidate) => pathsOf(candidate.tag)[0]).find((atomPath) => atomPath !== undefined);
+  const neighbours = [beforePath, afterPath].flatMap((atomPath) => (atomPath === undefined ? [] : [path.dirname(path.join(context.atomsDir, atomPath))]));
   const globDirs = (output.profile.include ?? []).map((pattern) => path.join(context.atomsDir, literalDir(pattern)));
-  // Where the neighbours carry order prefixes, the new file follows their convention.
-  const names = [...orderedNames(id, before?.atoms[before.atoms.length - 1]?.atom.path, after?.atoms[0]?.atom.path), `${id}.md`];
+  // Where the neighbours carry order prefixes, the new file follows their convention; an output with no atom yet and several sections starts one (10-, 20-, …).
+  const fresh = fileOrder.length > 1 && beforePath === undefined && afterPath === undefined && output.sections.every((planned) => planned.atoms.length === 0);
+  const names = [...(fresh ? [`10-${id}.md`] : orderedNames(id, beforePath, afterPath)), `${id}.md`];
   const dirs = [...new Set([...neighbours, ...globDirs, context.atomsDir])];
   const candidates = dirs.flatMap((dir) => names.map((name) => freePath(path.join(dir, name))));
-  const fitting = candidates.find((file) => inIncludeOrder(output, fileOrder, section, slash(path.relative(context.atomsDir, file))));
+  const fitting = candidates.find((file) => inIncludeOrder(slot, slash(path.relative(context.atomsDir, file))));
   return fitting ?? candidates[0] ?? path.join(context.atomsDir, `${id}.md`);
 }
 

@@ -33,7 +33,9 @@ export function classifySections(output: OutputToCheck, actualText: string): { f
   }
   const wrapperFinding = wrapper === undefined ? undefined : wrapperProblem(file, openLine(wrapper, output.profile.attributes), actual, text);
   if (wrapperFinding) findings.push(wrapperFinding);
-  for (const item of sectionFindings(output, expected, actual)) findings.push(item);
+  // A broken block swallows the lines after it (an unclosed fence, a section never closed): a section a build writes there is no second finding.
+  const brokenFrom = Math.min(...actual.malformed.map((problem) => problem.line), actual.unlisted?.firstLine ?? Number.POSITIVE_INFINITY);
+  for (const item of sectionFindings(output, expected, actual)) if (item.kind !== "missing" || item.line < brokenFrom) findings.push(item);
   const { preamble, finalNewline } = output.profile;
   for (const item of strayFindings(file, actual, { wrapper: wrapper !== undefined, finalNewline: finalNewline !== false, ...(preamble === undefined ? {} : { preamble }) })) findings.push(item);
   return { findings: findings.sort(byLineThenKind), parsed: actual };
@@ -95,7 +97,7 @@ function sectionFindings(output: OutputToCheck, expected: ParsedOutput, actual: 
 
   const order = expected.sections.map((section) => section.tag);
   for (const moved of movedSections(actual.sections, order, actual.wrapper)) {
-    findings.push(finding("moved", file, moved.section.open, movedMessage(moved, output.profile.wrapper), moved.section.tag));
+    findings.push(finding("moved", file, moved.section.open, movedMessage(moved, output), moved.section.tag));
   }
 
   const producible = new Set(output.sections.map((section) => section.tag));
@@ -122,9 +124,14 @@ const CHANGE_MESSAGES: Record<"edited" | "stale" | "conflict" | "drift", (tag: s
   stale: (tag) => `<${tag}> is out of date: its atoms or profile changed since the last build; run llmsgen build`,
 };
 
-function movedMessage(moved: MovedSection, wrapper: string | undefined): string {
+function movedMessage(moved: MovedSection, output: OutputToCheck): string {
   const tag = moved.section.tag;
-  const keep = "keep this order with llmsgen sync --adopt, or restore the build's with llmsgen build --force";
+  const wrapper = output.profile.wrapper;
+  const atoms = output.sections.find((section) => section.tag === tag)?.atoms.map((planned) => planned.atom.path) ?? [];
+  // An include profile orders sections by the atoms' paths: adopt cannot reorder it, a rename can.
+  const keep = output.profile.include
+    ? `keep this order by renaming ${atoms.length === 0 ? "its atom files" : atoms.join(", ")} (under the atoms dir) so that path order puts <${tag}> where the file has it, or restore the build's with llmsgen build --force`
+    : "keep this order with llmsgen sync --adopt, or restore the build's with llmsgen build --force";
   if (moved.where !== "order") {
     const side = moved.where === "before-wrapper" ? `before the wrapper's opening line <${wrapper}>` : `after the wrapper's closing line </${wrapper}>`;
     return `<${tag}> stands ${side}, but a build writes it inside the wrapper: ${keep}`;

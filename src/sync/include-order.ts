@@ -8,13 +8,12 @@ export function matchesInclude(include: readonly string[], relative: string): bo
   return include.some((pattern) => globToRegExp(pattern).test(relative));
 }
 
-/** The order of the written sections of an include profile once an atom with `tag` exists at `relative`. */
-export function includeOrder(sections: readonly PlannedSection[], relative: string, tag: string): string[] {
-  const written = new Set(sections.filter((section) => section.text !== null).map((section) => section.tag));
-  const atoms = sections.flatMap((section) => section.atoms.map((planned) => ({ tag: section.tag, path: planned.atom.path })));
-  atoms.push({ tag, path: relative });
+/** The order of the written sections of an include profile once the new atoms (tag, path relative to the atoms dir) exist too. */
+export function includeOrder(sections: readonly PlannedSection[], added: readonly { tag: string; path: string }[]): string[] {
+  const written = new Set([...sections.filter((section) => section.text !== null).map((section) => section.tag), ...added.map((atom) => atom.tag)]);
+  const atoms = [...sections.flatMap((section) => section.atoms.map((planned) => ({ tag: section.tag, path: planned.atom.path }))), ...added];
   const order = atoms.sort((a, b) => naturalCompare(a.path, b.path)).map((atom) => atom.tag);
-  return [...new Set(order)].filter((candidate) => candidate === tag || written.has(candidate));
+  return [...new Set(order)].filter((candidate) => written.has(candidate));
 }
 
 export function sameOrder(a: readonly string[], b: readonly string[]): boolean {

@@ -2,7 +2,7 @@ import path from "node:path";
 import { globToRegExp, isGlob } from "../load/glob.js";
 import { naturalCompare } from "../load/natural-compare.js";
 import type { Atom, CheckedOutput, Finding } from "../model.js";
-import { atomFile } from "./adoptable-text.js";
+import { atomFile, readBackProblem } from "./adoptable-text.js";
 import { adoptEdited } from "./adopt-edited.js";
 import { adoptMoved } from "./adopt-moved.js";
 import { adoptUnbacked } from "./adopt-unbacked.js";
@@ -56,7 +56,7 @@ export interface AdoptionPlan {
  */
 export function planAdoption(input: AdoptionInput): AdoptionPlan {
   const composed = expandComposed(input.checks);
-  const sorted = sortFindings(composed.checks, input.sections);
+  const sorted = sortFindings(composed.checks, input);
   const unbacked = adoptUnbacked(sorted.unbacked, input);
   const edited = adoptEdited(sorted.edited, input.atomsDir);
   const moved = adoptMoved(sorted.moved, (relative) => input.show(path.join(input.atomsDir, relative)));
@@ -79,8 +79,9 @@ function outsideWrapper(checked: CheckedOutput): boolean {
 }
 
 /** Each finding to the step that carries it, or straight to a skip with the reason. */
-function sortFindings(checks: readonly CheckedOutput[], named: ReadonlySet<string>): { unbacked: FindingAt[]; edited: FindingAt[]; moved: FindingAt[]; skipped: AdoptionSkip[] } {
+function sortFindings(checks: readonly CheckedOutput[], input: AdoptionInput): { unbacked: FindingAt[]; edited: FindingAt[]; moved: FindingAt[]; skipped: AdoptionSkip[] } {
   const sorted: { unbacked: FindingAt[]; edited: FindingAt[]; moved: FindingAt[]; skipped: AdoptionSkip[] } = { unbacked: [], edited: [], moved: [], skipped: [] };
+  const named = input.sections;
   const differing = new Set<string>();
   for (const checked of checks) {
     const byTag = new Map((checked.parsed?.sections ?? []).map((section) => [section.tag, section]));
@@ -88,7 +89,7 @@ function sortFindings(checks: readonly CheckedOutput[], named: ReadonlySet<strin
       if (finding.tag !== undefined) differing.add(finding.tag);
       const section = finding.tag === undefined ? undefined : byTag.get(finding.tag);
       const item: FindingAt = section ? { finding, checked, section } : { finding, checked };
-      const reason = checked.output.profile.index ? indexReason(finding) : skipReason(finding, named);
+      const reason = checked.output.profile.index ? indexReason(finding) : (deletionReason(finding, checked, input) ?? skipReason(finding, named));
       if (reason === null) continue;
       if (reason !== undefined) sorted.skipped.push(skipOf(finding, reason));
       else if (finding.kind === "unbacked") sorted.unbacked.push(item);
@@ -101,6 +102,20 @@ function sortFindings(checks: readonly CheckedOutput[], named: ReadonlySet<strin
     if (!differing.has(tag)) sorted.skipped.push({ file: `--section ${tag}`, line: 0, kind: "drift", tag, reason: "no section with this tag differs from what a build writes, in any output" });
   }
   return sorted;
+}
+
+/**
+ * Why a section the last build wrote, and the file now lacks, cannot be
+ * carried: it was deleted by hand, and a build would restore it. A section
+ * the last build did not write (new atoms) is only `missing`: nothing to carry.
+ */
+function deletionReason(finding: Finding, checked: CheckedOutput, { atomsDir, show }: AdoptionInput): string | undefined {
+  const { output } = checked;
+  if (finding.kind !== "missing" || finding.tag === undefined) return undefined;
+  if (!(output.previous?.sections ?? []).some((section) => section.tag === finding.tag)) return undefined;
+  const atoms = output.sections.find((section) => section.tag === finding.tag)?.atoms.map((planned) => show(path.join(atomsDir, planned.atom.path))) ?? [];
+  const remove = output.profile.include ? `delete its atoms (${atoms.join(", ")})` : `remove <${finding.tag}> from ${show(output.profile.file)}, or delete its atoms`;
+  return `deleted by hand, and adopt does not carry a deletion (a build restores the section): ${remove}, then adopt again; or run llmsgen build to restore it`;
 }
 
 /** null: nothing to carry; undefined: a step carries it; a string: why it cannot be carried. */
@@ -122,10 +137,20 @@ function skipReason(finding: Finding, named: ReadonlySet<string>): string | null
     case "extra":
       return "a build would not write this section here although atoms carry its tag: add them to the profile, or remove the section";
     case "stray":
-      return "the output format has no place for this in atoms or profiles: move the text into a section, or undo the change in the file, then adopt again";
+      return frameReason(finding) ?? "the output format has no place for this in atoms or profiles: move the text into a section, or undo the change in the file, then adopt again";
     case "malformed":
       return "broken section structure: fix the tag lines by hand first";
   }
+}
+
+/**
+ * The check's own word for a difference in the file's frame (its line ends,
+ * a BOM, the wrapper's lines): no section could hold it, so the generic
+ * "move the text into a section" would mislead.
+ */
+function frameReason(finding: Finding): string | undefined {
+  if (!/^the (file has CRLF|file starts with a byte order mark|wrapper)/.test(finding.message)) return undefined;
+  return finding.message.includes(": ") ? finding.message : `${finding.message}: undo the change in the file, then adopt again`;
 }
 
 function indexReason(finding: Finding): string | null {
@@ -195,6 +220,16 @@ function mergeWrites(
     if (added.has(key)) continue;
     added.add(key);
     edit(insert.profileFile, (source) => insertSection(source, insertIndex(source, insert.after), insert.tag, insert.atomId), `section ${insert.tag} added`);
+  }
+  // Every atom file written must load back as the text the section holds, or the next build would differ.
+  const expectedText = new Map<string, { text: string; from: Finding }>([...atoms.map((atom) => [atom.file, atom] as const), ...texts.map((text) => [text.file, text] as const)]);
+  for (const [file, { text, from }] of expectedText) {
+    const write = writes.get(file);
+    const relative = path.relative(input.atomsDir, file).split(path.sep).join("/");
+    // An atom that does not load as it stands is not adopt's doing: loading reports it.
+    const loadedBefore = write?.before === null || (write !== undefined && readBackProblem(write.before, undefined, write.shown, relative) === undefined);
+    const problem = write && loadedBefore ? readBackProblem(write.after, text, write.shown, relative) : undefined;
+    if (problem) skipped.push(skipOf(from, problem));
   }
   // An edit that leaves a file as it was (a section already last, say) is no write.
   const changed = [...writes.values()].filter((write) => write.after !== write.before);

@@ -249,4 +249,52 @@ describe("llmsgen init --from", () => {
     });
     expect(snapshotTree(project)).toEqual(before);
   });
+
+  describe("takes the file's frame into the profile, and the rebuild is byte for byte", () => {
+    const SECTIONS = "<SETUP>\nInstall it.\n</SETUP>\n\n<USAGE>\nRun it.\n</USAGE>";
+    const HEAD = "# The profile of guide.txt, made from the file by llmsgen init --from: one\n# section entry per section of the file, each naming the atom made of its text.\noutput: guide.txt\n";
+    const ENTRIES = "sections:\n  - tag: SETUP\n    atoms: [setup]\n  - tag: USAGE\n    atoms: [usage]\n";
+
+    /** Runs init --from on `text`, then checks the rebuild leaves it byte for byte and sync-check is clean; returns the profile made. */
+    async function initFrom(text: string): Promise<string> {
+      const project = makeProject({ "public/guide.txt": text });
+      const run = await runCli(["init", "--from", "public/guide.txt"], { cwd: project });
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+      expect(readFileSync(path.join(project, "public/guide.txt"), "utf8")).toBe(text);
+      expect((await runCli(["build", "--check", "--quiet"], { cwd: project })).code).toBe(0);
+      expect(await runCli(["sync-check"], { cwd: project })).toEqual({ code: 0, stderr: "", stdout: "sync-check: clean: 1 output matches what a build writes\n" });
+      return readFileSync(path.join(project, "profiles/guide.yaml"), "utf8");
+    }
+
+    it("a wrapper with attributes: written as literal strings, entities decoded", async () => {
+      const profile = await initFrom(`<GUIDE version="1" title="Tom &amp; Jerry &quot;2&quot;">\n\n${SECTIONS}\n\n</GUIDE>\n`);
+      expect(profile).toBe(`${HEAD}wrapper: GUIDE\nattributes:\n  version: "1"\n  title: "Tom & Jerry \\"2\\""\n${ENTRIES}`);
+    });
+
+    it("a preamble between the wrapper and the first section", async () => {
+      const profile = await initFrom(`<GUIDE>\n\nRead this first.\n\nIt has: two paragraphs.\n\n${SECTIONS}\n\n</GUIDE>\n`);
+      expect(profile).toBe(`${HEAD}wrapper: GUIDE\npreamble: "Read this first.\\n\\nIt has: two paragraphs."\n${ENTRIES}`);
+    });
+
+    it("no final newline", async () => {
+      const profile = await initFrom(`<GUIDE>\n\n${SECTIONS}\n\n</GUIDE>`);
+      expect(profile).toBe(`${HEAD}wrapper: GUIDE\nfinal_newline: false\n${ENTRIES}`);
+    });
+
+    it("all three at once, and a file of bare sections with a preamble", async () => {
+      expect(await initFrom(`<GUIDE v="2">\n\nFirst.\n\n${SECTIONS}\n\n</GUIDE>`)).toBe(`${HEAD}wrapper: GUIDE\nattributes:\n  v: "2"\npreamble: "First."\nfinal_newline: false\n${ENTRIES}`);
+      expect(await initFrom(`First.\n\n${SECTIONS}\n`)).toBe(`${HEAD}preamble: "First."\n${ENTRIES}`);
+    });
+
+    it("an attribute holding ${ is no frame a profile writes literally: the wrapper line is reported, nothing kept", async () => {
+      const project = makeProject({ "public/guide.txt": `<GUIDE v="\${x}">\n\n${SECTIONS}\n\n</GUIDE>\n` });
+      const before = snapshotTree(project);
+      const run = await runCli(["init", "--from", "public/guide.txt"], { cwd: project });
+      expect({ code: run.code, last: run.stdout.trimEnd().split("\n").at(-1) }).toEqual({
+        code: 1,
+        last: "nothing kept: init --from makes a project only of a file whose every part an atom can carry",
+      });
+      expect(snapshotTree(project)).toEqual(before);
+    });
+  });
 });

@@ -300,7 +300,7 @@ sections:
       stderr: "",
       stdout: [
         "nothing written: adopt carries every hand edit or none, and this one cannot be carried:",
-        `${OUT}:16: edited NETWORK: the edit spans several of its atoms (egress, dns) and cannot be split back unambiguously: edit those atoms by hand`,
+        `${OUT}:16: edited NETWORK: the edit spans several of its atoms (egress, dns), or adds text between two of them, and cannot be split back unambiguously: edit those atoms by hand`,
         `    --- ${OUT}\tbuild`,
         `    +++ ${OUT}\tfile`,
         "    @@ -16,5 +16,5 @@",

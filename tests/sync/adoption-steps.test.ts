@@ -126,7 +126,7 @@ describe("adoptEdited", () => {
     const briefSections = [planned("KEYS", [KEYS], undefined, "brief")];
     const brief = checked("<KEYS>\nkeys brief, edited.\n</KEYS>\n", { sections: briefSections });
     expect([...adoptEdited(at(spanning, "drift"), ATOMS).skipped, ...adoptEdited(at(brief, "drift"), ATOMS).skipped].map(({ tag, reason }) => ({ tag, reason }))).toEqual([
-      { tag: "NOTES", reason: "the edit spans several of its atoms (notes, more) and cannot be split back unambiguously: edit those atoms by hand" },
+      { tag: "NOTES", reason: "the edit spans several of its atoms (notes, more), or adds text between two of them, and cannot be split back unambiguously: edit those atoms by hand" },
       { tag: "KEYS", reason: "atom keys is rendered as its brief here: edit the brief in its frontmatter by hand" },
     ]);
   });
@@ -246,5 +246,46 @@ describe("replaceAtomBody keeps every byte around the body", () => {
     ["no final newline", "---\nid: a # note\n---\nOld text.", "---\nid: a # note\n---\nNew\ntext."],
   ])("%s", (_, raw, want) => {
     expect(replaceAtomBody(raw, "New\ntext.")).toBe(want);
+  });
+});
+
+describe("yamlScalar: a brief or title written into a new atom's frontmatter reads back exactly", () => {
+  it("quotes and escapes CR, tabs, C1 controls, line separators and a BOM; leaves plain text plain", async () => {
+    const { parse } = await import("yaml");
+    const { yamlScalar } = await import("../../src/sync/yaml-scalar.js");
+    expect(yamlScalar("Install it.")).toBe("Install it.");
+    expect(yamlScalar("a\rb")).toBe('"a\\rb"');
+    for (const text of ["a\rb", "a\tb", "a\u0085b", "a\u2028b", "a\uFEFFb", "key: value", "# not a comment", "a\u0000b"]) {
+      expect(parse(`brief: ${yamlScalar(text)}\n`)).toEqual({ brief: text });
+    }
+  });
+});
+
+describe("splitBody: an edited section of several atoms back into them", () => {
+  it("gives an edit inside one atom to that atom, and text added at an edge of the section to the atom there", async () => {
+    const { splitBody } = await import("../../src/sync/adoptable-text.js");
+    expect(splitBody("A\n\nB changed", ["A", "B"])).toEqual(["A", "B changed"]);
+    expect(splitBody("New.\n\nA\n\nB", ["A", "B"])).toEqual(["New.\n\nA", "B"]);
+    expect(splitBody("A\n\nB\n\nNew.", ["A", "B"])).toEqual(["A", "B\n\nNew."]);
+  });
+
+  it("a paragraph added between two atoms could belong to either: ambiguous", async () => {
+    const { splitBody } = await import("../../src/sync/adoptable-text.js");
+    expect(splitBody("A\n\nNew.\n\nB", ["A", "B"])).toBeUndefined();
+    expect(splitBody("A\n\nB\n\nNew.\n\nC", ["A", "B", "C"])).toBeUndefined();
+    expect(splitBody("A\n\nNew.\n\nB\n\nC", ["A", "B", "C"])).toBeUndefined();
+  });
+});
+
+describe("readBackProblem: every atom file adopt writes must load back as the section's text", () => {
+  it("passes a file that does, and names one that would not read back or not load", async () => {
+    const { atomFile, readBackProblem } = await import("../../src/sync/adoptable-text.js");
+    expect(readBackProblem(atomFile("notes", "NOTES", "Keep notes.\n\nShort ones."), "Keep notes.\n\nShort ones.", "atoms/notes.md", "notes.md")).toBeUndefined();
+    expect(readBackProblem(atomFile("notes", "NOTES", "a\rb"), "a\rb", "atoms/notes.md", "notes.md")).toBe(
+      "the atom file atoms/notes.md that adopt would write would not read back as the section's text: carry the section into an atom by hand",
+    );
+    expect(readBackProblem("---\nid: notes\ntitle: Notes\nbrief: a\rb\ntag: NOTES\n---\nab\n", "ab", "atoms/notes.md", "notes.md")).toMatch(
+      /^the atom file atoms\/notes\.md that adopt would write does not load \(.+\): carry the section into an atom by hand$/,
+    );
   });
 });

@@ -36,7 +36,7 @@ describe("a hand-added section in a CRLF file", () => {
         `would create atoms/revoke.md: new atom for <REVOKE> from ${OUT}:7`,
         "would update profiles/sec.yaml: section REVOKE added",
         "cannot be carried (so adopt would write nothing):",
-        `${OUT}:1: stray: the output format has no place for this in atoms or profiles: move the text into a section, or undo the change in the file, then adopt again`,
+        `${OUT}:1: stray: the file has CRLF line ends (from line 1), but a build writes LF: convert them back, or rebuild with llmsgen build --force`,
         "",
       ],
     });
