@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { linkSync, lstatSync, mkdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { BusyError, throwIfIssues } from "../errors.js";
+import { BusyError, InputError, throwIfIssues } from "../errors.js";
 import { displayPath, rootProblem } from "../load/layout.js";
 import { manifestPath } from "../load/load-manifest.js";
 import type { Layout } from "../model.js";
@@ -55,15 +55,16 @@ function acquire(layout: Layout, warn: (message: string) => void): { release: ()
   const root = rootProblem(layout);
   if (root) throwIfIssues([root]);
   // The out dir must be one llmsgen may write (no link on the way, no file in its place): checked as the manifest's path, which names it best.
-  throwIfIssues(writeProblems([{ file: manifestPath(layout), data: "", guard: "own" }], layout));
+  // So must the lock's own dir: a link there would send the lock, its temp and the journal anywhere.
+  throwIfIssues(writeProblems([{ file: manifestPath(layout), data: "", guard: "own" }, { file, data: "", guard: "own" }], layout));
   const createdOut = !exists(layout.outDir);
   const me = holderOfThisProcess();
   const text = `${JSON.stringify(me)}\n`;
   let tookOver = false;
   for (let attempt = 0; attempt < 200; attempt++) {
     if (tryLink(dir, file, text)) {
-      writeIgnore(dir);
-      return { release: () => release(layout.outDir, dir, file, text, createdOut), tookOver };
+      const ownIgnore = writeIgnore(dir);
+      return { release: () => release(layout.outDir, dir, file, text, createdOut, ownIgnore), tookOver };
     }
     const held = readText(file);
     if (held === undefined) continue; // released meanwhile
@@ -74,7 +75,7 @@ function acquire(layout: Layout, warn: (message: string) => void): { release: ()
           `wait for it to finish, then run the command again; if no llmsgen is running, delete ${displayPath(layout, file)}`,
       );
     }
-    if (breakStale(dir, file, held)) {
+    if (breakStale(dir, file, held, layout)) {
       tookOver = true;
       warn(`took over a stale lock ${displayPath(layout, file)}: ${holder ? `pid ${holder.pid}, since ${holder.since}, is no longer running` : "it was unreadable"}`);
     }
@@ -105,13 +106,13 @@ function tryLink(dir: string, file: string, text: string): boolean {
  * breaking it at once take turns through a `break` directory (mkdir is
  * atomic), so neither removes a fresh lock the other has just taken.
  */
-function breakStale(dir: string, file: string, judged: string): boolean {
+function breakStale(dir: string, file: string, judged: string, layout: Layout): boolean {
   const breaker = path.join(dir, "break");
   try {
     mkdirSync(breaker);
   } catch (error) {
-    // Another run is breaking it; one killed while breaking leaves the directory behind for a moment only.
-    if (hasCode(error, "EEXIST") && ageMs(breaker) > 10_000) rmSync(breaker, { recursive: true, force: true });
+    // Another run is breaking it; one killed while breaking leaves the (empty) directory behind for a moment only.
+    if (hasCode(error, "EEXIST") && ageMs(breaker) > 10_000) removeEmptyBreaker(breaker, layout);
     return false;
   }
   try {
@@ -123,9 +124,21 @@ function breakStale(dir: string, file: string, judged: string): boolean {
   }
 }
 
-function release(outDir: string, dir: string, file: string, text: string, createdOut: boolean): void {
+/** llmsgen's break dir is always empty: one holding anything (or not a dir) is not llmsgen's, and is never removed. */
+function removeEmptyBreaker(breaker: string, layout: Layout): void {
+  try {
+    rmdirSync(breaker);
+  } catch (error) {
+    if (hasCode(error, "ENOENT")) return;
+    throw new InputError([{ file: displayPath(layout, breaker), message: "llmsgen takes over a stale lock through this name, and found something it did not make here: move it away, then run the command again" }]);
+  }
+}
+
+function release(outDir: string, dir: string, file: string, text: string, createdOut: boolean, ownIgnore: boolean): void {
   if (readText(file) !== text) return; // not ours any more: leave it
-  rmSync(path.join(dir, ".gitignore"), { force: true });
+  // Only the .gitignore this run wrote, unchanged: one a user put there is theirs.
+  const ignore = path.join(dir, ".gitignore");
+  if (ownIgnore && readText(ignore) === IGNORE) rmSync(ignore, { force: true });
   unlinkSync(file);
   for (const empty of createdOut ? [dir, outDir] : [dir]) {
     try {
@@ -136,11 +149,14 @@ function release(outDir: string, dir: string, file: string, text: string, create
   }
 }
 
-function writeIgnore(dir: string): void {
+/** Writes the lock dir's .gitignore unless one is there; true when this run wrote it. */
+function writeIgnore(dir: string): boolean {
   try {
     writeFileSync(path.join(dir, ".gitignore"), IGNORE, { flag: "wx" });
+    return true;
   } catch (error) {
     if (!hasCode(error, "EEXIST")) throw error;
+    return false;
   }
 }
 
