@@ -56,7 +56,8 @@ function acquire(layout: Layout, warn: (message: string) => void): { release: ()
   if (root) throwIfIssues([root]);
   // The out dir must be one llmsgen may write (no link on the way, no file in its place): checked as the manifest's path, which names it best.
   // So must the lock's own dir: a link there would send the lock, its temp and the journal anywhere.
-  throwIfIssues(writeProblems([{ file: manifestPath(layout), data: "", guard: "own" }, { file, data: "", guard: "own" }], layout));
+  throwIfIssues(writeProblems([{ file: manifestPath(layout), data: "", guard: "own" }], layout));
+  throwIfIssues(writeProblems([{ file, data: "", guard: "own" }], layout));
   const createdOut = !exists(layout.outDir);
   const me = holderOfThisProcess();
   const text = `${JSON.stringify(me)}\n`;
