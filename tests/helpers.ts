@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach } from "vitest";
 import { main } from "../src/cli/main.js";
+import type { WriteFault } from "../src/model.js";
 
 const made: string[] = [];
 afterEach(() => {
@@ -38,7 +39,7 @@ export interface CliRun {
  */
 export async function runCli(
   argv: readonly string[],
-  options: { cwd: string; env?: Record<string, string>; tty?: boolean; stderrTty?: boolean; now?: () => number },
+  options: { cwd: string; env?: Record<string, string>; tty?: boolean; stderrTty?: boolean; now?: () => number; fault?: WriteFault },
 ): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
@@ -49,6 +50,7 @@ export async function runCli(
     env: options.env ?? {},
     // A clock that stands still unless a test moves it: no progress bar appears just because a machine is slow.
     now: options.now ?? (() => 0),
+    ...(options.fault ? { fault: options.fault } : {}),
   });
   return { code, stdout, stderr };
 }

@@ -68,6 +68,7 @@ export function addBuild(program: Command, context: CommandContext): void {
           preview: mode.diff,
           ...(workers === undefined ? {} : { workers }),
           ...(progress ? { progress: progress.update } : {}),
+          ...(deps.fault ? { fault: deps.fault } : {}),
         });
       } finally {
         progress?.stop();
@@ -119,7 +120,7 @@ export function addSync(program: Command, context: CommandContext): void {
       const report = reportFor(flags, context);
       if (!flags.adopt) throw new LlmsgenError("sync needs --adopt (try: llmsgen sync --adopt --dry-run)");
       const dryRun = flags.dryRun === true;
-      const result = adopt({ ...layoutOptions(flags, deps), profile: flags.profile, section: flags.section, dryRun });
+      const result = adopt({ ...layoutOptions(flags, deps), profile: flags.profile, section: flags.section, dryRun, ...(deps.fault ? { fault: deps.fault } : {}) });
       deps.stdout.write(formatAdoptReport(result, dryRun, report, styleFor(deps.stdout, deps.env)));
       context.setExit(result.skipped.length > 0 ? EXIT.findings : EXIT.ok);
     });
