@@ -3,7 +3,7 @@ import { linkSync, lstatSync, mkdirSync, readFileSync, rmdirSync, rmSync, statSy
 import os from "node:os";
 import path from "node:path";
 import { BusyError, InputError, throwIfIssues } from "../errors.js";
-import { displayPath, rootProblem } from "../load/layout.js";
+import { displayPath, layoutProblem } from "../load/layout.js";
 import { manifestPath } from "../load/load-manifest.js";
 import type { Layout } from "../model.js";
 import { writeProblems } from "./check-writes.js";
@@ -52,7 +52,7 @@ function acquire(layout: Layout, warn: (message: string) => void): { release: ()
   const dir = stateDir(layout);
   const file = path.join(dir, "lock");
   // Taking the lock makes the out dir; it never makes the project root.
-  const root = rootProblem(layout);
+  const root = layoutProblem(layout);
   if (root) throwIfIssues([root]);
   // The out dir must be one llmsgen may write (no link on the way, no file in its place): checked as the manifest's path, which names it best.
   // So must the lock's own dir: a link there would send the lock, its temp and the journal anywhere.

@@ -63,12 +63,7 @@ export function guardHolds(write: FileWrite): boolean {
   return now === undefined || now === guard.sha256;
 }
 
-/**
- * Temporary files are named `.<name>.llmsgen-<pid>-<random>.tmp` beside their
- * target, so that a later run (holding the project's lock, when no other
- * llmsgen writes) recognises the leftovers of a killed one and removes them.
- */
-export const TEMP_NAME = /^\..*\.llmsgen-\d+-[0-9a-f]{8}\.tmp$/;
+export { TEMP_NAME } from "../load/reserved-names.js";
 
 function tempBeside(file: string): string {
   // Long names are shortened: the suffix must fit in the file system's name limit.
