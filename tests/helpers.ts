@@ -55,13 +55,15 @@ export async function runCli(
   return { code, stdout, stderr };
 }
 
-/** Every file below `dir` with its bytes, for asserting that nothing changed. */
-export function snapshotTree(dir: string): Record<string, string> {
+/** Every file below `dir` with its bytes, for asserting that nothing changed (`skipSpecial`: FIFOs and the like shown as "(special)", never read). */
+export function snapshotTree(dir: string, options: { skipSpecial?: boolean } = {}): Record<string, string> {
   const files: Record<string, string> = {};
   const walk = (current: string) => {
     for (const entry of readdirSync(current).sort()) {
       const full = path.join(current, entry);
-      if (statSync(full).isDirectory()) walk(full);
+      const stats = statSync(full);
+      if (stats.isDirectory()) walk(full);
+      else if (options.skipSpecial && !stats.isFile()) files[path.relative(dir, full).split(path.sep).join("/")] = "(special)";
       else files[path.relative(dir, full).split(path.sep).join("/")] = readFileSync(full, "latin1");
     }
   };

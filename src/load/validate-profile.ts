@@ -1,10 +1,11 @@
-import { existsSync, lstatSync, readlinkSync, type Stats } from "node:fs";
+import { existsSync, lstatSync, readlinkSync } from "node:fs";
 import path from "node:path";
 import { DEFAULT_ENCODING, ENCODINGS, type Encoding, type IndexSpec, type Issue, type Layout, type PartSpec, type Profile, type SectionSpec, type TagsFrom } from "../model.js";
 import { displayPath, isWithin, staysWithin } from "./layout.js";
 import { MANIFEST_NAME } from "./load-manifest.js";
 import { closest } from "./closest.js";
 import { parseExamples } from "./parse-examples.js";
+import { kindOf } from "./read-text.js";
 import { controlCharacter, reservedInOut } from "./reserved-names.js";
 import { describeRun, findLongRun } from "./long-runs.js";
 import type { PackageJson } from "./read-package-json.js";
@@ -347,10 +348,3 @@ const isTagsFrom = (value: unknown): value is TagsFrom => TAGS_FROM.some((name) 
 const isNonEmptyStringList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === "string" && item.trim() !== "");
 
-/** What a non-file, non-directory entry is, for messages. */
-function kindOf(stats: Stats): string {
-  if (stats.isFIFO()) return "a FIFO";
-  if (stats.isSocket()) return "a socket";
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return "a device";
-  return "neither a file nor a directory";
-}
