@@ -7,9 +7,9 @@ import { makeProject, runCli, snapshotTree } from "../helpers.js";
 const NEXT = [
   "",
   "next:",
-  "  llmsgen lint                  check atoms and profiles as you write them",
-  "  llmsgen build --profile full  rebuild the output after editing atoms",
-  "  llmsgen sync-check            in CI: fail when someone edits a generated file by hand",
+  "  npx llmsgen lint                  check atoms and profiles as you write them",
+  "  npx llmsgen build --profile full  rebuild the output after editing atoms",
+  "  npx llmsgen sync-check            in CI: fail when someone edits a generated file by hand",
   "",
 ].join("\n");
 
@@ -182,9 +182,9 @@ describe("llmsgen init --from", () => {
         `built public/handbook.txt (${tokens(HAND_WRITTEN)} tokens), recorded in public/llmsgen.lock.json`,
         "",
         "next:",
-        "  llmsgen lint                      check atoms and profiles as you write them",
-        "  llmsgen build --profile handbook  rebuild the output after editing atoms",
-        "  llmsgen sync-check                in CI: fail when someone edits a generated file by hand",
+        "  npx llmsgen lint                      check atoms and profiles as you write them",
+        "  npx llmsgen build --profile handbook  rebuild the output after editing atoms",
+        "  npx llmsgen sync-check                in CI: fail when someone edits a generated file by hand",
         "",
       ].join("\n"),
     });
