@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { get_encoding } from "tiktoken";
 import { describe, expect, it } from "vitest";
@@ -114,6 +114,22 @@ describe("llmsgen init", () => {
       ].join("\n"),
     });
     expect(snapshotTree(project)).toEqual(before);
+  });
+
+  it("refuses to start a project inside another: exit 2 naming the config found above, unless --root says where", async () => {
+    const project = makeProject({ "llmsgen.config.yaml": "out: public\n", "docs/notes.md": "mine\n" });
+    const before = snapshotTree(project);
+
+    expect(await runCli(["init"], { cwd: path.join(project, "docs") })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "../llmsgen.config.yaml: this config already makes a project of a folder that holds the current one: run llmsgen commands there, or give init --root . to start a separate project here anyway\n",
+    });
+    expect(snapshotTree(project)).toEqual(before);
+
+    const anyway = await runCli(["init", "--root", "."], { cwd: path.join(project, "docs") });
+    expect(anyway.code).toBe(0);
+    expect(existsSync(path.join(project, "docs/llmsgen.config.yaml"))).toBe(true);
   });
 
   it("removes what it created when the first build fails", async () => {
