@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { existsSync, rmdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { ConcurrentEditError, formatIssue, throwIfIssues } from "../errors.js";
 import { writeFailed } from "./write-failed.js";
@@ -83,6 +83,7 @@ function writeEvery(writes: readonly FileWrite[], options: CommitOptions): void 
   // A journal left for the next command keeps the temp files it names.
   let keepForNextRun = false;
   let current = "";
+  const madeDirs = missingDirs(writes);
   try {
     for (const write of writes) {
       current = write.file;
@@ -110,6 +111,28 @@ function writeEvery(writes: readonly FileWrite[], options: CommitOptions): void 
     if (!keepForNextRun) {
       for (const temp of temps) rmSync(temp, { force: true });
       if (options.allOrNothing) rmSync(journal, { force: true });
+    }
+    // A failure before any rename leaves no empty dir it made behind either.
+    if (placed.length === 0) removeEmptyDirs(madeDirs);
+  }
+}
+
+/** The dirs that writing `writes` creates (missing now), deepest first. */
+function missingDirs(writes: readonly FileWrite[]): string[] {
+  const missing = new Set<string>();
+  for (const write of writes) {
+    for (let dir = path.dirname(write.file); !existsSync(dir) && path.dirname(dir) !== dir; dir = path.dirname(dir)) missing.add(dir);
+  }
+  return [...missing].sort((a, b) => b.length - a.length);
+}
+
+/** Removes each dir that is empty (never its content: rmdir fails on a dir that holds anything). */
+function removeEmptyDirs(dirs: readonly string[]): void {
+  for (const dir of dirs) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // Not there, or not empty: it stays.
     }
   }
 }

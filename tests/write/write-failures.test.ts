@@ -40,6 +40,15 @@ describe("a write the file system refuses", () => {
     expect(existsSync(path.join(root, "out/.llmsgen"))).toBe(false);
   });
 
+  it("a first build that fails for space leaves no out dir, and no empty out/topics, behind", async () => {
+    const root = makeProject({ ...PROFILES, ...atomsAt(1) });
+
+    const run = await runCli(["build", "-q", "--no-cache"], { cwd: root, fault: failAt("temp", "out/llms.txt", "ENOSPC") });
+
+    expect(run).toEqual({ code: 2, stdout: "", stderr: "llmsgen: no space left on device (ENOSPC) writing out/llms.txt: free space and run again; nothing was changed\n" });
+    expect(existsSync(path.join(root, "out"))).toBe(false);
+  });
+
   it.each([
     ["EDQUOT", "disk quota exceeded (EDQUOT) writing out/llms.txt: free space (or raise the quota) and run again"],
     ["EROFS", "read-only file system (EROFS) writing out/llms.txt: make it writable and run again"],
