@@ -1,13 +1,13 @@
 import { existsSync, rmdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { ConcurrentEditError, formatIssue, throwIfIssues } from "../errors.js";
-import { writeFailed } from "./write-failed.js";
 import { displayPath } from "../load/layout.js";
 import type { FileWrite, Layout, WriteFault } from "../model.js";
 import { writeProblems } from "./check-writes.js";
 import { journalEntry, journalFile } from "./journal.js";
 import { removeLeftovers } from "./remove-leftovers.js";
 import { guardHolds, placeFile, putInPlace, writeTemp } from "./write-atomic.js";
+import { writeFailed } from "./write-failed.js";
 
 export interface CommitOptions {
   layout: Layout;

@@ -64,8 +64,8 @@ function acquire(layout: Layout, warn: (message: string) => void): { release: ()
   let tookOver = false;
   for (let attempt = 0; attempt < 200; attempt++) {
     if (tryLink(dir, file, text)) {
-      const ownIgnore = writeIgnore(dir);
-      return { release: () => release(layout.outDir, dir, file, text, createdOut, ownIgnore), tookOver };
+      writeIgnore(dir);
+      return { release: () => release(layout.outDir, dir, file, text, createdOut), tookOver };
     }
     const held = readText(file);
     if (held === undefined) continue; // released meanwhile
@@ -135,11 +135,11 @@ function removeEmptyBreaker(breaker: string, layout: Layout): void {
   }
 }
 
-function release(outDir: string, dir: string, file: string, text: string, createdOut: boolean, ownIgnore: boolean): void {
+function release(outDir: string, dir: string, file: string, text: string, createdOut: boolean): void {
   if (readText(file) !== text) return; // not ours any more: leave it
-  // Only the .gitignore this run wrote, unchanged: one a user put there is theirs.
+  // Only llmsgen's own .gitignore (this run's, or a killed run's): one a user put there, with text of their own, stays.
   const ignore = path.join(dir, ".gitignore");
-  if (ownIgnore && readText(ignore) === IGNORE) rmSync(ignore, { force: true });
+  if (readText(ignore) === IGNORE) rmSync(ignore, { force: true });
   unlinkSync(file);
   for (const empty of createdOut ? [dir, outDir] : [dir]) {
     try {
@@ -150,14 +150,12 @@ function release(outDir: string, dir: string, file: string, text: string, create
   }
 }
 
-/** Writes the lock dir's .gitignore unless one is there; true when this run wrote it. */
-function writeIgnore(dir: string): boolean {
+/** Writes the lock dir's .gitignore unless one is there. */
+function writeIgnore(dir: string): void {
   try {
     writeFileSync(path.join(dir, ".gitignore"), IGNORE, { flag: "wx" });
-    return true;
   } catch (error) {
     if (!hasCode(error, "EEXIST")) throw error;
-    return false;
   }
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { WriteFault } from "../../src/model.js";
@@ -105,5 +105,50 @@ describe("a write the file system refuses", () => {
     expect(readFileSync(output, "utf8")).toContain("(edition 1)");
     expect(await runCli(["build", "-q"], { cwd: root })).toEqual({ code: 0, stdout: "", stderr: "" });
     expect(readFileSync(output, "utf8")).toContain("(edition 2)");
+  });
+
+  describe("in sync --adopt", () => {
+    /** A built project whose guide holds a hand-written section and a hand-edited atom text. */
+    async function handEdited(): Promise<{ root: string; edited: string }> {
+      const root = makeProject({ ...PROFILES, ...atomsAt(1) });
+      expect((await runCli(["build", "-q"], { cwd: root })).code).toBe(0);
+      const file = path.join(root, "out/tidepool-guide.txt");
+      const edited = readFileSync(file, "utf8")
+        .replace("Turn a stone toward you", "Turn a stone slowly toward you")
+        .replace("</TIDEPOOL_GUIDE>", "<HAND_WRITTEN>\nWritten by hand: bring a jar of sea water for a closer look.\n</HAND_WRITTEN>\n\n</TIDEPOOL_GUIDE>");
+      writeFileSync(file, edited);
+      return { root, edited };
+    }
+
+    it("no space for a temp file: exit 2, nothing changed", async () => {
+      const { root } = await handEdited();
+      const before = snapshotTree(root);
+
+      const run = await runCli(["sync", "--adopt", "-q"], { cwd: root, fault: failAt("temp", "profiles/guide.yaml", "ENOSPC") });
+
+      expect(run).toEqual({ code: 2, stdout: "", stderr: "llmsgen: no space left on device (ENOSPC) writing profiles/guide.yaml: free space and run again; nothing was changed\n" });
+      expect(snapshotTree(root)).toEqual(before);
+    });
+
+    it("a rename refused among its renames: exit 2, the journal kept, and the next build finishes the adoption", async () => {
+      const { root, edited } = await handEdited();
+
+      const run = await runCli(["sync", "--adopt", "-q"], { cwd: root, fault: failAt("rename", "profiles/guide.yaml", "EROFS") });
+
+      expect(run).toEqual({
+        code: 2,
+        stdout: "",
+        stderr:
+          "llmsgen: read-only file system (EROFS) writing profiles/guide.yaml: make it writable and run again; atoms/life/crabs.md, atoms/life/hand-written.md had already been written, " +
+          "and the next llmsgen command that writes finishes the rest from out/.llmsgen/journal.json\n",
+      });
+      expect(existsSync(path.join(root, "out/.llmsgen/journal.json"))).toBe(true);
+      expect(existsSync(path.join(root, "out/.llmsgen/lock"))).toBe(false);
+
+      const next = await runCli(["build", "-q"], { cwd: root });
+      expect(next).toEqual({ code: 0, stdout: "", stderr: "llmsgen: warning: finished the writes a killed run had begun: profiles/guide.yaml\n" });
+      expect(readFileSync(path.join(root, "out/tidepool-guide.txt"), "utf8")).toBe(edited);
+      expect(noTemps(snapshotTree(root))).toEqual([]);
+    });
   });
 });
