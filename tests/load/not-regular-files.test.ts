@@ -60,4 +60,13 @@ describe("a FIFO where llmsgen reads is never opened (it would block forever)", 
 
     expect(run).toEqual({ code: 2, stdout: "", stderr: "out/llmsgen.lock.json: not a regular file (a FIFO): llmsgen reads only regular files here: remove it, or put a file in its place\n" });
   });
+
+  it("sync-check --file naming a FIFO: exit 2 naming it, never a hang", async () => {
+    const root = makeProject({ "atoms/a.md": ATOM, "profiles/p.yaml": PROFILE });
+    mkfifo(path.join(root, "copy.txt"));
+
+    const run = await runCli(["sync-check", "--profile", "p", "--file", "copy.txt"], { cwd: root });
+
+    expect(run).toEqual({ code: 2, stdout: "", stderr: "llmsgen: copy.txt: something other than a regular file (a FIFO) stands where an output goes: move it away\n" });
+  });
 });
