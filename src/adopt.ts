@@ -4,7 +4,7 @@ import { sha256 } from "./hash.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { manifestPath } from "./load/load-manifest.js";
 import { loadProject, type Project } from "./load/load-project.js";
-import type { CheckedOutput, FileWrite, Layout, PackPlan } from "./model.js";
+import type { CheckedOutput, FileWrite, Layout, PackPlan, WriteFault } from "./model.js";
 import { outputsToCheck, plannedOutputs } from "./outputs-to-check.js";
 import { type BuildPlan, changedFiles, planBuild } from "./plan-build.js";
 import { checkOutputs } from "./sync/check-outputs.js";
@@ -22,6 +22,8 @@ export interface AdoptOptions extends LayoutOptions {
   dryRun?: boolean;
   /** Called after each file adopt writes is in place, with its absolute path. */
   afterWrite?: (file: string) => void;
+  /** Called before each temp file and rename (tests fail a write here). */
+  fault?: WriteFault;
 }
 
 export interface AdoptResult extends AdoptionPlan {
@@ -72,7 +74,7 @@ function adoptIn(layout: Layout, options: AdoptOptions): AdoptResult {
   const commit = [...plan.writes, ...manifestRecord(project, records, plan.carried)];
   const result = { ...plan, recorded: [...unrecorded.map((file) => file.shown), ...plan.carried.map((checked) => checked.output.file)], commit };
   if (options.dryRun || plan.skipped.length > 0 || commit.length === 0) return { ...result, written: false };
-  commitWrites(commit.map(guarded), [], { layout, warn: options.warn ?? (() => {}), allOrNothing: true, ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}) });
+  commitWrites(commit.map(guarded), [], { layout, warn: options.warn ?? (() => {}), allOrNothing: true, ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}), ...(options.fault ? { fault: options.fault } : {}) });
   const cleanBefore = new Set(clean.map((file) => file.shown));
   return { ...result, alsoChanges: outputsThatWillChange(options, plan, cleanBefore), written: true };
 }

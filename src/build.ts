@@ -2,7 +2,7 @@ import { cacheWrites } from "./cache/save-caches.js";
 import { throwIfIssues } from "./errors.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadProject, type Project } from "./load/load-project.js";
-import type { FileCheck, Issue, Layout, PackPlan, ProgressCallback } from "./model.js";
+import type { FileCheck, Issue, Layout, PackPlan, ProgressCallback, WriteFault } from "./model.js";
 import type { ProfileReport } from "./pack/plan-report.js";
 import { outputsToCheck } from "./outputs-to-check.js";
 import { buildWrites, changedFiles, planBuild, type PlannedFile } from "./plan-build.js";
@@ -25,6 +25,8 @@ export interface BuildOptions extends LayoutOptions {
   progress?: ProgressCallback;
   /** Called after each file the build writes is in place (outputs, the manifest, cache files), with its absolute path. */
   afterWrite?: (file: string) => void;
+  /** Called before each temp file and rename of the outputs and the manifest (tests fail a write here). */
+  fault?: WriteFault;
 }
 
 /** A file a build would change: what is on disk (null when absent) and what the build writes. */
@@ -83,6 +85,7 @@ function buildIn(layout: Layout, options: BuildOptions): BuildResult {
       layout,
       warn: options.warn ?? (() => {}),
       ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}),
+      ...(options.fault ? { fault: options.fault } : {}),
     });
   }
   return {

@@ -32,6 +32,9 @@ export class ConcurrentEditError extends LlmsgenError {
   }
 }
 
+/** The file system refused a write (no space, read-only, no permission): exit 2, the message says what was changed. */
+export class WriteFailedError extends LlmsgenError {}
+
 /** Another llmsgen process is writing the same project: nothing was done (its own exit code, see cli/main.ts). */
 export class BusyError extends LlmsgenError {}
 

@@ -319,6 +319,14 @@ export interface Manifest {
 export type WriteGuard = { sha256: string } | "new" | "own" | "once";
 
 /** One file a command writes. */
+/**
+ * Called before each step of a commit that touches the disk, with the file's
+ * absolute path: a fault injected here (a thrown file-system error) fails the
+ * command as a full disk or a refused rename would, so tests can show what
+ * such a failure leaves.
+ */
+export type WriteFault = (step: "temp" | "rename", file: string) => void;
+
 export interface FileWrite {
   /** Absolute path. */
   file: string;

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach } from "vitest";
 import { main } from "../src/cli/main.js";
+import type { WriteFault } from "../src/model.js";
 
 const made: string[] = [];
 afterEach(() => {
@@ -38,7 +39,7 @@ export interface CliRun {
  */
 export async function runCli(
   argv: readonly string[],
-  options: { cwd: string; env?: Record<string, string>; tty?: boolean; stderrTty?: boolean; now?: () => number },
+  options: { cwd: string; env?: Record<string, string>; tty?: boolean; stderrTty?: boolean; now?: () => number; fault?: WriteFault },
 ): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
@@ -49,17 +50,20 @@ export async function runCli(
     env: options.env ?? {},
     // A clock that stands still unless a test moves it: no progress bar appears just because a machine is slow.
     now: options.now ?? (() => 0),
+    ...(options.fault ? { fault: options.fault } : {}),
   });
   return { code, stdout, stderr };
 }
 
-/** Every file below `dir` with its bytes, for asserting that nothing changed. */
-export function snapshotTree(dir: string): Record<string, string> {
+/** Every file below `dir` with its bytes, for asserting that nothing changed (`skipSpecial`: FIFOs and the like shown as "(special)", never read). */
+export function snapshotTree(dir: string, options: { skipSpecial?: boolean } = {}): Record<string, string> {
   const files: Record<string, string> = {};
   const walk = (current: string) => {
     for (const entry of readdirSync(current).sort()) {
       const full = path.join(current, entry);
-      if (statSync(full).isDirectory()) walk(full);
+      const stats = statSync(full);
+      if (stats.isDirectory()) walk(full);
+      else if (options.skipSpecial && !stats.isFile()) files[path.relative(dir, full).split(path.sep).join("/")] = "(special)";
       else files[path.relative(dir, full).split(path.sep).join("/")] = readFileSync(full, "latin1");
     }
   };

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Encoding, Layout } from "../model.js";
 import { AtomCache, isCachedAtom } from "./atom-cache.js";
@@ -78,6 +78,12 @@ function cacheStore(dir: string | null, warn: (message: string) => void): Caches
 /** A cache file's text; undefined when there is none or it cannot be read (with a warning: never fatal). */
 function readCacheText(file: string, warn: (message: string) => void): string | undefined {
   try {
+    // A FIFO (or socket, device) at a cache file's name would block the read forever: never opened.
+    const stats = statSync(file);
+    if (stats.isFIFO() || stats.isSocket() || stats.isCharacterDevice() || stats.isBlockDevice()) {
+      warn(`${file}: not a regular file, so not a cache file llmsgen wrote; ignoring it`);
+      return undefined;
+    }
     return readFileSync(file, "utf8");
   } catch (error) {
     const code = error instanceof Error && "code" in error ? error.code : undefined;

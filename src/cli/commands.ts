@@ -1,7 +1,9 @@
 import { type Command, Option } from "commander";
 import { adopt } from "../adopt.js";
 import { build } from "../build.js";
-import { LlmsgenError } from "../errors.js";
+import path from "node:path";
+import { InputError, LlmsgenError } from "../errors.js";
+import { findConfig } from "../load/load-config.js";
 import { explain } from "../explain.js";
 import { init } from "../init.js";
 import { lint } from "../lint.js";
@@ -68,6 +70,7 @@ export function addBuild(program: Command, context: CommandContext): void {
           preview: mode.diff,
           ...(workers === undefined ? {} : { workers }),
           ...(progress ? { progress: progress.update } : {}),
+          ...(deps.fault ? { fault: deps.fault } : {}),
         });
       } finally {
         progress?.stop();
@@ -119,7 +122,7 @@ export function addSync(program: Command, context: CommandContext): void {
       const report = reportFor(flags, context);
       if (!flags.adopt) throw new LlmsgenError("sync needs --adopt (try: llmsgen sync --adopt --dry-run)");
       const dryRun = flags.dryRun === true;
-      const result = adopt({ ...layoutOptions(flags, deps), profile: flags.profile, section: flags.section, dryRun });
+      const result = adopt({ ...layoutOptions(flags, deps), profile: flags.profile, section: flags.section, dryRun, ...(deps.fault ? { fault: deps.fault } : {}) });
       deps.stdout.write(formatAdoptReport(result, dryRun, report, styleFor(deps.stdout, deps.env)));
       context.setExit(result.skipped.length > 0 ? EXIT.findings : EXIT.ok);
     });
@@ -170,6 +173,7 @@ export function addInit(program: Command, context: CommandContext): void {
     .helpOption("-h, --help", "show help for this command")
     .addHelpText("after", examples(["llmsgen init", "llmsgen init --atoms docs/atoms --out public/llm", "llmsgen init --from public/llms-full.txt"]))
     .action((flags: { root?: string; atoms?: string; profiles?: string; out?: string; from?: string }) => {
+      if (flags.root === undefined) refuseNestedProject(deps.cwd);
       const result = init({
         cwd: deps.cwd,
         ...flags,
@@ -178,4 +182,27 @@ export function addInit(program: Command, context: CommandContext): void {
       deps.stdout.write(formatInitReport(result, styleFor(deps.stdout, deps.env)));
       context.setExit(result.build === null ? EXIT.findings : EXIT.ok);
     });
+}
+
+/**
+ * `init` in a subfolder of a project would start a second project inside it
+ * (every command there then finds the inner config): refused, unless `--root`
+ * says where the new project goes. A config that cannot be read is left to
+ * the commands that use it.
+ */
+function refuseNestedProject(cwd: string): void {
+  let config;
+  try {
+    config = findConfig(path.dirname(cwd), cwd);
+  } catch {
+    return;
+  }
+  if (config) {
+    throw new InputError([
+      {
+        file: config.shown,
+        message: "this config already makes a project of a folder that holds the current one: run llmsgen commands there, or give init --root . to start a separate project here anyway",
+      },
+    ]);
+  }
 }

@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { LlmsgenError } from "../errors.js";
 import { withConfig, type LayoutOptions } from "../load/layout.js";
 import { findConfig, loadConfigFile } from "../load/load-config.js";
+import type { WriteFault } from "../model.js";
 import { FORMATS, type Format, type ReportOptions } from "./report-format.js";
 import type { OutStream } from "./style.js";
 
@@ -14,6 +15,8 @@ export interface CliDeps {
   env: Readonly<Record<string, string | undefined>>;
   /** A clock in milliseconds, for the progress display; default Date.now. */
   now?: () => number;
+  /** Called before each write step of build and sync --adopt: tests inject a full disk or a refused rename here. */
+  fault?: WriteFault;
 }
 
 /** The flags every project command takes. */

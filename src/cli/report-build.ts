@@ -27,7 +27,8 @@ export function formatBuildReport(result: BuildResult, mode: BuildMode, options:
   if (options.format === "github") return buildAnnotations(result, mode);
   if (options.quiet) {
     if (mode.diff) return formatDiffs(result, style);
-    return mode.check && result.refused.length === 0 ? result.changed.map((file) => `${file}\n`).join("") : "";
+    // Every file --check finds changed, hand-edited ones too: the run fails because of them.
+    return mode.check ? result.changed.map((file) => `${file}\n`).join("") : "";
   }
   if (mode.diff) return `${formatDiffs(result, style)}${formatOutcome(result, mode, style)}\n`;
   const blocks = result.reports.map((report) => formatProfile(report, style));
@@ -114,10 +115,16 @@ function formatDelta(delta: number | null): string {
   return delta > 0 ? `+${formatCount(delta)}` : delta === 0 ? "±0" : formatCount(delta);
 }
 
+const REFUSED = "holds hand-written text: build would refuse (see llmsgen sync-check):";
+
 function formatOutcome(result: BuildResult, mode: BuildMode, style: Style): string {
   if (result.refused.length > 0 && !mode.check && !mode.diff) return style.red("nothing written: hand-written text found (details on stderr)");
   if (result.changed.length === 0) return style.green("up to date: every output matches its atoms and profile");
-  if (mode.diff) return `${plural(result.changed.length, "file")} would change (nothing written; run llmsgen build to write them)`;
-  if (mode.check) return ["would change (run llmsgen build):", ...result.changed.map((file) => `  ${file}`)].join("\n");
+  // A file with hand-written text is not one a build would change: it would refuse (exit 1) and write nothing.
+  const refused = new Set(result.refused.map((check) => check.file));
+  const refusal = refused.size === 0 ? [] : [REFUSED, ...[...refused].map((file) => `  ${file}`)];
+  if (mode.diff) return [`${plural(result.changed.length, "file")} would change (nothing written; run llmsgen build to write them)`, ...refusal].join("\n");
+  const changed = result.changed.filter((file) => !refused.has(file));
+  if (mode.check) return [...(changed.length === 0 ? [] : ["would change (run llmsgen build):", ...changed.map((file) => `  ${file}`)]), ...refusal].join("\n");
   return style.green(`wrote ${result.changed.join(", ")}`);
 }

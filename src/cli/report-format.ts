@@ -21,7 +21,12 @@ export function formatErrors(errors: readonly ErrorEntry[], format: "json" | "gi
     const entries = errors.map(({ file, line, message }) => ({ ...(file === undefined ? {} : { file }), ...(line === undefined ? {} : { line }), message }));
     return json({ ok: false, errors: entries });
   }
-  return errors.map((error) => annotation("error", { ...error, title }, error.message)).join("");
+  return errors.map((error) => (isFlag(error.file) ? annotation("error", { title: "llmsgen" }, `${error.file}: ${error.message}`) : annotation("error", { ...error, title }, error.message))).join("");
+}
+
+/** A problem placed at a flag (`--profile nope`) has no file to annotate: the flag goes into the message. */
+function isFlag(file: string | undefined): file is string {
+  return file !== undefined && file.startsWith("-");
 }
 
 export interface AnnotationPlace {

@@ -18,9 +18,10 @@ export function formatInitReport(result: InitResult, style: Style): string {
   const manifest = build.changed.filter((file) => !build.reports.some((report) => report.output === file));
   const profile = result.adopted ? (build.reports[0]?.profile ?? STARTER_PROFILE) : STARTER_PROFILE;
   const next = table([
-    ["llmsgen lint", "check atoms and profiles as you write them"],
-    [`llmsgen build --profile ${profile}`, "rebuild the output after editing atoms"],
-    ["llmsgen sync-check", "in CI: fail when someone edits a generated file by hand"],
+    // llmsgen is installed as a dev dependency: npx finds it.
+    ["npx llmsgen lint", "check atoms and profiles as you write them"],
+    [`npx llmsgen build --profile ${profile}`, "rebuild the output after editing atoms"],
+    ["npx llmsgen sync-check", "in CI: fail when someone edits a generated file by hand"],
   ]);
   return [
     ...result.created.map((file) => `${style.green("created")} ${file}`),

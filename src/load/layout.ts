@@ -100,6 +100,37 @@ export function staysWithin(base: string, target: string): boolean {
   return isWithin(realBase, real);
 }
 
+/**
+ * Why the layout cannot be used, if it cannot: the root must be an existing
+ * directory, and the out dir must not be (or lie in) the atoms or profiles
+ * dir, nor either of those be (or lie in) another of the three, since a build
+ * would write among its own input. The one exception: the out dir may be the
+ * root itself, holding the others (outputs beside the sources, as
+ * `init --from` sets up); outputs are then kept out of the input dirs.
+ */
+export function layoutProblem(layout: Layout): Issue | undefined {
+  const root = rootProblem(layout);
+  if (root) return root;
+  const dirs = [
+    { name: "out", dir: layout.outDir },
+    { name: "atoms", dir: layout.atomsDir },
+    { name: "profiles", dir: layout.profilesDir },
+  ];
+  for (const inner of dirs) {
+    for (const outer of dirs) {
+      if (inner === outer || !isWithin(outer.dir, inner.dir)) continue;
+      if (outer.name === "out" && outer.dir === layout.root && inner.dir !== outer.dir) continue;
+      const where = inner.dir === outer.dir ? "is the same dir as" : "lies inside";
+      return {
+        file: displayPath(layout, inner.dir),
+        setup: true,
+        message: `the ${inner.name} dir ${where} the ${outer.name} dir ${displayPath(layout, outer.dir)}: give each of out, atoms and profiles a dir of its own (--${inner.name}, or '${inner.name}:' in the config)`,
+      };
+    }
+  }
+  return undefined;
+}
+
 /** Why the project root cannot be used, if it cannot: it must be an existing directory (nothing creates it). */
 export function rootProblem(layout: Layout): Issue | undefined {
   let isDirectory = false;

@@ -5,7 +5,7 @@ import { AtomCache } from "../cache/atom-cache.js";
 import { displayPath, isWithin, slashRelative } from "./layout.js";
 import { naturalCompare } from "./natural-compare.js";
 import { parseFrontmatter } from "./parse-frontmatter.js";
-import { readSourceText } from "./read-text.js";
+import { kindOf, notRegular, readSourceText } from "./read-text.js";
 import { misspelledKey, validateAtom } from "./validate-atom.js";
 
 export interface LoadedAtoms {
@@ -110,6 +110,8 @@ function listAtomFiles(layout: Layout, issues: Issue[]): string[] {
       }
       if (isDirectory) walk(full);
       else if (isFile && entry.name.endsWith(".md")) found.push(full);
+      // A FIFO, socket or device named like an atom is never opened (a FIFO would block the read): said, not skipped.
+      else if (entry.name.endsWith(".md")) issues.push({ file: displayPath(layout, full), message: notRegular(kindOf(entry.isSymbolicLink() ? statSync(full) : entry)) });
     }
   };
   walk(base);

@@ -1,4 +1,4 @@
-import { closeSync, constants, existsSync, openSync, readFileSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors.js";
 import { sha256 } from "../hash.js";
@@ -54,12 +54,13 @@ export function loadManifest(layout: Layout): Manifest | undefined {
 function fileSha256(file: string): string | undefined {
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch {
     return undefined;
   }
   try {
-    return sha256(readFileSync(fd));
+    // A FIFO or device is never read: it could block forever.
+    return fstatSync(fd).isFile() ? sha256(readFileSync(fd)) : undefined;
   } catch {
     return undefined;
   } finally {

@@ -5,7 +5,7 @@ import type { Atom, Issue, Layout, Manifest, Profile, ResolvedProfile } from "..
 import { scanMarkdown } from "../render/scan-markdown.js";
 import type { AtomCache } from "../cache/atom-cache.js";
 import { type Caches, openCaches } from "../cache/open-caches.js";
-import { displayPath, rootProblem } from "./layout.js";
+import { displayPath, layoutProblem } from "./layout.js";
 import { describeRun, findLongRun } from "./long-runs.js";
 import { countNewlines } from "./read-text.js";
 import { loadAtoms } from "./load-atoms.js";
@@ -66,7 +66,7 @@ export function loadProject(layout: Layout, options: LoadOptions = {}): Project 
  */
 export function collectProject(layout: Layout, options: LoadOptions & { atomCache?: AtomCache; structureOf?: "used" | "all" } = {}): CollectedProject {
   const empty = { atoms: [], profiles: [], support: [], allProfiles: (options.profile ?? []).length === 0 };
-  const root = rootProblem(layout);
+  const root = layoutProblem(layout);
   if (root) return { ...empty, issues: [root] };
   const knownKeys = new Set(options.knownKeys ?? []);
   const { atoms, failed, issues } = loadAtoms(layout, options.atomCache, { knownKeys });

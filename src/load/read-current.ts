@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { InputError, LlmsgenError } from "../errors.js";
 import { sha256 } from "../hash.js";
-import { decodeUtf8 } from "./read-text.js";
+import { decodeUtf8, kindOf } from "./read-text.js";
 
 /** What is on disk where a build would write: known by its hash, read whole only when a check needs its text. */
 export interface CurrentFile {
@@ -13,7 +13,9 @@ export interface CurrentFile {
 /** `shown` is the file as messages show it. */
 export function readCurrent(file: string, shown: string = file): CurrentFile | null {
   if (!existsSync(file)) return null;
-  if (!statSync(file).isFile()) throw new LlmsgenError(`${shown}: something other than a file stands where an output goes: move it away`);
+  const stats = statSync(file);
+  // Never read: a FIFO would block forever.
+  if (!stats.isFile()) throw new LlmsgenError(`${shown}: ${stats.isDirectory() ? "a directory" : `something other than a regular file (${kindOf(stats)})`} stands where an output goes: move it away`);
   return {
     sha256: sha256(readFileSync(file)),
     read: () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from "node:fs";
 import { sha256 } from "../hash.js";
 import type { Issue } from "../model.js";
 
@@ -15,7 +15,8 @@ export interface SourceText {
  * is then an issue naming the byte offset (`shown` is the file as messages show it).
  */
 export function readSourceText(file: string, shown: string): SourceText | { issue: Issue } {
-  const raw = readFileSync(file);
+  const raw = readRegularFile(file);
+  if ("kind" in raw) return { issue: { file: shown, message: notRegular(raw.kind) } };
   const decoded = decodeUtf8(raw, shown);
   return typeof decoded === "string" ? { sha256: sha256(raw), text: normaliseText(decoded) } : decoded;
 }
@@ -101,4 +102,35 @@ export function countNewlines(text: string): number {
 export function normaliseText(text: string): string {
   const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   return withoutBom.replace(/\r\n?/g, "\n");
+}
+
+/**
+ * A file's bytes, only when it is a regular file (links followed): a FIFO,
+ * socket or device is never read, since reading one may block forever. It is
+ * opened without blocking and looked at through the open descriptor, so what
+ * is judged is what would be read.
+ */
+export function readRegularFile(file: string): Buffer | { kind: string } {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { kind: kindOf(stats) };
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What a non-file entry is, for messages: "a FIFO", "a directory", … */
+export function kindOf(stats: Pick<Stats, "isDirectory" | "isFIFO" | "isSocket" | "isCharacterDevice" | "isBlockDevice">): string {
+  if (stats.isDirectory()) return "a directory";
+  if (stats.isFIFO()) return "a FIFO";
+  if (stats.isSocket()) return "a socket";
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return "a device";
+  return "neither a file nor a directory";
+}
+
+/** The message for a path llmsgen reads that holds something other than a regular file. */
+export function notRegular(kind: string): string {
+  return `not a regular file (${kind}): llmsgen reads only regular files here: remove it, or put a file in its place`;
 }

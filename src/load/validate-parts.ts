@@ -1,7 +1,9 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import type { Layout, PartSpec } from "../model.js";
-import { staysWithin } from "./layout.js";
+import { isWithin, slashRelative, staysWithin } from "./layout.js";
+import { MANIFEST_NAME } from "./load-manifest.js";
+import { reservedInOut } from "./reserved-names.js";
 import { describe } from "./validate-atom.js";
 import { lineAt, type YamlSource, type YamlPath } from "./yaml-source.js";
 
@@ -83,6 +85,10 @@ function filePart(raw: string, line: number, layout: Layout): PartSpec | string 
   if (path.isAbsolute(raw) || normalised === ".." || normalised.startsWith("../") || !staysWithin(layout.root, target)) {
     return "leaves the project root: a hand-maintained part must be a file inside it, named relative to it";
   }
+  const inOut = isWithin(layout.outDir, target) ? slashRelative(layout.outDir, target) : undefined;
+  if (inOut === MANIFEST_NAME) return `is the build manifest, which llmsgen writes: name a hand-maintained file`;
+  const reserved = inOut === undefined ? undefined : reservedInOut(inOut);
+  if (reserved) return `${reserved.replace(/: choose another (path|name)$/, "")}: name a hand-maintained file`;
   let stats;
   try {
     stats = statSync(target);

@@ -1,10 +1,12 @@
 import { existsSync, lstatSync, readlinkSync } from "node:fs";
 import path from "node:path";
 import { DEFAULT_ENCODING, ENCODINGS, type Encoding, type IndexSpec, type Issue, type Layout, type PartSpec, type Profile, type SectionSpec, type TagsFrom } from "../model.js";
-import { displayPath, staysWithin } from "./layout.js";
+import { displayPath, isWithin, staysWithin } from "./layout.js";
 import { MANIFEST_NAME } from "./load-manifest.js";
 import { closest } from "./closest.js";
 import { parseExamples } from "./parse-examples.js";
+import { kindOf } from "./read-text.js";
+import { controlCharacter, reservedInOut } from "./reserved-names.js";
 import { describeRun, findLongRun } from "./long-runs.js";
 import type { PackageJson } from "./read-package-json.js";
 import { breaksStructure, describe, TAG } from "./validate-atom.js";
@@ -152,10 +154,26 @@ function validateOutput(value: unknown, context: ProfileContext, report: Report)
     report(["output"], `'output' must be a file path relative to the out dir, got ${describe(value)}`);
     return undefined;
   }
+  const control = controlCharacter(value);
+  if (control) {
+    report(["output"], `'output' ${describe(value)} holds a control character (${control}), which no file name may: remove it`);
+    return undefined;
+  }
   const normalised = path.posix.normalize(value.replace(/\\/g, "/"));
   const target = path.join(context.layout.outDir, normalised);
   if (path.isAbsolute(value) || normalised.startsWith("../") || normalised === "..") {
     report(["output"], `'output' ${describe(value)} leaves the out dir: give a path inside it`);
+    return undefined;
+  }
+  const reserved = reservedInOut(normalised);
+  if (reserved) {
+    report(["output"], `'output' ${describe(value)} ${reserved}`);
+    return undefined;
+  }
+  // An out dir holding the atoms or profiles dir (the root, say): an output must not land among them.
+  const source = [context.layout.atomsDir, context.layout.profilesDir].find((dir) => isWithin(dir, target));
+  if (source) {
+    report(["output"], `'output' ${describe(value)} lies in ${displayPath(context.layout, source)}, where llmsgen reads its input: give a path outside it`);
     return undefined;
   }
   // What stands on the way is named for what it is, before the general check that the path stays inside.
@@ -205,7 +223,7 @@ function blockedOutputPath(layout: Layout, relative: string): string | undefined
         : `${shown} is a symbolic link to ${link}, which does not exist; llmsgen never writes through a link: remove the link, or replace it with a real ${last ? "file" : "directory"}`;
     }
     if (!last && !stats.isDirectory()) return `${shown} is a file, so nothing can be written below it: move it away, or point 'output' elsewhere`;
-    if (last && !stats.isFile()) return `${shown} is a directory (or another non-file), not a file: move it away, or point 'output' elsewhere`;
+    if (last && !stats.isFile()) return `${shown} is ${stats.isDirectory() ? "a directory, not a file" : `not a regular file (${kindOf(stats)})`}: move it away, or point 'output' elsewhere`;
   }
   return undefined;
 }
@@ -329,3 +347,4 @@ const isEncoding = (value: unknown): value is Encoding => ENCODINGS.some((name) 
 const isTagsFrom = (value: unknown): value is TagsFrom => TAGS_FROM.some((name) => name === value);
 const isNonEmptyStringList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === "string" && item.trim() !== "");
+

@@ -1,12 +1,13 @@
-import { rmSync } from "node:fs";
+import { existsSync, rmdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { ConcurrentEditError, formatIssue, throwIfIssues } from "../errors.js";
 import { displayPath } from "../load/layout.js";
-import type { FileWrite, Layout } from "../model.js";
+import type { FileWrite, Layout, WriteFault } from "../model.js";
 import { writeProblems } from "./check-writes.js";
 import { journalEntry, journalFile } from "./journal.js";
 import { removeLeftovers } from "./remove-leftovers.js";
 import { guardHolds, placeFile, putInPlace, writeTemp } from "./write-atomic.js";
+import { writeFailed } from "./write-failed.js";
 
 export interface CommitOptions {
   layout: Layout;
@@ -15,6 +16,8 @@ export interface CommitOptions {
   afterWrite?: (file: string) => void;
   /** Write every file or none, even across a kill: through a journal (write/journal.ts). Each file at most once. */
   allOrNothing?: boolean;
+  /** Called before each temp file is written and each rename (tests fail a write here). */
+  fault?: WriteFault;
 }
 
 /**
@@ -25,13 +28,19 @@ export interface CommitOptions {
  * 2. every guard is checked against the disk; a file changed since the
  *    command judged it stops the command (ConcurrentEditError) before any write;
  * 3. temporary files that killed runs left where this one writes are removed;
- * 4. each file goes to a temp file and is renamed into place while its guard
- *    still holds, checked again right before the rename; a change stops the
- *    command there, writing nothing more (with `allOrNothing`, every temp
- *    file is written and journaled before the first rename, so a kill among
- *    the renames is finished by the next command);
- * 5. `bestEffort` files (the cache) follow; any problem with them, found
+ * 4. every file's bytes go to a temp file beside it, written and synced
+ *    before the first rename: a failure there (a full disk) removes the temps
+ *    and changes nothing;
+ * 5. each temp file is renamed into place while its guard still holds,
+ *    checked again right before the rename; a change stops the command there,
+ *    writing nothing more (with `allOrNothing`, a journal naming every temp
+ *    is written before the first rename, so a kill or a failed rename among
+ *    them is finished by the next command);
+ * 6. `bestEffort` files (the cache) follow; any problem with them, found
  *    before or while writing, is a warning and never fails the command.
+ *
+ * A file-system refusal (no space, a read-only disk, no permission) while
+ * writing is a WriteFailedError saying what was and was not changed.
  */
 export function commitWrites(writes: readonly FileWrite[], bestEffort: readonly FileWrite[], options: CommitOptions): void {
   const { layout, warn } = options;
@@ -46,8 +55,7 @@ export function commitWrites(writes: readonly FileWrite[], bestEffort: readonly 
     }
   }
   removeLeftovers([...writes, ...extra].map((write) => path.dirname(write.file)), [layout.outDir]);
-  if (options.allOrNothing) writeAllOrNothing(writes, options);
-  else for (const write of writes) if (placeFile(write, displayPath(layout, write.file))) options.afterWrite?.(write.file);
+  writeEvery(writes, options);
   for (const write of extra) {
     try {
       if (placeFile(write, displayPath(layout, write.file))) options.afterWrite?.(write.file);
@@ -65,20 +73,66 @@ function usable(writes: readonly FileWrite[], layout: Layout, warn: (message: st
   return problems.length === 0 ? writes : [];
 }
 
-function writeAllOrNothing(writes: readonly FileWrite[], options: CommitOptions): void {
-  const { layout } = options;
+/** Every temp file first, then (with `allOrNothing`, after the journal) every rename. */
+function writeEvery(writes: readonly FileWrite[], options: CommitOptions): void {
+  const { layout, fault } = options;
+  const shown = (file: string) => displayPath(layout, file);
   const journal = journalFile(layout);
   const temps: string[] = [];
+  const placed: string[] = [];
+  // A journal left for the next command keeps the temp files it names.
+  let keepForNextRun = false;
+  let current = "";
+  const madeDirs = missingDirs(writes);
   try {
-    for (const write of writes) temps.push(writeTemp(write));
-    const entries = writes.map((write, index) => journalEntry(write, temps[index] ?? ""));
-    placeFile({ file: journal, data: `${JSON.stringify(entries, null, 2)}\n`, guard: "own" }, displayPath(layout, journal));
-    options.afterWrite?.(journal);
+    for (const write of writes) {
+      current = write.file;
+      fault?.("temp", write.file);
+      temps.push(writeTemp(write));
+    }
+    if (options.allOrNothing) {
+      current = journal;
+      const entries = writes.map((write, index) => journalEntry(write, temps[index] ?? ""));
+      placeFile({ file: journal, data: `${JSON.stringify(entries, null, 2)}\n`, guard: "own" }, shown(journal));
+      options.afterWrite?.(journal);
+    }
     writes.forEach((write, index) => {
-      if (putInPlace(temps[index] ?? "", write, displayPath(layout, write.file))) options.afterWrite?.(write.file);
+      current = write.file;
+      fault?.("rename", write.file);
+      if (putInPlace(temps[index] ?? "", write, shown(write.file))) {
+        placed.push(shown(write.file));
+        options.afterWrite?.(write.file);
+      }
     });
+  } catch (error) {
+    keepForNextRun = options.allOrNothing === true && placed.length > 0 && !(error instanceof ConcurrentEditError);
+    throw writeFailed(error, shown(current), placed, keepForNextRun ? shown(journal) : undefined) ?? error;
   } finally {
-    for (const temp of temps) rmSync(temp, { force: true });
-    rmSync(journal, { force: true });
+    if (!keepForNextRun) {
+      for (const temp of temps) rmSync(temp, { force: true });
+      if (options.allOrNothing) rmSync(journal, { force: true });
+    }
+    // A failure before any rename leaves no empty dir it made behind either.
+    if (placed.length === 0) removeEmptyDirs(madeDirs);
+  }
+}
+
+/** The dirs that writing `writes` creates (missing now), deepest first. */
+function missingDirs(writes: readonly FileWrite[]): string[] {
+  const missing = new Set<string>();
+  for (const write of writes) {
+    for (let dir = path.dirname(write.file); !existsSync(dir) && path.dirname(dir) !== dir; dir = path.dirname(dir)) missing.add(dir);
+  }
+  return [...missing].sort((a, b) => b.length - a.length);
+}
+
+/** Removes each dir that is empty (never its content: rmdir fails on a dir that holds anything). */
+function removeEmptyDirs(dirs: readonly string[]): void {
+  for (const dir of dirs) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // Not there, or not empty: it stays.
+    }
   }
 }

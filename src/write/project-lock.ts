@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { linkSync, lstatSync, mkdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { BusyError, throwIfIssues } from "../errors.js";
-import { displayPath, rootProblem } from "../load/layout.js";
+import { BusyError, InputError, throwIfIssues } from "../errors.js";
+import { displayPath, layoutProblem } from "../load/layout.js";
 import { manifestPath } from "../load/load-manifest.js";
 import type { Layout } from "../model.js";
 import { writeProblems } from "./check-writes.js";
@@ -52,10 +52,12 @@ function acquire(layout: Layout, warn: (message: string) => void): { release: ()
   const dir = stateDir(layout);
   const file = path.join(dir, "lock");
   // Taking the lock makes the out dir; it never makes the project root.
-  const root = rootProblem(layout);
+  const root = layoutProblem(layout);
   if (root) throwIfIssues([root]);
   // The out dir must be one llmsgen may write (no link on the way, no file in its place): checked as the manifest's path, which names it best.
+  // So must the lock's own dir: a link there would send the lock, its temp and the journal anywhere.
   throwIfIssues(writeProblems([{ file: manifestPath(layout), data: "", guard: "own" }], layout));
+  throwIfIssues(writeProblems([{ file, data: "", guard: "own" }], layout));
   const createdOut = !exists(layout.outDir);
   const me = holderOfThisProcess();
   const text = `${JSON.stringify(me)}\n`;
@@ -74,7 +76,7 @@ function acquire(layout: Layout, warn: (message: string) => void): { release: ()
           `wait for it to finish, then run the command again; if no llmsgen is running, delete ${displayPath(layout, file)}`,
       );
     }
-    if (breakStale(dir, file, held)) {
+    if (breakStale(dir, file, held, layout)) {
       tookOver = true;
       warn(`took over a stale lock ${displayPath(layout, file)}: ${holder ? `pid ${holder.pid}, since ${holder.since}, is no longer running` : "it was unreadable"}`);
     }
@@ -105,13 +107,13 @@ function tryLink(dir: string, file: string, text: string): boolean {
  * breaking it at once take turns through a `break` directory (mkdir is
  * atomic), so neither removes a fresh lock the other has just taken.
  */
-function breakStale(dir: string, file: string, judged: string): boolean {
+function breakStale(dir: string, file: string, judged: string, layout: Layout): boolean {
   const breaker = path.join(dir, "break");
   try {
     mkdirSync(breaker);
   } catch (error) {
-    // Another run is breaking it; one killed while breaking leaves the directory behind for a moment only.
-    if (hasCode(error, "EEXIST") && ageMs(breaker) > 10_000) rmSync(breaker, { recursive: true, force: true });
+    // Another run is breaking it; one killed while breaking leaves the (empty) directory behind for a moment only.
+    if (hasCode(error, "EEXIST") && ageMs(breaker) > 10_000) removeEmptyBreaker(breaker, layout);
     return false;
   }
   try {
@@ -123,9 +125,21 @@ function breakStale(dir: string, file: string, judged: string): boolean {
   }
 }
 
+/** llmsgen's break dir is always empty: one holding anything (or not a dir) is not llmsgen's, and is never removed. */
+function removeEmptyBreaker(breaker: string, layout: Layout): void {
+  try {
+    rmdirSync(breaker);
+  } catch (error) {
+    if (hasCode(error, "ENOENT")) return;
+    throw new InputError([{ file: displayPath(layout, breaker), message: "llmsgen takes over a stale lock through this name, and found something it did not make here: move it away, then run the command again" }]);
+  }
+}
+
 function release(outDir: string, dir: string, file: string, text: string, createdOut: boolean): void {
   if (readText(file) !== text) return; // not ours any more: leave it
-  rmSync(path.join(dir, ".gitignore"), { force: true });
+  // Only llmsgen's own .gitignore (this run's, or a killed run's): one a user put there, with text of their own, stays.
+  const ignore = path.join(dir, ".gitignore");
+  if (readText(ignore) === IGNORE) rmSync(ignore, { force: true });
   unlinkSync(file);
   for (const empty of createdOut ? [dir, outDir] : [dir]) {
     try {
@@ -136,6 +150,7 @@ function release(outDir: string, dir: string, file: string, text: string, create
   }
 }
 
+/** Writes the lock dir's .gitignore unless one is there. */
 function writeIgnore(dir: string): void {
   try {
     writeFileSync(path.join(dir, ".gitignore"), IGNORE, { flag: "wx" });

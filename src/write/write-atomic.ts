@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, closeSync, constants, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, type BigIntStats, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, type BigIntStats, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ConcurrentEditError } from "../errors.js";
 import { sha256 } from "../hash.js";
@@ -29,7 +29,17 @@ export function placeFile(write: FileWrite, shown: string): boolean {
 export function writeTemp(write: FileWrite): string {
   mkdirSync(path.dirname(write.file), { recursive: true });
   const temp = tempBeside(write.file);
-  writeFileSync(temp, write.data, { flag: "wx" });
+  const fd = openSync(temp, "wx");
+  try {
+    writeFileSync(fd, write.data);
+    // On disk before any rename relies on it: a crash never leaves an empty file renamed into place.
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  closeSync(fd);
   return temp;
 }
 
@@ -53,12 +63,7 @@ export function guardHolds(write: FileWrite): boolean {
   return now === undefined || now === guard.sha256;
 }
 
-/**
- * Temporary files are named `.<name>.llmsgen-<pid>-<random>.tmp` beside their
- * target, so that a later run (holding the project's lock, when no other
- * llmsgen writes) recognises the leftovers of a killed one and removes them.
- */
-export const TEMP_NAME = /^\..*\.llmsgen-\d+-[0-9a-f]{8}\.tmp$/;
+export { TEMP_NAME } from "../load/reserved-names.js";
 
 function tempBeside(file: string): string {
   // Long names are shortened: the suffix must fit in the file system's name limit.

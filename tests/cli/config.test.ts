@@ -100,12 +100,21 @@ describe("a config that is not valid", () => {
         "llmsgen.config.yaml:3: out must be a directory path (relative to the root), got 3",
         "llmsgen.config.yaml:4: cache: 'no' would be read as a folder name: write false for no cache, or a directory path",
         "llmsgen.config.yaml:6: unknown key 'lint.strict': expected one of known_keys",
-        "llmsgen.config.yaml:7: lint.known_keys must be a list of frontmatter key names like [qa_tier, owner], got \"owner\"",
+        "llmsgen.config.yaml:7: lint.known_keys must be a list of frontmatter key names (strings without spaces) like [qa_tier, owner], got \"owner\"",
         "llmsgen.config.yaml:9: examples.sh: the checker must be a command line like \"sh -n {file}\", got \"\"",
         "",
       ].join("\n"),
     });
     expect(snapshotTree(project)).toEqual(before);
+  });
+
+  it("names the wrong item of a known_keys list, also one reached through an alias", async () => {
+    const project = configuredProject({ "llmsgen.config.yaml": "x: &a [1]\nlint:\n  known_keys: *a\n" });
+
+    const run = await runCli(["lint"], { cwd: project });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("llmsgen.config.yaml:3: lint.known_keys must be a list of frontmatter key names (strings without spaces) like [qa_tier, owner], got a list containing 1\n");
   });
 
   it("in package.json names the key's path and line", async () => {

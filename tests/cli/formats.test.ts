@@ -99,6 +99,15 @@ describe("lint in every format", () => {
 });
 
 describe("build in the machine formats", () => {
+  it("a usage error at a flag has no file: annotated with the flag in the message", async () => {
+    const project = smallProject();
+    expect(await runCli(["build", "--format", "github", "--profile", "nope"], { cwd: project })).toEqual({
+      code: 2,
+      stderr: "--profile nope: no profile named 'nope' in profiles; available: small, tags\n",
+      stdout: "::error title=llmsgen::--profile nope: no profile named 'nope' in profiles; available: small, tags\n",
+    });
+  });
+
   it("--check --format github annotates each file that would change", async () => {
     const project = smallProject();
     await runCli(["build"], { cwd: project });

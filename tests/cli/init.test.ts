@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { get_encoding } from "tiktoken";
 import { describe, expect, it } from "vitest";
@@ -7,9 +7,9 @@ import { makeProject, runCli, snapshotTree } from "../helpers.js";
 const NEXT = [
   "",
   "next:",
-  "  llmsgen lint                  check atoms and profiles as you write them",
-  "  llmsgen build --profile full  rebuild the output after editing atoms",
-  "  llmsgen sync-check            in CI: fail when someone edits a generated file by hand",
+  "  npx llmsgen lint                  check atoms and profiles as you write them",
+  "  npx llmsgen build --profile full  rebuild the output after editing atoms",
+  "  npx llmsgen sync-check            in CI: fail when someone edits a generated file by hand",
   "",
 ].join("\n");
 
@@ -116,6 +116,22 @@ describe("llmsgen init", () => {
     expect(snapshotTree(project)).toEqual(before);
   });
 
+  it("refuses to start a project inside another: exit 2 naming the config found above, unless --root says where", async () => {
+    const project = makeProject({ "llmsgen.config.yaml": "out: public\n", "docs/notes.md": "mine\n" });
+    const before = snapshotTree(project);
+
+    expect(await runCli(["init"], { cwd: path.join(project, "docs") })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "../llmsgen.config.yaml: this config already makes a project of a folder that holds the current one: run llmsgen commands there, or give init --root . to start a separate project here anyway\n",
+    });
+    expect(snapshotTree(project)).toEqual(before);
+
+    const anyway = await runCli(["init", "--root", "."], { cwd: path.join(project, "docs") });
+    expect(anyway.code).toBe(0);
+    expect(existsSync(path.join(project, "docs/llmsgen.config.yaml"))).toBe(true);
+  });
+
   it("removes what it created when the first build fails", async () => {
     const project = makeProject({ blocker: "a file where the out dir would go\n" });
     const before = snapshotTree(project);
@@ -182,9 +198,9 @@ describe("llmsgen init --from", () => {
         `built public/handbook.txt (${tokens(HAND_WRITTEN)} tokens), recorded in public/llmsgen.lock.json`,
         "",
         "next:",
-        "  llmsgen lint                      check atoms and profiles as you write them",
-        "  llmsgen build --profile handbook  rebuild the output after editing atoms",
-        "  llmsgen sync-check                in CI: fail when someone edits a generated file by hand",
+        "  npx llmsgen lint                      check atoms and profiles as you write them",
+        "  npx llmsgen build --profile handbook  rebuild the output after editing atoms",
+        "  npx llmsgen sync-check                in CI: fail when someone edits a generated file by hand",
         "",
       ].join("\n"),
     });

@@ -172,7 +172,7 @@ describe("what stands where an output goes is named for what it is", () => {
     );
     await expectRefused(
       { "atoms/a.md": ATOM, "profiles/p.yaml": PROFILE, "out/a.txt/inside": "x\n" },
-      "profiles/p.yaml:1: 'output' \"a.txt\": out/a.txt is a directory (or another non-file), not a file: move it away, or point 'output' elsewhere\n",
+      "profiles/p.yaml:1: 'output' \"a.txt\": out/a.txt is a directory, not a file: move it away, or point 'output' elsewhere\n",
     );
   });
 

@@ -138,9 +138,21 @@ describe("build refuses to destroy hand-written text", () => {
 
     expect({ code: run.code, stdout: run.stdout }).toEqual({
       code: 1,
-      stdout: `${REPORT("±0")}\n\nwould change (run llmsgen build):\n  ${OUT}\n`,
+      stdout: `${REPORT("±0")}\n\nholds hand-written text: build would refuse (see llmsgen sync-check):\n  ${OUT}\n`,
     });
     expect(snapshotTree(project)).toEqual(before);
+  });
+
+  it("build --check --quiet lists the hand-edited file on stdout too, and --diff says build would refuse it", async () => {
+    const project = await builtProject();
+    writeFileSync(path.join(project, OUT), HAND_EDITED);
+
+    const quiet = await runCli(["build", "--check", "--quiet"], { cwd: project });
+    const diff = await runCli(["build", "--diff"], { cwd: project });
+
+    expect({ code: quiet.code, stdout: quiet.stdout }).toEqual({ code: 1, stdout: `${OUT}\n` });
+    expect(diff.code).toBe(1);
+    expect(diff.stdout.endsWith(`1 file would change (nothing written; run llmsgen build to write them)\nholds hand-written text: build would refuse (see llmsgen sync-check):\n  ${OUT}\n`)).toBe(true);
   });
 
   it("an edited generated section stops the build too", async () => {
