@@ -2,7 +2,11 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach } from "vitest";
+import { openCaches } from "../src/cache/open-caches.js";
 import { main } from "../src/cli/main.js";
+import { loadProject } from "../src/load/load-project.js";
+import type { Layout, Project } from "../src/model.js";
+import { type BuildPlan, planBuild } from "../src/plan-build.js";
 
 const made: string[] = [];
 afterEach(() => {
@@ -71,4 +75,11 @@ export function snapshotTree(dir: string): Record<string, string> {
 export function atom(fields: Record<string, string | number | boolean>, body: string): string {
   const lines = Object.entries(fields).map(([key, value]) => `${key}: ${typeof value === "string" ? JSON.stringify(value) : String(value)}`);
   return `---\n${lines.join("\n")}\n---\n${body}\n`;
+}
+
+/** Loads and plans a project as build and sync-check do (caches read, never saved). */
+export function loadAndPlan(layout: Layout): { project: Project; plan: BuildPlan } {
+  const caches = openCaches(layout, () => {});
+  const project = loadProject(layout, {}, caches.atoms);
+  return { project, plan: planBuild(project, caches) };
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { edgeProblem, innerText, splitBody } from "./adoptable-text.js";
-import { skipOf, type AdoptionSkip, type AtomText, type FindingAt, type IntroEdit } from "./adoption-types.js";
+import type { AdoptionSkip } from "../model.js";
+import { skipOf, type AtomText, type FindingAt, type IntroEdit } from "./adoption-types.js";
 
 /**
  * Edited (and named drift) sections → atom bodies and profile intros. The

@@ -1,18 +1,16 @@
 import path from "node:path";
 import { globToRegExp, isGlob } from "../load/glob.js";
 import { naturalCompare } from "../load/natural-compare.js";
-import type { Atom, CheckedOutput, Finding } from "../model.js";
+import type { AdoptionPlan, AdoptionSkip, AdoptionWrite, Atom, CheckedOutput, Finding } from "../model.js";
 import { atomFile } from "./adoptable-text.js";
 import { adoptEdited } from "./adopt-edited.js";
 import { adoptMoved } from "./adopt-moved.js";
 import { adoptUnbacked } from "./adopt-unbacked.js";
 import { expandComposed, type FilePartText } from "./adopt-composed.js";
-import { skipOf, type AdoptionSkip, type AdoptionWrite, type AtomText, type FindingAt, type IntroEdit, type NewAtom, type SectionInsert, type SectionOrder } from "./adoption-types.js";
+import { skipOf, type AtomText, type FindingAt, type IntroEdit, type NewAtom, type SectionInsert, type SectionOrder } from "./adoption-types.js";
 import { insertSection, reorderSections, replaceIntro, sectionTagsOf } from "./edit-profile.js";
 import { replaceAtomBody } from "./replace-atom-body.js";
 import { unifiedDiff } from "./unified-diff.js";
-
-export type { AdoptionSkip, AdoptionWrite } from "./adoption-types.js";
 
 export interface AdoptionInput {
   /** Every output, checked: the findings to adopt, and the parse each came from. */
@@ -27,24 +25,6 @@ export interface AdoptionInput {
   exists: (file: string) => boolean;
   /** An absolute path as messages show it. */
   show: (file: string) => string;
-}
-
-export interface AdoptionPlan {
-  /** Every file adoption writes, with its bytes before and after: one complete, pure value. */
-  writes: AdoptionWrite[];
-  /** Findings it cannot carry; when any, adopt writes nothing. */
-  skipped: AdoptionSkip[];
-  /** Outputs whose hand edits are carried. */
-  adoptedFrom: string[];
-  /** Other outputs that change on the next build because of the writes. */
-  alsoChanges: string[];
-  /**
-   * Adopted outputs whose every hand edit is carried, but which a build
-   * cannot write back byte for byte: sections stood outside the wrapper,
-   * and the grammar puts them inside it. Adopt records their bytes as the
-   * last build's, so the next build rebuilds them instead of refusing.
-   */
-  carried: CheckedOutput[];
 }
 
 /**

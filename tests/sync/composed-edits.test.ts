@@ -3,12 +3,10 @@ import path from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveLayout } from "../../src/load/layout.js";
-import { loadProject } from "../../src/load/load-project.js";
 import { partText, type Finding, type OutputToCheck, type PlannedPart } from "../../src/model.js";
 import { outputsToCheck, plannedOutputs } from "../../src/outputs-to-check.js";
-import { planBuild } from "../../src/plan-build.js";
 import { checkOutput, fileCheck, handWritten } from "../../src/sync/check-outputs.js";
-import { runCli, snapshotTree } from "../helpers.js";
+import { runCli, snapshotTree, loadAndPlan } from "../helpers.js";
 import { builtTree, COMBINED } from "./composed-fixture.js";
 
 /**
@@ -27,8 +25,8 @@ let parts: readonly PlannedPart[];
 
 beforeAll(async () => {
   project = await builtTree();
-  const loaded = loadProject(resolveLayout({ root: project, atoms: path.join(project, "docs/topics"), profiles: path.join(project, "docs/profiles"), out: path.join(project, "public/llm"), cache: false }));
-  const found = outputsToCheck(loaded, plannedOutputs(planBuild(loaded))).find((candidate) => candidate.file === COMBINED);
+  const { project: loaded, plan } = loadAndPlan(resolveLayout({ root: project, atoms: path.join(project, "docs/topics"), profiles: path.join(project, "docs/profiles"), out: path.join(project, "public/llm"), cache: false }));
+  const found = outputsToCheck(loaded, plannedOutputs(plan)).find((candidate) => candidate.file === COMBINED);
   if (!found) throw new Error("no combined output");
   output = found;
   parts = output.parts ?? [];
