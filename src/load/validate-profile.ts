@@ -236,11 +236,11 @@ function validateSections(value: unknown, wrapper: string | undefined, source: Y
     } else {
       seen.set(tag, index);
     }
-    const atoms = entry.atoms;
-    if (atoms === undefined) {
+    const atoms = isAtomList(entry.atoms) ? entry.atoms : undefined;
+    if (entry.atoms === undefined) {
       report(at, `${name}.atoms is required: a list of atom ids or globs`);
-    } else if (!Array.isArray(atoms) || atoms.some((item) => typeof item !== "string" || item.trim() === "")) {
-      report([...at, "atoms"], `${name}.atoms must be a list of atom ids or globs, got ${describe(atoms)}`);
+    } else if (atoms === undefined) {
+      report([...at, "atoms"], `${name}.atoms must be a list of atom ids or globs, got ${describe(entry.atoms)}`);
     }
     const intro = optional(entry, "intro", at, report, isString, "a string", name);
     const introRun = intro === undefined ? undefined : findLongRun(intro);
@@ -251,11 +251,11 @@ function validateSections(value: unknown, wrapper: string | undefined, source: Y
     }
     const budget = optional(entry, "budget", at, report, isBudget, "a whole number of tokens above 0", name);
     const required = optional(entry, "required", at, report, isBoolean, "true or false", name);
-    if (isTag(tag) && Array.isArray(atoms)) {
+    if (isTag(tag) && atoms !== undefined) {
       const trimmedIntro = intro?.trim();
       specs.push({
         tag,
-        atoms: atoms as string[],
+        atoms,
         required: required ?? false,
         line: lineAt(source, at),
         ...(trimmedIntro ? { intro: trimmedIntro } : {}),
@@ -264,6 +264,11 @@ function validateSections(value: unknown, wrapper: string | undefined, source: Y
     }
   });
   return specs;
+}
+
+/** A section's `atoms:`: a list of non-blank ids or globs. */
+function isAtomList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === "string" && item.trim() !== "");
 }
 
 function validateIndex(value: unknown, report: Report): IndexSpec | undefined {

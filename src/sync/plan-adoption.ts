@@ -115,9 +115,10 @@ function indexReason(finding: Finding): string | null {
 
 /**
  * Merges the steps' values into one write per file: new atoms (a file that
- * exists is never replaced), atom bodies (two outputs that disagree about
- * one atom are a skip), then each profile's edits in a fixed order: intros,
- * the new order, new entries (each after the nearest section before it).
+ * exists is never replaced), atom bodies and hand-maintained parts (two
+ * outputs that disagree about one file are a skip), then each profile's
+ * edits in a fixed order: intros, the new order, new entries (each after the
+ * nearest section before it).
  */
 function mergeWrites(
   input: AdoptionInput,
@@ -130,55 +131,60 @@ function mergeWrites(
     fileParts: readonly FilePartText[];
   },
 ): { writes: AdoptionWrite[]; skipped: AdoptionSkip[] } {
-  const { atoms, texts, intros, orders, inserts, fileParts } = steps;
   const writes = new Map<string, AdoptionWrite>();
-  const skipped: AdoptionSkip[] = [];
   const edit = (file: string, change: (text: string) => string, note: string): void => {
     const existing = writes.get(file);
     const before = existing ? existing.before : input.read(file);
     const after = change(existing?.after ?? before ?? "");
     writes.set(file, { file, shown: input.show(file), before, after, note: existing ? `${existing.note}; ${note}` : note });
   };
-
-  for (const atom of atoms) {
+  for (const atom of steps.atoms) {
     writes.set(atom.file, { file: atom.file, shown: input.show(atom.file), before: null, after: atomFile(atom.id, atom.tag, atom.text), note: `new atom for <${atom.tag}> from ${atom.from.file}:${atom.from.line}` });
   }
-  const byAtom = new Map<string, AtomText[]>();
-  for (const text of texts) byAtom.set(text.file, [...(byAtom.get(text.file) ?? []), text]);
-  for (const [file, edits] of byAtom) {
-    const first = edits[0];
-    if (!first) continue;
-    if (edits.every((other) => other.text === first.text)) {
-      edit(file, (raw) => replaceAtomBody(raw, first.text), `text of <${first.from.tag}> from ${first.from.file}:${first.from.line}`);
+  const bodies = agreeing(steps.texts.map((text) => ({ ...text, path: text.file })), input.show);
+  for (const text of bodies.agreed) edit(text.path, (raw) => replaceAtomBody(raw, text.text), `text of <${text.from.tag}> from ${text.from.file}:${text.from.line}`);
+  const parts = agreeing(steps.fileParts, input.show);
+  for (const part of parts.agreed) edit(part.path, () => part.text, `hand-maintained part, as edited in ${part.from.file}:${part.from.line}`);
+  for (const [file, change, note] of profileEdits(steps)) edit(file, change, note);
+  // An edit that leaves a file as it was (a section already last, say) is no write.
+  const changed = [...writes.values()].filter((write) => write.after !== write.before);
+  return { writes: changed.sort((a, b) => naturalCompare(a.shown, b.shown)), skipped: [...bodies.skipped, ...parts.skipped] };
+}
+
+/** New texts for files, one per file where every output that edited it agrees; a skip for each edit where they disagree. */
+function agreeing<T extends { path: string; text: string; from: Finding }>(edits: readonly T[], show: (file: string) => string): { agreed: T[]; skipped: AdoptionSkip[] } {
+  const byFile = new Map<string, T[]>();
+  for (const edit of edits) byFile.set(edit.path, [...(byFile.get(edit.path) ?? []), edit]);
+  const agreed: T[] = [];
+  const skipped: AdoptionSkip[] = [];
+  for (const [file, group] of byFile) {
+    const [first] = group;
+    if (first === undefined) continue;
+    if (group.every((other) => other.text === first.text)) {
+      agreed.push(first);
       continue;
     }
-    const where = edits.map((other) => `${other.from.file}:${other.from.line}`).join(" and ");
-    for (const other of edits) skipped.push(skipOf(other.from, `${input.show(file)} was edited differently in ${where}: make the edits agree, then adopt again`));
+    const where = group.map((other) => `${other.from.file}:${other.from.line}`).join(" and ");
+    for (const other of group) skipped.push(skipOf(other.from, `${show(file)} was edited differently in ${where}: make the edits agree, then adopt again`));
   }
-  const byPart = new Map<string, FilePartText[]>();
-  for (const part of fileParts) byPart.set(part.path, [...(byPart.get(part.path) ?? []), part]);
-  for (const [file, edits] of byPart) {
-    const first = edits[0];
-    if (!first) continue;
-    if (edits.every((other) => other.text === first.text)) {
-      edit(file, () => first.text, `hand-maintained part, as edited in ${first.from.file}:${first.from.line}`);
-      continue;
-    }
-    const where = edits.map((other) => `${other.from.file}:${other.from.line}`).join(" and ");
-    for (const other of edits) skipped.push(skipOf(other.from, `${input.show(file)} was edited differently in ${where}: make the edits agree, then adopt again`));
+  return { agreed, skipped };
+}
+
+/** The profile edits in the order they apply: intros, the new order, new entries (each entry once). */
+function profileEdits(steps: { intros: readonly IntroEdit[]; orders: readonly SectionOrder[]; inserts: readonly SectionInsert[] }): [string, (source: string) => string, string][] {
+  const edits: [string, (source: string) => string, string][] = [];
+  for (const intro of steps.intros) edits.push([intro.profileFile, (source) => replaceIntro(source, intro.tag, intro.intro), `intro of ${intro.tag}`]);
+  for (const order of steps.orders) {
+    edits.push([order.profileFile, (source) => reorderSections(source, order.tags), `sections reordered as in the file (${order.from.map((finding) => finding.tag).join(", ")} moved)`]);
   }
-  for (const intro of intros) edit(intro.profileFile, (source) => replaceIntro(source, intro.tag, intro.intro), `intro of ${intro.tag}`);
-  for (const order of orders) edit(order.profileFile, (source) => reorderSections(source, order.tags), `sections reordered as in the file (${order.from.map((finding) => finding.tag).join(", ")} moved)`);
   const added = new Set<string>();
-  for (const insert of inserts) {
+  for (const insert of steps.inserts) {
     const key = `${insert.profileFile}\n${insert.tag}`;
     if (added.has(key)) continue;
     added.add(key);
-    edit(insert.profileFile, (source) => insertSection(source, insertIndex(source, insert.after), insert.tag, insert.atomId), `section ${insert.tag} added`);
+    edits.push([insert.profileFile, (source) => insertSection(source, insertIndex(source, insert.after), insert.tag, insert.atomId), `section ${insert.tag} added`]);
   }
-  // An edit that leaves a file as it was (a section already last, say) is no write.
-  const changed = [...writes.values()].filter((write) => write.after !== write.before);
-  return { writes: changed.sort((a, b) => naturalCompare(a.shown, b.shown)), skipped };
+  return edits;
 }
 
 /** Where a new entry goes in the profile's list: after the nearest section before it in the file that the list holds. */
