@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SyncReport } from "../../src/model.js";
-import { atom, makeProject, runCli, snapshotTree, writeFiles } from "../helpers.js";
+import { atom, builtCopy, makeProject, runCli, snapshotTree, writeFiles } from "../helpers.js";
 
 // ---- the fixture -------------------------------------------------------------
 
@@ -93,9 +93,8 @@ function replaceLine(lines: readonly string[], from: string, ...to: string[]): s
 }
 
 async function builtProject(files: Record<string, string> = FILES): Promise<string> {
-  const project = makeProject(files);
-  const run = await runCli(["build"], { cwd: project });
-  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+  const { project, build } = await builtCopy(files);
+  expect({ code: build.code, stderr: build.stderr }).toEqual({ code: 0, stderr: "" });
   return project;
 }
 
