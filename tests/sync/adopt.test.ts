@@ -1,6 +1,8 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { adopt } from "../../src/adopt.js";
+import { ConcurrentEditError } from "../../src/errors.js";
 import type { SyncReport } from "../../src/model.js";
 import { atom, builtCopy, makeProject, runCli, snapshotTree, writeFiles } from "../helpers.js";
 
@@ -715,6 +717,18 @@ describe("sync --adopt writes only what it reports", () => {
       .filter((file) => before[file] !== after[file])
       .sort();
     expect(changed).toEqual(["atoms/keys/sign-verify.md", "profiles/sec.yaml"]);
+  });
+
+  it("never replaces a file that appears where it creates an atom after it planned: it stops, and that file stays", async () => {
+    const project = await builtProject();
+    writeFileSync(path.join(project, OUT), text(replaceLine(BUILT, "<AUDIT>", ...SIGN_VERIFY, "", "<AUDIT>")));
+    const appeared = path.join(project, "atoms/keys/sign-verify.md");
+    // The journal goes in place before the first file: a file made now appeared after adopt checked the tree.
+    const afterWrite = (file: string) => {
+      if (file.endsWith(".json") && !existsSync(appeared)) writeFileSync(appeared, "written meanwhile\n");
+    };
+    expect(() => adopt({ root: project, afterWrite })).toThrow(ConcurrentEditError);
+    expect(read(project, "atoms/keys/sign-verify.md")).toBe("written meanwhile\n");
   });
 });
 
