@@ -127,6 +127,16 @@ describe("single edits anywhere in a composed output", () => {
     expect(counts.frame + counts.file + counts.profile).toBe(edits.length);
   });
 
+  it("give each part the line of the file where it starts, after the lines an edit added", () => {
+    const starts = parts.map((_, index) => owners.indexOf(index) + 1);
+    const inside = parts.findIndex((_, index) => owners.filter((owner) => owner === index).length >= 2);
+    expect(inside).toBeGreaterThanOrEqual(0);
+    const replaced = checkOutput({ ...output, actual: apply({ kind: "replace", line: owners.indexOf(inside), text: "Written by hand." }) });
+    expect(replaced.parts?.map((part) => part.line)).toEqual(starts);
+    const inserted = checkOutput({ ...output, actual: apply({ kind: "insert", line: owners.indexOf(inside), text: "Written by hand." }) });
+    expect(inserted.parts?.map((part) => part.line)).toEqual(starts.map((line, index) => (index > inside ? line + 1 : line)));
+  });
+
   it("are each reported and refused, and name only real parts, for 300 random edits of tricky lines", () => {
     const refs = parts.map((_, index) => JSON.stringify(refOf(index)));
     const tricky = fc.constantFrom("", " ", "<TASKS>", "</TASKS>", "</TERN_TASKS>", "<TERN_DOCS>", "```", "~~~", "## FAQ", "<NEW_SECTION>", "</HOOKS>", "\t", "text");
