@@ -1,14 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
+import { type Caches, openCaches } from "./cache/open-caches.js";
 import { InputError } from "./errors.js";
 import { sha256 } from "./hash.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { manifestPath } from "./load/load-manifest.js";
-import { loadProject, type Project } from "./load/load-project.js";
-import type { CheckedOutput, FileWrite, Layout, PackPlan, WriteFault } from "./model.js";
+import { loadProject } from "./load/load-project.js";
+import type { AdoptionPlan, AdoptionWrite, CheckedOutput, FileWrite, Layout, PackPlan, Project, WriteFault } from "./model.js";
 import { outputsToCheck, plannedOutputs } from "./outputs-to-check.js";
 import { type BuildPlan, changedFiles, planBuild } from "./plan-build.js";
 import { checkOutputs } from "./sync/check-outputs.js";
-import { planAdoption, type AdoptionPlan, type AdoptionWrite } from "./sync/plan-adoption.js";
+import { planAdoption } from "./sync/plan-adoption.js";
 import { commitWrites } from "./write/commit-writes.js";
 import { withProjectLock } from "./write/project-lock.js";
 import { manifestJson, nextManifest } from "./write/manifest-json.js";
@@ -56,8 +57,9 @@ export function adopt(options: AdoptOptions = {}): AdoptResult {
 }
 
 function adoptIn(layout: Layout, options: AdoptOptions): AdoptResult {
-  const project = loadProject(layout, options);
-  const build = planBuild(project);
+  const caches = openCaches(layout, options.warn ?? (() => {}));
+  const project = loadProject(layout, options, caches.atoms);
+  const build = planBuild(project, caches);
   const plan = planAdoption({
     checks: checkOutputs(outputsToCheck(project, plannedOutputs(build))),
     atoms: project.atoms,
@@ -68,7 +70,7 @@ function adoptIn(layout: Layout, options: AdoptOptions): AdoptResult {
     show: (file) => displayPath(layout, file),
   });
   // Adopted atoms reach every profile that renders them, chosen or not: judge all outputs.
-  const clean = plannedOutputs(everyOutput(options, build)).filter((file) => file.current?.sha256 === file.sha256);
+  const clean = plannedOutputs(everyOutput(options, build, caches)).filter((file) => file.current?.sha256 === file.sha256);
   const unrecorded = plan.writes.length === 0 ? [] : clean.filter((file) => project.manifest?.outputs[file.plan?.profile.output ?? ""]?.sha256 !== file.sha256);
   const records = unrecorded.flatMap((file) => (file.plan ? [file.plan] : []));
   const commit = [...plan.writes, ...manifestRecord(project, records, plan.carried)];
@@ -76,7 +78,7 @@ function adoptIn(layout: Layout, options: AdoptOptions): AdoptResult {
   if (options.dryRun || plan.skipped.length > 0 || commit.length === 0) return { ...result, written: false };
   commitWrites(commit.map(guarded), [], { layout, warn: options.warn ?? (() => {}), allOrNothing: true, ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}), ...(options.fault ? { fault: options.fault } : {}) });
   const cleanBefore = new Set(clean.map((file) => file.shown));
-  return { ...result, alsoChanges: outputsThatWillChange(options, plan, cleanBefore), written: true };
+  return { ...result, alsoChanges: outputsThatWillChange(options, plan, cleanBefore, caches), written: true };
 }
 
 /**
@@ -112,10 +114,10 @@ function guarded(write: AdoptionWrite): FileWrite {
 
 
 /** The build plan of every profile: the one at hand when no --profile was given. */
-function everyOutput(options: AdoptOptions, build: BuildPlan): BuildPlan {
+function everyOutput(options: AdoptOptions, build: BuildPlan, caches: Caches): BuildPlan {
   if (!options.profile || options.profile.length === 0) return build;
   try {
-    return planBuild(loadProject(resolveLayout(options), { ...options, profile: [] }));
+    return planBuild(loadProject(resolveLayout(options), { ...options, profile: [] }, caches.atoms), caches);
   } catch (error) {
     if (error instanceof InputError) return build; // another profile is broken: judge the chosen ones
     throw error;
@@ -127,11 +129,11 @@ function everyOutput(options: AdoptOptions, build: BuildPlan): BuildPlan {
  * other than the adopted ones: measured by planning that build over every
  * profile. Should the new atoms not load, the plan's estimate stands.
  */
-function outputsThatWillChange(options: AdoptOptions, plan: AdoptionPlan, cleanBefore: ReadonlySet<string>): string[] {
+function outputsThatWillChange(options: AdoptOptions, plan: AdoptionPlan, cleanBefore: ReadonlySet<string>, caches: Caches): string[] {
   const adoptedFrom = new Set(plan.adoptedFrom);
   try {
-    const project = loadProject(resolveLayout(options), { ...options, profile: [] });
-    return changedFiles(plannedOutputs(planBuild(project)))
+    const project = loadProject(resolveLayout(options), { ...options, profile: [] }, caches.atoms);
+    return changedFiles(plannedOutputs(planBuild(project, caches)))
       .filter((file) => cleanBefore.has(file.shown) && !adoptedFrom.has(file.shown))
       .map((file) => file.shown);
   } catch (error) {

@@ -1,8 +1,10 @@
+import { openCaches } from "./cache/open-caches.js";
 import { cacheWrites } from "./cache/save-caches.js";
 import { throwIfIssues } from "./errors.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
-import { loadProject, type Project } from "./load/load-project.js";
-import type { FileCheck, Issue, Layout, PackPlan, ProgressCallback, WriteFault } from "./model.js";
+import { loadProject } from "./load/load-project.js";
+import { readCurrentText } from "./load/read-current.js";
+import type { FileCheck, Issue, Layout, PackPlan, ProgressCallback, Project, WriteFault } from "./model.js";
 import type { ProfileReport } from "./pack/plan-report.js";
 import { outputsToCheck } from "./outputs-to-check.js";
 import { buildWrites, changedFiles, planBuild, type PlannedFile } from "./plan-build.js";
@@ -73,15 +75,16 @@ export function build(options: BuildOptions = {}): BuildResult {
 }
 
 function buildIn(layout: Layout, options: BuildOptions): BuildResult {
-  const project = loadProject(layout, options);
-  const plan = planBuild(project, { ...(options.workers === undefined ? {} : { workers: options.workers }), ...(options.progress ? { progress: options.progress } : {}) });
+  const caches = openCaches(layout, options.warn ?? (() => {}));
+  const project = loadProject(layout, options, caches.atoms);
+  const plan = planBuild(project, caches, { ...(options.workers === undefined ? {} : { workers: options.workers }), ...(options.progress ? { progress: options.progress } : {}) });
   const changed = changedFiles(plan.files);
   if (options.force) throwIfIssues(plan.plans.filter(rendersNothing).map((packed) => nothingToRender(project, packed)));
   const toCheck = outputsToCheck(project, changed.filter((file) => !matchesLastBuild(project, file)));
   const refused = options.force ? [] : handWritten(checkOutputs(toCheck).map(fileCheck));
   const write = !options.check && refused.length === 0;
   if (write) {
-    commitWrites(buildWrites(project, changed), cacheWrites(project.caches), {
+    commitWrites(buildWrites(project, changed), cacheWrites(caches), {
       layout,
       warn: options.warn ?? (() => {}),
       ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}),
@@ -94,7 +97,7 @@ function buildIn(layout: Layout, options: BuildOptions): BuildResult {
     changed: changed.map((file) => file.shown),
     refused,
     written: write && changed.length > 0,
-    ...(options.preview ? { previews: changed.map((file) => ({ file: file.shown, before: file.current?.read() ?? null, after: file.text })) } : {}),
+    ...(options.preview ? { previews: changed.map((file) => ({ file: file.shown, before: file.current ? readCurrentText(file.file, file.shown) : null, after: file.text })) } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { openCaches } from "./cache/open-caches.js";
 import { InputError } from "./errors.js";
 import { closest } from "./load/closest.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
@@ -45,8 +46,9 @@ export interface Explanation {
  * `.md`, relative to the current directory). Reads only.
  */
 export function explain(which: string, options: ExplainOptions = {}): Explanation {
-  const project = loadProject(resolveLayout(options), options);
-  const { layout } = project;
+  const layout = resolveLayout(options);
+  const caches = openCaches(layout, options.warn ?? (() => {}));
+  const project = loadProject(layout, options, caches.atoms);
   const asPath = which.endsWith(".md") ? path.resolve(options.cwd ?? process.cwd(), which) : undefined;
   const atom = project.atoms.find((candidate) => (asPath ? path.join(layout.atomsDir, candidate.path) === asPath : candidate.id === which));
   if (!atom) {
@@ -56,7 +58,7 @@ export function explain(which: string, options: ExplainOptions = {}): Explanatio
   }
   const placements: AtomPlacement[] = [];
   const absent: string[] = [];
-  for (const plan of planBuild(project).plans) {
+  for (const plan of planBuild(project, caches).plans) {
     if (plan.profile.index) continue;
     const before = placements.length;
     const output = displayPath(layout, path.join(layout.outDir, plan.profile.output));

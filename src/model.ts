@@ -311,6 +311,22 @@ export interface Manifest {
 }
 
 /**
+ * A project as a command reads it: atoms, the chosen profiles resolved
+ * against them, the manifest. Plain data; the caches that sped up reading it
+ * are the command's, apart from it (cache/open-caches.ts).
+ */
+export interface Project {
+  layout: Layout;
+  atoms: Atom[];
+  profiles: ResolvedProfile[];
+  /** True when every profile of the profiles dir is loaded. */
+  allProfiles: boolean;
+  /** Profiles an index lists or a composed profile includes that were not chosen: planned for their counts and texts, never written. */
+  support: ResolvedProfile[];
+  manifest: Manifest | undefined;
+}
+
+/**
  * What a write may replace: the bytes a command judged there (by sha256),
  * nothing (`new`: created, never replaced), anything (`own`: llmsgen's own
  * files, such as its cache), or nothing and no write at all if the file
@@ -483,4 +499,48 @@ export interface CheckedPart {
   line: number;
   /** A profile part that differs: its own check, findings at the composed file's lines. */
   check?: CheckedOutput;
+}
+
+// ---- adoption (sync/plan-adoption.ts) ----------------------------------------
+
+/** A file adoption writes: a new atom, or a changed atom or profile. */
+export interface AdoptionWrite {
+  /** Absolute path. */
+  file: string;
+  shown: string;
+  /** Current text; null for a file to create. */
+  before: string | null;
+  after: string;
+  /** What and why, for the report. */
+  note: string;
+}
+
+/** A finding adoption cannot carry, and why. */
+export interface AdoptionSkip {
+  file: string;
+  /** 0 when the skip is about a flag, not a place in a file. */
+  line: number;
+  tag?: string;
+  kind: FindingKind;
+  reason: string;
+  diff?: string;
+}
+
+/** Everything adoption would do, decided before anything is written. */
+export interface AdoptionPlan {
+  /** Every file adoption writes, with its bytes before and after. */
+  writes: AdoptionWrite[];
+  /** Findings it cannot carry; when any, adopt writes nothing. */
+  skipped: AdoptionSkip[];
+  /** Outputs whose hand edits are carried. */
+  adoptedFrom: string[];
+  /** Other outputs that change on the next build because of the writes. */
+  alsoChanges: string[];
+  /**
+   * Adopted outputs whose every hand edit is carried, but which a build
+   * cannot write back byte for byte: sections stood outside the wrapper,
+   * and the grammar puts them inside it. Adopt records their bytes as the
+   * last build's, so the next build rebuilds them instead of refusing.
+   */
+  carried: CheckedOutput[];
 }

@@ -1,5 +1,5 @@
-import type { Project } from "./load/load-project.js";
-import type { OutputToCheck } from "./model.js";
+import { readCurrentText } from "./load/read-current.js";
+import type { OutputToCheck, Project } from "./model.js";
 import type { BuildPlan, PlannedFile } from "./plan-build.js";
 
 /** Another file to check in place of a profile's output (`sync-check --file`). */
@@ -19,7 +19,7 @@ export function outputsToCheck(project: Project, files: readonly PlannedFile[], 
     const plan = planned.plan;
     if (!plan) return [];
     const expected = planned.text;
-    const actual = override ? override.text : planned.current === null ? null : planned.current.sha256 === planned.sha256 ? expected : planned.current.read();
+    const actual = override ? override.text : planned.current === null ? null : planned.current.sha256 === planned.sha256 ? expected : readCurrentText(planned.file, planned.shown);
     return [
       {
         file: override?.shown ?? planned.shown,

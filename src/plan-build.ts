@@ -3,9 +3,9 @@ import { sha256 } from "./hash.js";
 import { displayPath, slashRelative } from "./load/layout.js";
 import { type CurrentFile, readCurrent } from "./load/read-current.js";
 import { manifestPath } from "./load/load-manifest.js";
-import type { Project } from "./load/load-project.js";
 import { naturalCompare } from "./load/natural-compare.js";
-import type { Encoding, FileWrite, IndexSpec, PackPlan, Profile, ProgressCallback, ResolvedProfile } from "./model.js";
+import type { Caches } from "./cache/open-caches.js";
+import type { Encoding, FileWrite, IndexSpec, PackPlan, Profile, ProgressCallback, Project, ResolvedProfile } from "./model.js";
 import { type Piece, toPiece } from "./pack/compose.js";
 import { countMany } from "./pack/count-parallel.js";
 import { packComposed } from "./pack/pack-composed.js";
@@ -49,15 +49,19 @@ export interface PlanOptions {
   progress?: ProgressCallback;
 }
 
-/** Packs and renders every profile of the project and lays out the files a build would write. Reads, never writes. */
-export function planBuild(project: Project, options: PlanOptions = {}): BuildPlan {
+/**
+ * Packs and renders every profile of the project and lays out the files a
+ * build would write. Reads, never writes: plans packed and tokens counted go
+ * into `caches`, which the caller may save.
+ */
+export function planBuild(project: Project, caches: Caches, options: PlanOptions = {}): BuildPlan {
   const { layout, manifest } = project;
   const plans = withTokenizers((tokenizers) => {
     const counters = new Map<Encoding, PieceCounter>();
     const counter = (encoding: Encoding) => {
       let pieces = counters.get(encoding);
       if (!pieces) {
-        pieces = new PieceCounter(encoding, tokenizers.counter(encoding), project.caches.tokens(encoding));
+        pieces = new PieceCounter(encoding, tokenizers.counter(encoding), caches.tokens(encoding));
         counters.set(encoding, pieces);
       }
       return pieces;
@@ -67,7 +71,7 @@ export function planBuild(project: Project, options: PlanOptions = {}): BuildPla
     const packed = new Map<ResolvedProfile, PackPlan>();
     const keys = new Map(packable.map((resolved) => [resolved, planKey(resolved)]));
     for (const [resolved, key] of keys) {
-      const cached = project.caches.plans.get(key);
+      const cached = caches.plans.get(key);
       const restored = cached && restorePlan(resolved, cached);
       if (restored) packed.set(resolved, restored);
     }
@@ -89,7 +93,7 @@ export function planBuild(project: Project, options: PlanOptions = {}): BuildPla
     toPack.forEach((resolved, index) => {
       const plan = packProfile(resolved, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file));
       const key = keys.get(resolved);
-      if (key !== undefined) project.caches.plans.set(key, summarizePlan(plan));
+      if (key !== undefined) caches.plans.set(key, summarizePlan(plan));
       packed.set(resolved, plan);
       options.progress?.({ stage: "pack", done: index + 1, total: toPack.length });
     });

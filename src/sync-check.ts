@@ -1,8 +1,9 @@
 import path from "node:path";
+import { openCaches } from "./cache/open-caches.js";
 import { InputError, LlmsgenError } from "./errors.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadProject } from "./load/load-project.js";
-import { readCurrent } from "./load/read-current.js";
+import { readCurrent, readCurrentText } from "./load/read-current.js";
 import type { Layout, SyncReport } from "./model.js";
 import { outputsToCheck, plannedOutputs, type CheckOverride } from "./outputs-to-check.js";
 import { planBuild } from "./plan-build.js";
@@ -24,8 +25,9 @@ export function syncCheck(options: SyncCheckOptions = {}): SyncReport {
   if (options.file !== undefined && options.profile?.length !== 1) {
     throw new LlmsgenError("--file checks one file against one profile: give exactly one --profile");
   }
-  const project = loadProject(layout, options);
-  const plan = planBuild(project);
+  const caches = openCaches(layout, options.warn ?? (() => {}));
+  const project = loadProject(layout, options, caches.atoms);
+  const plan = planBuild(project, caches);
   const files = checkOutputs(outputsToCheck(project, plannedOutputs(plan), readOverride(options, layout))).map(fileCheck);
   return { ok: files.every((file) => file.findings.length === 0), files };
 }
@@ -36,5 +38,5 @@ function readOverride(options: SyncCheckOptions, layout: Layout): CheckOverride 
   const shown = displayPath(layout, file);
   const current = readCurrent(file, shown);
   if (!current) throw new InputError([{ file: shown, message: "file not found (--file): give the path of the file to check, relative to the current directory" }]);
-  return { shown, text: current.read() };
+  return { shown, text: readCurrentText(file, shown) };
 }

@@ -21,5 +21,8 @@ export function tiktokenVersion(): string {
 }
 
 function readVersion(file: string | URL): string {
-  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+  const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
+  const version = typeof parsed === "object" && parsed !== null && "version" in parsed ? parsed.version : undefined;
+  if (typeof version !== "string") throw new Error(`${String(file)} names no version`);
+  return version;
 }

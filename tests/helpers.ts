@@ -1,9 +1,12 @@
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach } from "vitest";
+import { afterAll, afterEach } from "vitest";
+import { openCaches } from "../src/cache/open-caches.js";
 import { main } from "../src/cli/main.js";
-import type { WriteFault } from "../src/model.js";
+import { loadProject } from "../src/load/load-project.js";
+import type { Layout, Project, WriteFault } from "../src/model.js";
+import { type BuildPlan, planBuild } from "../src/plan-build.js";
 
 const made: string[] = [];
 afterEach(() => {
@@ -16,6 +19,34 @@ export function makeProject(files: Record<string, string>): string {
   made.push(dir);
   writeFiles(dir, files);
   return dir;
+}
+
+const templates = new Map<string, Promise<{ dir: string; build: CliRun }>>();
+afterAll(async () => {
+  for (const template of templates.values()) rmSync((await template).dir, { recursive: true, force: true });
+  templates.clear();
+});
+
+/**
+ * A temporary project made from `files` after `llmsgen build` ran in it, and
+ * that build's run. The build runs once per test file for the same files;
+ * each call gets a fresh copy of the built tree (a build is deterministic,
+ * so the copy holds the very bytes a build of its own would write).
+ */
+export async function builtCopy(files: Record<string, string>): Promise<{ project: string; build: CliRun }> {
+  const key = JSON.stringify(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  let template = templates.get(key);
+  if (!template) {
+    const dir = mkdtempSync(path.join(tmpdir(), "llmsgen-built-"));
+    writeFiles(dir, files);
+    template = runCli(["build"], { cwd: dir }).then((build) => ({ dir, build }));
+    templates.set(key, template);
+  }
+  const { dir, build } = await template;
+  const project = mkdtempSync(path.join(tmpdir(), "llmsgen-test-"));
+  made.push(project);
+  cpSync(dir, project, { recursive: true });
+  return { project, build };
 }
 
 export function writeFiles(dir: string, files: Record<string, string>): void {
@@ -75,4 +106,11 @@ export function snapshotTree(dir: string, options: { skipSpecial?: boolean } = {
 export function atom(fields: Record<string, string | number | boolean>, body: string): string {
   const lines = Object.entries(fields).map(([key, value]) => `${key}: ${typeof value === "string" ? JSON.stringify(value) : String(value)}`);
   return `---\n${lines.join("\n")}\n---\n${body}\n`;
+}
+
+/** Loads and plans a project as build and sync-check do (caches read, never saved). */
+export function loadAndPlan(layout: Layout): { project: Project; plan: BuildPlan } {
+  const caches = openCaches(layout, () => {});
+  const project = loadProject(layout, {}, caches.atoms);
+  return { project, plan: planBuild(project, caches) };
 }

@@ -1,5 +1,6 @@
 import type { AdoptResult } from "../adopt.js";
-import { writeDiff, type AdoptionSkip } from "../sync/plan-adoption.js";
+import type { AdoptionSkip } from "../model.js";
+import { writeDiff } from "../sync/plan-adoption.js";
 import { annotation, json, type ReportOptions } from "./report-format.js";
 import { endLine } from "./report-findings.js";
 import type { Style } from "./style.js";

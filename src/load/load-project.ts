@@ -1,10 +1,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { formatIssue, throwIfIssues } from "../errors.js";
-import type { Atom, Issue, Layout, Manifest, Profile, ResolvedProfile } from "../model.js";
+import type { Atom, Issue, Layout, Profile, Project, ResolvedProfile } from "../model.js";
 import { scanMarkdown } from "../render/scan-markdown.js";
 import type { AtomCache } from "../cache/atom-cache.js";
-import { type Caches, openCaches } from "../cache/open-caches.js";
 import { displayPath, layoutProblem } from "./layout.js";
 import { describeRun, findLongRun } from "./long-runs.js";
 import { countNewlines } from "./read-text.js";
@@ -13,18 +12,6 @@ import { loadManifest } from "./load-manifest.js";
 import { type LoadedProfiles, loadProfiles, profileNames } from "./load-profiles.js";
 import { partIssues, resolveParts } from "./resolve-parts.js";
 import { resolveProfile } from "./resolve-profile.js";
-
-export interface Project {
-  layout: Layout;
-  atoms: Atom[];
-  profiles: ResolvedProfile[];
-  /** True when every profile of the profiles dir is loaded. */
-  allProfiles: boolean;
-  /** Profiles an index lists or a composed profile includes that were not chosen: planned for their counts and texts, never written. */
-  support: ResolvedProfile[];
-  manifest: Manifest | undefined;
-  caches: Caches;
-}
 
 export interface LoadOptions {
   /** Profile names or paths (`--profile`); every profile of the profiles dir when empty. */
@@ -49,13 +36,13 @@ export interface CollectedProject {
 
 /**
  * Reads atoms, the chosen profiles and the manifest, and checks all of it;
- * throws one InputError listing every problem found.
+ * throws one InputError listing every problem found. Atoms parsed on an
+ * earlier run come from `atomCache` (the run's caches, cache/open-caches.ts).
  */
-export function loadProject(layout: Layout, options: LoadOptions = {}): Project {
-  const caches = openCaches(layout, options.warn ?? (() => {}));
-  const { issues, ...project } = collectProject(layout, { ...options, atomCache: caches.atoms });
+export function loadProject(layout: Layout, options: LoadOptions = {}, atomCache?: AtomCache): Project {
+  const { issues, ...project } = collectProject(layout, { ...options, ...(atomCache ? { atomCache } : {}) });
   throwIfIssues(issues);
-  return { layout, ...project, manifest: loadManifest(layout), caches };
+  return { layout, ...project, manifest: loadManifest(layout) };
 }
 
 /**

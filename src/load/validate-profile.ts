@@ -78,34 +78,8 @@ export function validateProfile(source: YamlSource, context: ProfileContext): Pr
           (language) => lineAt(source, ["examples", language]),
         );
 
-  let sections: SectionSpec[] | undefined;
-  let include: string[] | undefined;
-  let index: IndexSpec | undefined;
-  let parts: PartSpec[] | undefined;
-  const kinds = ["sections", "include", "index", "parts"].filter((key) => data[key] !== undefined);
-  if (kinds.length > 1) {
-    report([kinds[1] ?? "sections"], `use one of 'sections', 'include', 'index' or 'parts', not ${kinds.map((kind) => `'${kind}'`).join(" and ")}`);
-  } else if (data.sections !== undefined) {
-    sections = validateSections(data.sections, wrapper, source, report);
-    if (data.tags_from !== undefined) report(["tags_from"], "'tags_from' applies to include profiles only: a sections profile names its tags itself");
-  } else if (data.parts !== undefined) {
-    parts = validateParts(data.parts, context.layout, source, report);
-    for (const key of ATOM_KEYS) {
-      if (data[key] !== undefined) report([key], `'${key}' has no meaning in a composed profile (parts): its parts' own profiles choose their atoms; remove it`);
-    }
-  } else if (data.include !== undefined) {
-    include = optional(data, "include", [], report, isNonEmptyStringList, "a non-empty list of globs relative to the atoms dir");
-  } else if (data.index !== undefined) {
-    index = validateIndex(data.index, report);
-    for (const key of SECTION_ONLY_KEYS) {
-      if (data[key] !== undefined) report([key], `'${key}' has no meaning in an index profile: remove it`);
-    }
-  } else {
-    report([], "a profile needs 'sections' (explicit sections), 'include' (atoms grouped by their tag), 'index' (an llms.txt of the other outputs) or 'parts' (other outputs and hand-maintained files, composed)");
-  }
-
-  // Everything a build renders and counts is held to the long-run guard (intros in validateSections, atoms at load).
-  const rendered: [YamlPath, string | undefined][] = [
+  const { sections, include, index, parts } = validateKind(data, wrapper, source, context, report);
+  reportLongRuns([
     [["wrapper"], wrapper],
     [["description"], description],
     [["index", "title"], index?.title],
@@ -113,11 +87,7 @@ export function validateProfile(source: YamlSource, context: ProfileContext): Pr
     [["index", "heading"], index?.heading],
     [["index", "base_url"], index?.baseUrl],
     ...(sections ?? []).map((section, i): [YamlPath, string] => [["sections", i, "tag"], section.tag]),
-  ];
-  for (const [where, value] of rendered) {
-    const run = value === undefined ? undefined : findLongRun(value);
-    if (run) report(where, `${where.map((step) => (typeof step === "number" ? `[${step}]` : `.${step}`)).join("").slice(1)}: ${describeRun(run)}`);
-  }
+  ], report);
 
   if (context.issues.length > before || output === undefined) return undefined;
   const lines = lineIndex(source);
@@ -144,6 +114,51 @@ export function validateProfile(source: YamlSource, context: ProfileContext): Pr
 }
 
 type Report = (where: YamlPath, message: string) => void;
+
+/** What the profile is made of: exactly one of sections, include, index or parts, each with the keys that make sense beside it. */
+function validateKind(
+  data: Record<string, unknown>,
+  wrapper: string | undefined,
+  source: YamlSource,
+  context: ProfileContext,
+  report: Report,
+): { sections?: SectionSpec[] | undefined; include?: string[] | undefined; index?: IndexSpec | undefined; parts?: PartSpec[] | undefined } {
+  const kinds = ["sections", "include", "index", "parts"].filter((key) => data[key] !== undefined);
+  if (kinds.length > 1) {
+    report([kinds[1] ?? "sections"], `use one of 'sections', 'include', 'index' or 'parts', not ${kinds.map((kind) => `'${kind}'`).join(" and ")}`);
+    return {};
+  }
+  if (data.sections !== undefined) {
+    const sections = validateSections(data.sections, wrapper, source, report);
+    if (data.tags_from !== undefined) report(["tags_from"], "'tags_from' applies to include profiles only: a sections profile names its tags itself");
+    return { sections };
+  }
+  if (data.parts !== undefined) {
+    const parts = validateParts(data.parts, context.layout, source, report);
+    for (const key of ATOM_KEYS) {
+      if (data[key] !== undefined) report([key], `'${key}' has no meaning in a composed profile (parts): its parts' own profiles choose their atoms; remove it`);
+    }
+    return { parts };
+  }
+  if (data.include !== undefined) return { include: optional(data, "include", [], report, isNonEmptyStringList, "a non-empty list of globs relative to the atoms dir") };
+  if (data.index !== undefined) {
+    const index = validateIndex(data.index, report);
+    for (const key of SECTION_ONLY_KEYS) {
+      if (data[key] !== undefined) report([key], `'${key}' has no meaning in an index profile: remove it`);
+    }
+    return { index };
+  }
+  report([], "a profile needs 'sections' (explicit sections), 'include' (atoms grouped by their tag), 'index' (an llms.txt of the other outputs) or 'parts' (other outputs and hand-maintained files, composed)");
+  return {};
+}
+
+/** Everything a build renders and counts is held to the long-run guard (intros in validateSections, atoms at load). */
+function reportLongRuns(rendered: readonly [YamlPath, string | undefined][], report: Report): void {
+  for (const [where, value] of rendered) {
+    const run = value === undefined ? undefined : findLongRun(value);
+    if (run) report(where, `${where.map((step) => (typeof step === "number" ? `[${step}]` : `.${step}`)).join("").slice(1)}: ${describeRun(run)}`);
+  }
+}
 
 function validateOutput(value: unknown, context: ProfileContext, report: Report): string | undefined {
   if (value === undefined) {
@@ -254,11 +269,11 @@ function validateSections(value: unknown, wrapper: string | undefined, source: Y
     } else {
       seen.set(tag, index);
     }
-    const atoms = entry.atoms;
-    if (atoms === undefined) {
+    const atoms = isAtomList(entry.atoms) ? entry.atoms : undefined;
+    if (entry.atoms === undefined) {
       report(at, `${name}.atoms is required: a list of atom ids or globs`);
-    } else if (!Array.isArray(atoms) || atoms.some((item) => typeof item !== "string" || item.trim() === "")) {
-      report([...at, "atoms"], `${name}.atoms must be a list of atom ids or globs, got ${describe(atoms)}`);
+    } else if (atoms === undefined) {
+      report([...at, "atoms"], `${name}.atoms must be a list of atom ids or globs, got ${describe(entry.atoms)}`);
     }
     const intro = optional(entry, "intro", at, report, isString, "a string", name);
     const introRun = intro === undefined ? undefined : findLongRun(intro);
@@ -269,11 +284,11 @@ function validateSections(value: unknown, wrapper: string | undefined, source: Y
     }
     const budget = optional(entry, "budget", at, report, isBudget, "a whole number of tokens above 0", name);
     const required = optional(entry, "required", at, report, isBoolean, "true or false", name);
-    if (isTag(tag) && Array.isArray(atoms)) {
+    if (isTag(tag) && atoms !== undefined) {
       const trimmedIntro = intro?.trim();
       specs.push({
         tag,
-        atoms: atoms as string[],
+        atoms,
         required: required ?? false,
         line: lineAt(source, at),
         ...(trimmedIntro ? { intro: trimmedIntro } : {}),
@@ -282,6 +297,11 @@ function validateSections(value: unknown, wrapper: string | undefined, source: Y
     }
   });
   return specs;
+}
+
+/** A section's `atoms:`: a list of non-blank ids or globs. */
+function isAtomList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === "string" && item.trim() !== "");
 }
 
 function validateIndex(value: unknown, report: Report): IndexSpec | undefined {

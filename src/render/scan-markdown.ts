@@ -25,11 +25,11 @@ export class FenceTracker {
     }
     const open = FENCE_OPEN.exec(text);
     if (open) {
-      const marker = open[1] as string;
-      const info = open[2] as string;
+      const [, marker = "", info = ""] = open;
+      const char = marker.startsWith("`") ? "`" : "~";
       // A backtick fence's info string may not contain a backtick (CommonMark).
-      if (marker[0] === "`" && info.includes("`")) return false;
-      this.fence = { char: marker[0] as "`" | "~", length: marker.length };
+      if (char === "`" && info.includes("`")) return false;
+      this.fence = { char, length: marker.length };
       this.openedAt = line;
       return true;
     }

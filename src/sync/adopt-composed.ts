@@ -1,5 +1,6 @@
 import type { CheckedOutput, Finding } from "../model.js";
-import { skipOf, type AdoptionSkip } from "./adoption-types.js";
+import type { AdoptionSkip } from "../model.js";
+import { skipOf } from "./adoption-types.js";
 
 /** The text a composed output holds in the place of a hand-maintained part, to write back into that file. */
 export interface FilePartText {

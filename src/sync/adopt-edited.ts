@@ -1,13 +1,15 @@
 import path from "node:path";
 import { edgeProblem, innerText, splitBody } from "./adoptable-text.js";
-import { skipOf, type AdoptionSkip, type AtomText, type FindingAt, type IntroEdit } from "./adoption-types.js";
+import type { AdoptionSkip } from "../model.js";
+import { skipOf, type AtomText, type FindingAt, type IntroEdit } from "./adoption-types.js";
 
 /**
  * Edited (and named drift) sections → atom bodies and profile intros. The
  * section's leading paragraphs, as many as its intro has, are the intro; the
  * rest is split back into its atoms along the same blank-line joins where
  * that is unambiguous. An atom rendered as its brief, an edit
- * spanning atoms, or text an atom cannot hold is a skip.
+ * spanning atoms, text an atom cannot hold, or a section that changes
+ * nothing is a skip.
  */
 export function adoptEdited(items: readonly FindingAt[], atomsDir: string): { texts: AtomText[]; intros: IntroEdit[]; skipped: AdoptionSkip[] } {
   const texts: AtomText[] = [];
@@ -54,6 +56,9 @@ function adoptOne({ finding, checked, section }: FindingAt, atomsDir: string): {
     if (problem) return problem;
     texts.push({ file: path.join(atomsDir, atom.atom.path), text, from: finding, output: checked.output.file });
   }
-  if (intro === undefined || intro === planned.intro) return { texts };
-  return { texts, intro: { profileFile: checked.output.profile.file, tag: planned.tag, intro, from: finding } };
+  const newIntro = intro === planned.intro ? undefined : intro;
+  // Never a silent no-op: a finding whose text adoption reads as the atoms' own is reported.
+  if (texts.length === 0 && newIntro === undefined) return "adoption reads this section as its atoms and intro already stand, so it has nothing to carry: compare the section with what a build writes";
+  if (newIntro === undefined) return { texts };
+  return { texts, intro: { profileFile: checked.output.profile.file, tag: planned.tag, intro: newIntro, from: finding } };
 }

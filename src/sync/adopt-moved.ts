@@ -1,4 +1,5 @@
-import { skipOf, type AdoptionSkip, type FindingAt, type SectionOrder } from "./adoption-types.js";
+import type { AdoptionSkip } from "../model.js";
+import { skipOf, type FindingAt, type SectionOrder } from "./adoption-types.js";
 
 /**
  * Moved sections → the order of a `sections:` profile: the

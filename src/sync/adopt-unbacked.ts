@@ -1,7 +1,8 @@
 import path from "node:path";
 import type { Atom, OutputToCheck, ParsedSection } from "../model.js";
 import { edgeProblem, idFromTag, innerText } from "./adoptable-text.js";
-import { skipOf, type AdoptionSkip, type FindingAt, type NewAtom, type SectionInsert } from "./adoption-types.js";
+import type { AdoptionSkip } from "../model.js";
+import { skipOf, type FindingAt, type NewAtom, type SectionInsert } from "./adoption-types.js";
 import { isGlob } from "../load/glob.js";
 import { includeOrder, matchesInclude, sameOrder } from "./include-order.js";
 

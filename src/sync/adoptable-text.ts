@@ -32,13 +32,13 @@ export function splitBody(body: string, texts: readonly string[]): string[] | un
   if (texts.length === 1) return [body];
   let first = 0;
   let rest = body;
-  while (first < texts.length - 1 && rest.startsWith(`${texts[first]}\n\n`)) {
-    rest = rest.slice((texts[first] as string).length + 2);
+  for (let head = texts[first]; first < texts.length - 1 && head !== undefined && rest.startsWith(`${head}\n\n`); head = texts[first]) {
+    rest = rest.slice(head.length + 2);
     first++;
   }
   let last = texts.length - 1;
-  while (last > first && rest.endsWith(`\n\n${texts[last]}`)) {
-    rest = rest.slice(0, rest.length - (texts[last] as string).length - 2);
+  for (let tail = texts[last]; last > first && tail !== undefined && rest.endsWith(`\n\n${tail}`); tail = texts[last]) {
+    rest = rest.slice(0, rest.length - tail.length - 2);
     last--;
   }
   if (first !== last) return undefined;

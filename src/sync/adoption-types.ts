@@ -1,29 +1,6 @@
-import type { CheckedOutput, Finding, ParsedSection } from "../model.js";
+import type { AdoptionSkip, CheckedOutput, Finding, ParsedSection } from "../model.js";
 
-/* The values the adoption steps take and return. */
-
-/** A file adoption writes: a new atom, or a changed atom or profile. */
-export interface AdoptionWrite {
-  /** Absolute path. */
-  file: string;
-  shown: string;
-  /** Current text; null for a file to create. */
-  before: string | null;
-  after: string;
-  /** What and why, for the report. */
-  note: string;
-}
-
-/** A finding adoption cannot carry, and why. */
-export interface AdoptionSkip {
-  file: string;
-  /** 0 when the skip is about a flag, not a place in a file. */
-  line: number;
-  tag?: string;
-  kind: Finding["kind"];
-  reason: string;
-  diff?: string;
-}
+/* The values the adoption steps take and return (the plan they add up to is in model.ts). */
 
 /** A finding together with the checked output it came from and, where it names one, the parsed section. */
 export interface FindingAt {

@@ -41,46 +41,18 @@ export function classifyComposed(output: OutputToCheck, actualText: string, chec
   let partIndex = 0;
   regions.forEach((region, index) => {
     const at = placement[index] ?? { from: actual.lines.length, to: actual.lines.length };
-    const want = expected.lines.slice(region.from, region.to);
-    const have = actual.lines.slice(at.from, at.to);
+    const lines: PlacedLines = { want: expected.lines.slice(region.from, region.to), have: actual.lines.slice(at.from, at.to), wantFrom: region.from, haveFrom: at.from, lineCount: actual.lines.length };
     if (region.kind === "frame") {
-      if (!sameLines(want, have)) {
-        const offset = firstDifference(want, have);
-        const diff = unifiedDiff(file, { lines: want, start: region.from + 1 }, { lines: have, start: at.from + 1 });
-        findings.push(finding("stray", file, Math.min(at.from + offset, Math.max(actual.lines.length - 1, 0)) + 1, frameMessage(index, regions.length, parts, index / 2), undefined, diff));
-      }
+      if (!sameLines(lines.want, lines.have)) findings.push(differingAt(lines, file, (line, diff) => finding("stray", file, line, frameMessage(index, regions.length, parts, index / 2), undefined, diff)));
       return;
     }
     const part = parts[partIndex++];
     if (!part) return;
-    const isLast = part === lastPart;
-    const newline = isLast && newlineOwnedByPart ? actual.finalNewline : partText(part).endsWith("\n") && have.length > 0;
-    const partActual = have.length === 0 ? "" : `${have.join("\n")}${newline ? "\n" : ""}`;
-    const item: CheckedPart = { part, actual: partActual, line: at.from + 1 };
-    if (partActual !== partText(part)) {
-      const previous = previousPart(output.previous?.parts, part);
-      if (part.kind === "file") {
-        const kind = changeKind(sha256(partActual), part.sha256, previous?.sha256);
-        const offset = firstDifference(want, have);
-        const diff = unifiedDiff(file, { lines: want, start: region.from + 1 }, { lines: have, start: at.from + 1 });
-        findings.push({ ...finding(kind, file, Math.min(at.from + offset, Math.max(actual.lines.length - 1, 0)) + 1, FILE_PART_MESSAGES[kind](part.file), undefined, diff), part: { file: part.file } });
-      } else {
-        const sub = checkPart({
-          file,
-          profile: part.plan.profile,
-          expected: part.plan.text,
-          actual: partActual,
-          previous: previous !== undefined && !("file" in previous) ? previous : undefined,
-          atomTags: output.atomTags,
-          sections: part.plan.sections,
-          ...(part.plan.parts ? { parts: part.plan.parts } : {}),
-        });
-        const moved = sub.findings.map((item) => inPart(item, part.plan.profile.name, region.from, at.from));
-        for (const item of moved) findings.push(item);
-        item.check = { ...sub, findings: moved };
-      }
-    }
-    checked.push(item);
+    const newline = part === lastPart && newlineOwnedByPart ? actual.finalNewline : partText(part).endsWith("\n") && lines.have.length > 0;
+    const partActual = lines.have.length === 0 ? "" : `${lines.have.join("\n")}${newline ? "\n" : ""}`;
+    const judged = judgePart(output, part, partActual, lines, checkPart);
+    for (const item of judged.findings) findings.push(item);
+    checked.push(judged.checked);
   });
   if (!newlineOwnedByPart && expected.finalNewline !== actual.finalNewline) {
     const message = expected.finalNewline
@@ -89,6 +61,58 @@ export function classifyComposed(output: OutputToCheck, actualText: string, chec
     findings.push(finding("stray", file, Math.max(actual.lines.length, 1), message));
   }
   return { findings: findings.sort(byLineThenKind), parts: checked };
+}
+
+/** One region's lines as a build writes them and as the file holds them (0-based starts). */
+interface PlacedLines {
+  want: string[];
+  have: string[];
+  wantFrom: number;
+  haveFrom: number;
+  /** Lines of the whole file. */
+  lineCount: number;
+}
+
+/** A finding at the first line where a region differs, with the region's diff. */
+function differingAt(lines: PlacedLines, file: string, make: (line: number, diff: string) => Finding): Finding {
+  const offset = firstDifference(lines.want, lines.have);
+  const diff = unifiedDiff(file, { lines: lines.want, start: lines.wantFrom + 1 }, { lines: lines.have, start: lines.haveFrom + 1 });
+  return make(Math.min(lines.haveFrom + offset, Math.max(lines.lineCount - 1, 0)) + 1, diff);
+}
+
+/**
+ * One part as the file holds it: a `file:` part that differs is one
+ * finding naming the file; a `profile:` part that differs is checked as that
+ * profile's own output, its findings moved to the composed file's lines.
+ */
+function judgePart(
+  output: OutputToCheck,
+  part: PlannedPart,
+  partActual: string,
+  lines: PlacedLines,
+  checkPart: (part: OutputToCheck) => CheckedOutput,
+): { findings: Finding[]; checked: CheckedPart } {
+  const checked: CheckedPart = { part, actual: partActual, line: lines.haveFrom + 1 };
+  if (partActual === partText(part)) return { findings: [], checked };
+  const { file } = output;
+  const previous = previousPart(output.previous?.parts, part);
+  if (part.kind === "file") {
+    const kind = changeKind(sha256(partActual), part.sha256, previous?.sha256);
+    const found = differingAt(lines, file, (line, diff) => ({ ...finding(kind, file, line, FILE_PART_MESSAGES[kind](part.file), undefined, diff), part: { file: part.file } }));
+    return { findings: [found], checked };
+  }
+  const sub = checkPart({
+    file,
+    profile: part.plan.profile,
+    expected: part.plan.text,
+    actual: partActual,
+    previous: previous !== undefined && !("file" in previous) ? previous : undefined,
+    atomTags: output.atomTags,
+    sections: part.plan.sections,
+    ...(part.plan.parts ? { parts: part.plan.parts } : {}),
+  });
+  const moved = sub.findings.map((item) => inPart(item, part.plan.profile.name, lines.wantFrom, lines.haveFrom));
+  return { findings: moved, checked: { ...checked, check: { ...sub, findings: moved } } };
 }
 
 /** The expected lines in turns of frame and part: head, part, blank lines, part, …, tail. */

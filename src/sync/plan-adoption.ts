@@ -1,18 +1,16 @@
 import path from "node:path";
 import { globToRegExp, isGlob } from "../load/glob.js";
 import { naturalCompare } from "../load/natural-compare.js";
-import type { Atom, CheckedOutput, Finding } from "../model.js";
+import type { AdoptionPlan, AdoptionSkip, AdoptionWrite, Atom, CheckedOutput, Finding } from "../model.js";
 import { atomFile, readBackProblem } from "./adoptable-text.js";
 import { adoptEdited } from "./adopt-edited.js";
 import { adoptMoved } from "./adopt-moved.js";
 import { adoptUnbacked } from "./adopt-unbacked.js";
 import { expandComposed, type FilePartText } from "./adopt-composed.js";
-import { skipOf, type AdoptionSkip, type AdoptionWrite, type AtomText, type FindingAt, type IntroEdit, type NewAtom, type SectionInsert, type SectionOrder } from "./adoption-types.js";
+import { skipOf, type AtomText, type FindingAt, type IntroEdit, type NewAtom, type SectionInsert, type SectionOrder } from "./adoption-types.js";
 import { insertSection, reorderSections, replaceIntro, sectionTagsOf } from "./edit-profile.js";
 import { replaceAtomBody } from "./replace-atom-body.js";
 import { unifiedDiff } from "./unified-diff.js";
-
-export type { AdoptionSkip, AdoptionWrite } from "./adoption-types.js";
 
 export interface AdoptionInput {
   /** Every output, checked: the findings to adopt, and the parse each came from. */
@@ -27,24 +25,6 @@ export interface AdoptionInput {
   exists: (file: string) => boolean;
   /** An absolute path as messages show it. */
   show: (file: string) => string;
-}
-
-export interface AdoptionPlan {
-  /** Every file adoption writes, with its bytes before and after: one complete, pure value. */
-  writes: AdoptionWrite[];
-  /** Findings it cannot carry; when any, adopt writes nothing. */
-  skipped: AdoptionSkip[];
-  /** Outputs whose hand edits are carried. */
-  adoptedFrom: string[];
-  /** Other outputs that change on the next build because of the writes. */
-  alsoChanges: string[];
-  /**
-   * Adopted outputs whose every hand edit is carried, but which a build
-   * cannot write back byte for byte: sections stood outside the wrapper,
-   * and the grammar puts them inside it. Adopt records their bytes as the
-   * last build's, so the next build rebuilds them instead of refusing.
-   */
-  carried: CheckedOutput[];
 }
 
 /**
@@ -160,9 +140,10 @@ function indexReason(finding: Finding): string | null {
 
 /**
  * Merges the steps' values into one write per file: new atoms (a file that
- * exists is never replaced), atom bodies (two outputs that disagree about
- * one atom are a skip), then each profile's edits in a fixed order: intros,
- * the new order, new entries (each after the nearest section before it).
+ * exists is never replaced), atom bodies and hand-maintained parts (two
+ * outputs that disagree about one file are a skip), then each profile's
+ * edits in a fixed order: intros, the new order, new entries (each after the
+ * nearest section before it).
  */
 function mergeWrites(
   input: AdoptionInput,
@@ -175,65 +156,77 @@ function mergeWrites(
     fileParts: readonly FilePartText[];
   },
 ): { writes: AdoptionWrite[]; skipped: AdoptionSkip[] } {
-  const { atoms, texts, intros, orders, inserts, fileParts } = steps;
   const writes = new Map<string, AdoptionWrite>();
-  const skipped: AdoptionSkip[] = [];
   const edit = (file: string, change: (text: string) => string, note: string): void => {
     const existing = writes.get(file);
     const before = existing ? existing.before : input.read(file);
     const after = change(existing?.after ?? before ?? "");
     writes.set(file, { file, shown: input.show(file), before, after, note: existing ? `${existing.note}; ${note}` : note });
   };
-
-  for (const atom of atoms) {
+  for (const atom of steps.atoms) {
     writes.set(atom.file, { file: atom.file, shown: input.show(atom.file), before: null, after: atomFile(atom.id, atom.tag, atom.text), note: `new atom for <${atom.tag}> from ${atom.from.file}:${atom.from.line}` });
   }
-  const byAtom = new Map<string, AtomText[]>();
-  for (const text of texts) byAtom.set(text.file, [...(byAtom.get(text.file) ?? []), text]);
-  for (const [file, edits] of byAtom) {
-    const first = edits[0];
-    if (!first) continue;
-    if (edits.every((other) => other.text === first.text)) {
-      edit(file, (raw) => replaceAtomBody(raw, first.text), `text of <${first.from.tag}> from ${first.from.file}:${first.from.line}`);
+  const bodies = agreeing(steps.texts.map((text) => ({ ...text, path: text.file })), input.show);
+  for (const text of bodies.agreed) edit(text.path, (raw) => replaceAtomBody(raw, text.text), `text of <${text.from.tag}> from ${text.from.file}:${text.from.line}`);
+  const parts = agreeing(steps.fileParts, input.show);
+  for (const part of parts.agreed) edit(part.path, () => part.text, `hand-maintained part, as edited in ${part.from.file}:${part.from.line}`);
+  for (const [file, change, note] of profileEdits(steps)) edit(file, change, note);
+  const unreadable = readBackSkips(input, steps, writes);
+  // An edit that leaves a file as it was (a section already last, say) is no write.
+  const changed = [...writes.values()].filter((write) => write.after !== write.before);
+  return { writes: changed.sort((a, b) => naturalCompare(a.shown, b.shown)), skipped: [...bodies.skipped, ...parts.skipped, ...unreadable] };
+}
+
+/** Every atom file written must load back as the text its section holds, or the next build would differ: a skip for each that does not. */
+function readBackSkips(input: AdoptionInput, steps: { atoms: readonly NewAtom[]; texts: readonly AtomText[] }, writes: ReadonlyMap<string, AdoptionWrite>): AdoptionSkip[] {
+  const expected = new Map<string, { text: string; from: Finding }>([...steps.atoms.map((atom) => [atom.file, atom] as const), ...steps.texts.map((text) => [text.file, text] as const)]);
+  const skipped: AdoptionSkip[] = [];
+  for (const [file, { text, from }] of expected) {
+    const write = writes.get(file);
+    if (write === undefined) continue;
+    const relative = path.relative(input.atomsDir, file).split(path.sep).join("/");
+    // An atom that does not load as it stands is not adopt's doing: loading reports it.
+    const loadedBefore = write.before === null || readBackProblem(write.before, undefined, write.shown, relative) === undefined;
+    const problem = loadedBefore ? readBackProblem(write.after, text, write.shown, relative) : undefined;
+    if (problem) skipped.push(skipOf(from, problem));
+  }
+  return skipped;
+}
+
+/** New texts for files, one per file where every output that edited it agrees; a skip for each edit where they disagree. */
+function agreeing<T extends { path: string; text: string; from: Finding }>(edits: readonly T[], show: (file: string) => string): { agreed: T[]; skipped: AdoptionSkip[] } {
+  const byFile = new Map<string, T[]>();
+  for (const edit of edits) byFile.set(edit.path, [...(byFile.get(edit.path) ?? []), edit]);
+  const agreed: T[] = [];
+  const skipped: AdoptionSkip[] = [];
+  for (const [file, group] of byFile) {
+    const [first] = group;
+    if (first === undefined) continue;
+    if (group.every((other) => other.text === first.text)) {
+      agreed.push(first);
       continue;
     }
-    const where = edits.map((other) => `${other.from.file}:${other.from.line}`).join(" and ");
-    for (const other of edits) skipped.push(skipOf(other.from, `${input.show(file)} was edited differently in ${where}: make the edits agree, then adopt again`));
+    const where = group.map((other) => `${other.from.file}:${other.from.line}`).join(" and ");
+    for (const other of group) skipped.push(skipOf(other.from, `${show(file)} was edited differently in ${where}: make the edits agree, then adopt again`));
   }
-  const byPart = new Map<string, FilePartText[]>();
-  for (const part of fileParts) byPart.set(part.path, [...(byPart.get(part.path) ?? []), part]);
-  for (const [file, edits] of byPart) {
-    const first = edits[0];
-    if (!first) continue;
-    if (edits.every((other) => other.text === first.text)) {
-      edit(file, () => first.text, `hand-maintained part, as edited in ${first.from.file}:${first.from.line}`);
-      continue;
-    }
-    const where = edits.map((other) => `${other.from.file}:${other.from.line}`).join(" and ");
-    for (const other of edits) skipped.push(skipOf(other.from, `${input.show(file)} was edited differently in ${where}: make the edits agree, then adopt again`));
+  return { agreed, skipped };
+}
+
+/** The profile edits in the order they apply: intros, the new order, new entries (each entry once). */
+function profileEdits(steps: { intros: readonly IntroEdit[]; orders: readonly SectionOrder[]; inserts: readonly SectionInsert[] }): [string, (source: string) => string, string][] {
+  const edits: [string, (source: string) => string, string][] = [];
+  for (const intro of steps.intros) edits.push([intro.profileFile, (source) => replaceIntro(source, intro.tag, intro.intro), `intro of ${intro.tag}`]);
+  for (const order of steps.orders) {
+    edits.push([order.profileFile, (source) => reorderSections(source, order.tags), `sections reordered as in the file (${order.from.map((finding) => finding.tag).join(", ")} moved)`]);
   }
-  for (const intro of intros) edit(intro.profileFile, (source) => replaceIntro(source, intro.tag, intro.intro), `intro of ${intro.tag}`);
-  for (const order of orders) edit(order.profileFile, (source) => reorderSections(source, order.tags), `sections reordered as in the file (${order.from.map((finding) => finding.tag).join(", ")} moved)`);
   const added = new Set<string>();
-  for (const insert of inserts) {
+  for (const insert of steps.inserts) {
     const key = `${insert.profileFile}\n${insert.tag}`;
     if (added.has(key)) continue;
     added.add(key);
-    edit(insert.profileFile, (source) => insertSection(source, insertIndex(source, insert.after), insert.tag, insert.atomId), `section ${insert.tag} added`);
+    edits.push([insert.profileFile, (source) => insertSection(source, insertIndex(source, insert.after), insert.tag, insert.atomId), `section ${insert.tag} added`]);
   }
-  // Every atom file written must load back as the text the section holds, or the next build would differ.
-  const expectedText = new Map<string, { text: string; from: Finding }>([...atoms.map((atom) => [atom.file, atom] as const), ...texts.map((text) => [text.file, text] as const)]);
-  for (const [file, { text, from }] of expectedText) {
-    const write = writes.get(file);
-    const relative = path.relative(input.atomsDir, file).split(path.sep).join("/");
-    // An atom that does not load as it stands is not adopt's doing: loading reports it.
-    const loadedBefore = write?.before === null || (write !== undefined && readBackProblem(write.before, undefined, write.shown, relative) === undefined);
-    const problem = write && loadedBefore ? readBackProblem(write.after, text, write.shown, relative) : undefined;
-    if (problem) skipped.push(skipOf(from, problem));
-  }
-  // An edit that leaves a file as it was (a section already last, say) is no write.
-  const changed = [...writes.values()].filter((write) => write.after !== write.before);
-  return { writes: changed.sort((a, b) => naturalCompare(a.shown, b.shown)), skipped };
+  return edits;
 }
 
 /** Where a new entry goes in the profile's list: after the nearest section before it in the file that the list holds. */

@@ -82,6 +82,13 @@ describe("the long-run guard", () => {
     expect(findLongRun(`Some text: ${run} and more.`)).toEqual({ start: kind === "white space" ? 10 : 11, length: Array.from(run).length + (kind === "white space" ? 2 : 0), kind });
   });
 
+  it("draws the limit at 10,000 characters: a run of 10,000 passes, one of 10,001 is refused", () => {
+    expect(MAX_RUN).toBe(10_000);
+    expect(findLongRun("x".repeat(10_000))).toBeUndefined();
+    expect(findLongRun("x".repeat(10_001))).toEqual({ start: 0, length: 10_001, kind: "letters" });
+    expect(findLongRun(`${"9".repeat(10_000)} ${"9".repeat(10_001)}`)).toEqual({ start: 10_001, length: 10_001, kind: "digits" });
+  });
+
   it("lets text through whose runs stay at the limit, or that changes kind often", () => {
     for (const ok of ["a".repeat(MAX_RUN), "ab ".repeat(MAX_RUN), "a1".repeat(MAX_RUN), "= ".repeat(MAX_RUN), "a\n".repeat(MAX_RUN), "1 ".repeat(MAX_RUN), "=a".repeat(MAX_RUN)]) {
       expect(findLongRun(ok)).toBeUndefined();

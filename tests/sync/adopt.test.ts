@@ -1,8 +1,10 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { adopt } from "../../src/adopt.js";
+import { ConcurrentEditError } from "../../src/errors.js";
 import type { SyncReport } from "../../src/model.js";
-import { atom, makeProject, runCli, snapshotTree, writeFiles } from "../helpers.js";
+import { atom, builtCopy, makeProject, runCli, snapshotTree, writeFiles } from "../helpers.js";
 
 // ---- the fixture -------------------------------------------------------------
 
@@ -93,9 +95,8 @@ function replaceLine(lines: readonly string[], from: string, ...to: string[]): s
 }
 
 async function builtProject(files: Record<string, string> = FILES): Promise<string> {
-  const project = makeProject(files);
-  const run = await runCli(["build"], { cwd: project });
-  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+  const { project, build } = await builtCopy(files);
+  expect({ code: build.code, stderr: build.stderr }).toEqual({ code: 0, stderr: "" });
   return project;
 }
 
@@ -716,6 +717,18 @@ describe("sync --adopt writes only what it reports", () => {
       .filter((file) => before[file] !== after[file])
       .sort();
     expect(changed).toEqual(["atoms/keys/sign-verify.md", "profiles/sec.yaml"]);
+  });
+
+  it("never replaces a file that appears where it creates an atom after it planned: it stops, and that file stays", async () => {
+    const project = await builtProject();
+    writeFileSync(path.join(project, OUT), text(replaceLine(BUILT, "<AUDIT>", ...SIGN_VERIFY, "", "<AUDIT>")));
+    const appeared = path.join(project, "atoms/keys/sign-verify.md");
+    // The journal goes in place before the first file: a file made now appeared after adopt checked the tree.
+    const afterWrite = (file: string) => {
+      if (file.endsWith(".json") && !existsSync(appeared)) writeFileSync(appeared, "written meanwhile\n");
+    };
+    expect(() => adopt({ root: project, afterWrite })).toThrow(ConcurrentEditError);
+    expect(read(project, "atoms/keys/sign-verify.md")).toBe("written meanwhile\n");
   });
 });
 

@@ -130,6 +130,19 @@ describe("adoptEdited", () => {
       { tag: "KEYS", reason: "atom keys is rendered as its brief here: edit the brief in its frontmatter by hand" },
     ]);
   });
+
+  it("reports a finding that changes nothing it could carry, instead of dropping it silently", () => {
+    const check = checked(BUILT.replace("Second note.", "Second note, edited."));
+    const [edited] = at(check, "drift");
+    if (!edited?.section) throw new Error("the fixture has a drift section");
+    const unchanged = BUILT.slice(BUILT.indexOf("<NOTES>"), BUILT.indexOf("</NOTES>") + "</NOTES>".length);
+    const result = adoptEdited([{ ...edited, section: { ...edited.section, text: unchanged } }], ATOMS);
+    expect({ texts: result.texts, intros: result.intros, skipped: result.skipped.map(({ tag, reason }) => ({ tag, reason })) }).toEqual({
+      texts: [],
+      intros: [],
+      skipped: [{ tag: "NOTES", reason: "adoption reads this section as its atoms and intro already stand, so it has nothing to carry: compare the section with what a build writes" }],
+    });
+  });
 });
 
 describe("adoptMoved and reorder", () => {

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { atom, makeProject, runCli, snapshotTree } from "../helpers.js";
+import { atom, builtCopy, makeProject, runCli, snapshotTree } from "../helpers.js";
 
 const PROFILE = [
   "output: llms-security.txt",
@@ -69,8 +69,8 @@ const REPORT = (delta: string) =>
 const KEEP_OR_DISCARD = "Keep it: llmsgen sync --adopt (preview with --dry-run) brings unbacked, edited and moved sections into atoms and profiles (drift needs --section TAG; other findings need a hand). Discard it: llmsgen build --force.";
 
 async function builtProject(): Promise<string> {
-  const project = makeProject(FILES);
-  expect(await runCli(["build"], { cwd: project })).toEqual({
+  const { project, build } = await builtCopy(FILES);
+  expect(build).toEqual({
     code: 0,
     stderr: "",
     stdout: `${REPORT("-")}\n\nwrote ${OUT}, out/llmsgen.lock.json\n`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sha256 } from "../../src/hash.js";
-import type { Atom, ManifestOutput, OutputToCheck, PlannedSection, Profile } from "../../src/model.js";
+import { FINDING_KINDS, REBUILDABLE_KINDS, type Atom, type ManifestOutput, type OutputToCheck, type PlannedSection, type Profile } from "../../src/model.js";
 import { renderFile, renderSection } from "../../src/render/render-output.js";
 import { changeKind } from "../../src/sync/change-kind.js";
 import { checkOutput, handWritten } from "../../src/sync/check-outputs.js";
@@ -45,6 +45,17 @@ describe("changeKind: the one decision of which side changed", () => {
     ["both changed", "x", "y", "z", "conflict"],
   ] as const)("%s: %s", (_, actual, expected, last, kind) => {
     expect(changeKind(actual, expected, last)).toBe(kind);
+  });
+});
+
+describe("handWritten: what a build refuses to overwrite", () => {
+  it.each(FINDING_KINDS.map((kind) => [kind, !REBUILDABLE_KINDS.includes(kind)] as const))("%s: refused %s", (kind, refused) => {
+    const check = { file: "out/p.txt", profile: "p", findings: [{ kind, file: "out/p.txt", line: 1, message: kind }] };
+    expect(handWritten([check])).toEqual(refused ? [check] : []);
+  });
+
+  it("refuses exactly drift, edited, conflict, moved, unbacked, extra, stray and malformed; only stale and missing are rebuilt", () => {
+    expect(FINDING_KINDS.filter((kind) => !REBUILDABLE_KINDS.includes(kind))).toEqual(["unbacked", "edited", "conflict", "drift", "moved", "extra", "stray", "malformed"]);
   });
 });
 

@@ -3,12 +3,10 @@ import path from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveLayout } from "../../src/load/layout.js";
-import { loadProject } from "../../src/load/load-project.js";
 import { partText, type Finding, type OutputToCheck, type PlannedPart } from "../../src/model.js";
 import { outputsToCheck, plannedOutputs } from "../../src/outputs-to-check.js";
-import { planBuild } from "../../src/plan-build.js";
 import { checkOutput, fileCheck, handWritten } from "../../src/sync/check-outputs.js";
-import { runCli, snapshotTree } from "../helpers.js";
+import { runCli, snapshotTree, loadAndPlan } from "../helpers.js";
 import { builtTree, COMBINED } from "./composed-fixture.js";
 
 /**
@@ -27,8 +25,8 @@ let parts: readonly PlannedPart[];
 
 beforeAll(async () => {
   project = await builtTree();
-  const loaded = loadProject(resolveLayout({ root: project, atoms: path.join(project, "docs/topics"), profiles: path.join(project, "docs/profiles"), out: path.join(project, "public/llm"), cache: false }));
-  const found = outputsToCheck(loaded, plannedOutputs(planBuild(loaded))).find((candidate) => candidate.file === COMBINED);
+  const { project: loaded, plan } = loadAndPlan(resolveLayout({ root: project, atoms: path.join(project, "docs/topics"), profiles: path.join(project, "docs/profiles"), out: path.join(project, "public/llm"), cache: false }));
+  const found = outputsToCheck(loaded, plannedOutputs(plan)).find((candidate) => candidate.file === COMBINED);
   if (!found) throw new Error("no combined output");
   output = found;
   parts = output.parts ?? [];
@@ -127,6 +125,16 @@ describe("single edits anywhere in a composed output", () => {
     // Edits of every kind of region were made: the frame, hand-maintained files, profile outputs.
     expect(Object.values(counts).every((count) => count > 0)).toBe(true);
     expect(counts.frame + counts.file + counts.profile).toBe(edits.length);
+  });
+
+  it("give each part the line of the file where it starts, after the lines an edit added", () => {
+    const starts = parts.map((_, index) => owners.indexOf(index) + 1);
+    const inside = parts.findIndex((_, index) => owners.filter((owner) => owner === index).length >= 2);
+    expect(inside).toBeGreaterThanOrEqual(0);
+    const replaced = checkOutput({ ...output, actual: apply({ kind: "replace", line: owners.indexOf(inside), text: "Written by hand." }) });
+    expect(replaced.parts?.map((part) => part.line)).toEqual(starts);
+    const inserted = checkOutput({ ...output, actual: apply({ kind: "insert", line: owners.indexOf(inside), text: "Written by hand." }) });
+    expect(inserted.parts?.map((part) => part.line)).toEqual(starts.map((line, index) => (index > inside ? line + 1 : line)));
   });
 
   it("are each reported and refused, and name only real parts, for 300 random edits of tricky lines", () => {

@@ -2,13 +2,13 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
-import { makeProject, runCli } from "../helpers.js";
+import { builtCopy } from "../helpers.js";
 
 /** The docs-tree fixture (tests/fixtures/docs-tree), without its expected outputs: a project of its own. */
 export const TREE = fileURLToPath(new URL("../fixtures/docs-tree/", import.meta.url));
 export const COMBINED = "public/llm/llms-full.txt";
 
-/** A fresh copy of the docs-tree fixture, built once: every output and the manifest written. */
+/** A fresh copy of the docs-tree fixture, built (once per test file): every output and the manifest written. */
 export async function builtTree(): Promise<string> {
   const files: Record<string, string> = {};
   const walk = (dir: string) => {
@@ -21,9 +21,8 @@ export async function builtTree(): Promise<string> {
     }
   };
   walk(TREE);
-  const project = makeProject(files);
-  const run = await runCli(["build"], { cwd: project });
-  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+  const { project, build } = await builtCopy(files);
+  expect({ code: build.code, stderr: build.stderr }).toEqual({ code: 0, stderr: "" });
   return project;
 }
 

@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SyncReport } from "../../src/model.js";
-import { atom, makeProject, runCli, snapshotTree } from "../helpers.js";
+import { atom, builtCopy, makeProject, runCli, snapshotTree } from "../helpers.js";
 
 // Defects once found by reading the code, each held by a test that failed before its fix.
 
@@ -16,8 +16,7 @@ const BUILT = "<SEC>\n\n<KEYS>\nKeys rotate every ninety days.\n</KEYS>\n\n<AUDI
 const HAND_ADDED = BUILT.replace("<AUDIT>", "<REVOKE>\nLeaked keys are revoked at once.\n</REVOKE>\n\n<AUDIT>");
 
 async function built(): Promise<string> {
-  const project = makeProject(FILES);
-  const run = await runCli(["build"], { cwd: project });
+  const { project, build: run } = await builtCopy(FILES);
   expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
   expect(readFileSync(path.join(project, OUT), "utf8")).toBe(BUILT);
   return project;

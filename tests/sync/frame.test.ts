@@ -4,7 +4,7 @@ import { get_encoding } from "tiktoken";
 import { describe, expect, it } from "vitest";
 import type { SyncReport } from "../../src/model.js";
 import { parseOutput } from "../../src/render/parse-output.js";
-import { atom, makeProject, runCli, snapshotTree } from "../helpers.js";
+import { atom, builtCopy, makeProject, runCli, snapshotTree } from "../helpers.js";
 
 /** A sections profile with every part of the frame: wrapper attributes from package.json, a preamble, no final newline. */
 const FILES = {
@@ -47,8 +47,7 @@ const BUILT = [
 ].join("\n");
 
 async function built(): Promise<string> {
-  const project = makeProject(FILES);
-  const run = await runCli(["build"], { cwd: project });
+  const { project, build: run } = await builtCopy(FILES);
   expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
   expect(readFileSync(path.join(project, "out/kit.txt"), "utf8")).toBe(BUILT);
   return project;

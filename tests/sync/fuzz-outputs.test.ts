@@ -1,12 +1,10 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveLayout } from "../../src/load/layout.js";
-import { loadProject } from "../../src/load/load-project.js";
 import { FINDING_KINDS, type OutputToCheck } from "../../src/model.js";
 import { outputsToCheck, plannedOutputs } from "../../src/outputs-to-check.js";
-import { planBuild } from "../../src/plan-build.js";
 import { checkOutput } from "../../src/sync/check-outputs.js";
-import { atom, makeProject, runCli } from "../helpers.js";
+import { atom, makeProject, runCli, loadAndPlan } from "../helpers.js";
 
 // Fuzzed and hostile outputs: parse + classify never throws, returns in bounded time, and every file
 // that differs from what a build writes gets at least one finding.
@@ -24,8 +22,8 @@ beforeAll(async () => {
     "profiles/p.yaml": "output: p.txt\nwrapper: W\nsections:\n  - tag: KEYS\n    intro: Read first.\n    atoms: [keys]\n  - tag: AUDIT\n    atoms: [audit]\n",
   });
   expect((await runCli(["build"], { cwd: project })).code).toBe(0);
-  const loaded = loadProject(resolveLayout({ root: project }));
-  const [first] = outputsToCheck(loaded, plannedOutputs(planBuild(loaded)));
+  const { project: loaded, plan } = loadAndPlan(resolveLayout({ root: project }));
+  const [first] = outputsToCheck(loaded, plannedOutputs(plan));
   if (!first) throw new Error("the fixture has one output");
   output = first;
 });

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SyncReport } from "../../src/model.js";
-import { atom, makeProject, runCli, snapshotTree } from "../helpers.js";
+import { atom, builtCopy, runCli, snapshotTree } from "../helpers.js";
 
 // Order is content: a section at another position, or outside the wrapper, is a hand edit.
 
@@ -37,8 +37,7 @@ const ROTATE = ["<ROTATE>", "Keys rotate every ninety days.", "</ROTATE>"];
 const file = (...blocks: string[][]): string => `${["<RELEASE>", "", ...blocks.flatMap((block, index) => (index === 0 ? block : ["", ...block])), "", "</RELEASE>"].join("\n")}\n`;
 
 async function built(files: Record<string, string> = FILES): Promise<string> {
-  const project = makeProject(files);
-  const run = await runCli(["build"], { cwd: project });
+  const { project, build: run } = await builtCopy(files);
   expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
   expect(read(project, OUT)).toBe(file(SIGN, VERIFY, ROTATE));
   return project;

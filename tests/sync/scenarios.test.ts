@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Finding, SyncReport } from "../../src/model.js";
-import { atom, makeProject, runCli, snapshotTree, writeFiles } from "../helpers.js";
+import { atom, builtCopy, makeProject, runCli, snapshotTree, writeFiles } from "../helpers.js";
 
 // ---- the fixture: three sections, one with an intro, under a wrapper -------
 
@@ -55,8 +55,7 @@ const OUT = "out/security.txt";
 
 /** Builds the fixture and checks that the first build wrote exactly BUILT. */
 async function builtProject(extra: Record<string, string> = {}): Promise<string> {
-  const project = makeProject({ ...ATOMS, "profiles/sec.yaml": PROFILE, ...extra });
-  const run = await runCli(["build"], { cwd: project });
+  const { project, build: run } = await builtCopy({ ...ATOMS, "profiles/sec.yaml": PROFILE, ...extra });
   expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
   expect(readOut(project)).toBe(`${BUILT.join("\n")}\n`);
   return project;

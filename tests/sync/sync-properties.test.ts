@@ -3,13 +3,11 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { resolveLayout } from "../../src/load/layout.js";
-import { loadProject } from "../../src/load/load-project.js";
 import type { OutputToCheck, SyncReport } from "../../src/model.js";
 import { outputsToCheck, plannedOutputs } from "../../src/outputs-to-check.js";
-import { planBuild } from "../../src/plan-build.js";
 import { parseOutput } from "../../src/render/parse-output.js";
 import { checkOutput } from "../../src/sync/check-outputs.js";
-import { atom, makeProject, runCli, snapshotTree } from "../helpers.js";
+import { atom, makeProject, runCli, snapshotTree, loadAndPlan } from "../helpers.js";
 
 // ---- random atom texts: paragraphs and code fences full of tag-like lines ---
 
@@ -261,8 +259,7 @@ describe("sync-check: no misses", () => {
     const built = readFileSync(path.join(project, "out/security.txt"), "utf8");
 
     // What sync-check would hand the classifier, taken from the real build.
-    const loaded = loadProject(resolveLayout({ root: project }));
-    const plan = planBuild(loaded);
+    const { project: loaded, plan } = loadAndPlan(resolveLayout({ root: project }));
     const packed = plan.plans[0];
     if (!packed) throw new Error("the fixture has one profile");
     const base: Omit<OutputToCheck, "actual"> = {
@@ -397,8 +394,8 @@ describe("sync-check: no misses under compound edits", () => {
       fc.asyncProperty(projectArb, fc.array(compoundEditArb, { minLength: 2, maxLength: 5 }), async (files, diskEdits) => {
         const project = makeProject(files);
         expect((await runCli(["build"], { cwd: project })).code).toBe(0);
-        const loaded = loadProject(resolveLayout({ root: project }));
-        const outputs = outputsToCheck(loaded, plannedOutputs(planBuild(loaded)));
+        const { project: loaded, plan } = loadAndPlan(resolveLayout({ root: project }));
+        const outputs = outputsToCheck(loaded, plannedOutputs(plan));
 
         fc.assert(
           fc.property(fc.nat(), fc.array(compoundEditArb, { minLength: 2, maxLength: 5 }), (which, edits) => {
