@@ -243,6 +243,24 @@ export function partText(part: PlannedPart): string {
   return part.kind === "profile" ? part.plan.text : part.text;
 }
 
+/**
+ * Gives `target` a `text` computed on first read and kept (an ordinary,
+ * enumerable property to every reader): a plan restored from the cache, or a
+ * file known by its hash, renders or reads its text only when someone needs it.
+ */
+export function lazyText<T extends object, V extends string | null = string>(target: T, compute: () => V): T & { text: V } {
+  let text: V | undefined;
+  Object.defineProperty(target, "text", {
+    enumerable: true,
+    configurable: true,
+    get: () => (text ??= compute()),
+    set: (value: V) => {
+      text = value;
+    },
+  });
+  return target as T & { text: V };
+}
+
 /** A part as findings name it: `{profile: NAME}` or `{file: PATH}`, as in the profile. */
 export type PartRef = { profile: string } | { file: string };
 

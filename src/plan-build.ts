@@ -1,11 +1,12 @@
 import path from "node:path";
+import type { StatIndex } from "./cache/stat-index.js";
 import { sha256 } from "./hash.js";
 import { displayPath, slashRelative } from "./load/layout.js";
 import { type CurrentFile, readCurrent } from "./load/read-current.js";
 import { manifestPath } from "./load/load-manifest.js";
 import type { Project } from "./load/load-project.js";
 import { naturalCompare } from "./load/natural-compare.js";
-import type { Encoding, FileWrite, IndexSpec, PackPlan, Profile, ProgressCallback, ResolvedProfile } from "./model.js";
+import { type Encoding, type FileWrite, type IndexSpec, lazyText, type PackPlan, type Profile, type ProgressCallback, type ResolvedProfile } from "./model.js";
 import { type Piece, toPiece } from "./pack/compose.js";
 import { countMany } from "./pack/count-parallel.js";
 import { packComposed } from "./pack/pack-composed.js";
@@ -106,7 +107,7 @@ export function planBuild(project: Project, options: PlanOptions = {}): BuildPla
       return plan;
     });
   });
-  const files = plans.map((plan) => ({ ...planFile(path.join(layout.outDir, plan.profile.output), layout.root, plan.text, plan.sha256), plan }));
+  const files = plans.map((plan) => Object.assign(planFile(path.join(layout.outDir, plan.profile.output), layout.root, () => plan.text, plan.sha256, project.caches.files), { plan }));
   const showOutput = (relative: string) => slashRelative(layout.root, path.join(layout.outDir, relative));
   const reports = files.map((file) => reportPlan(file.plan, file.shown, manifest?.outputs[file.plan.profile.output], showOutput));
   const lock = manifestJson(nextManifest(manifest, plans, project.allProfiles));
@@ -151,9 +152,10 @@ function planIndex(profile: Profile, spec: IndexSpec, plans: readonly PackPlan[]
 }
 
 /** A file the build would write, with what is on disk there now. */
-function planFile(file: string, root: string, text: string, hash: string): PlannedFile {
+function planFile(file: string, root: string, text: string | (() => string), hash: string, files?: StatIndex): PlannedFile {
   const shown = slashRelative(root, file);
-  return { file, shown, text, sha256: hash, current: readCurrent(file, shown) };
+  const known = { file, shown, sha256: hash, current: readCurrent(file, shown, files) };
+  return typeof text === "string" ? { ...known, text } : lazyText(known, text);
 }
 
 /** Files whose bytes would change. */

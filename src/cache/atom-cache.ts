@@ -1,4 +1,4 @@
-import type { Atom } from "../model.js";
+import { type Atom, lazyText } from "../model.js";
 import { isRecord } from "./cache-file.js";
 import { KeyedCache } from "./keyed-cache.js";
 
@@ -25,6 +25,18 @@ export class AtomCache {
     if (!entry || entry.end > text.length) return undefined;
     const { start, end, clean: _clean, ...fields } = entry;
     return { ...fields, related: [...fields.related], path, sha256, text: text.slice(start, end) };
+  }
+
+  /**
+   * The atom for a file known by its hash alone (the stat index): its text is
+   * read through `readText` (the file's normalised text) on first use only,
+   * so an atom no output needs again is never read.
+   */
+  getUnread(sha256: string, path: string, readText: () => string): Atom | undefined {
+    const entry = this.cache.get(sha256);
+    if (!entry) return undefined;
+    const { start, end, clean: _clean, ...fields } = entry;
+    return lazyText({ ...fields, related: [...fields.related], path, sha256 }, () => readText().slice(start, end));
   }
 
   set(atom: Atom, text: string): void {

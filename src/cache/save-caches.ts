@@ -1,8 +1,8 @@
 import path from "node:path";
 import type { FileWrite } from "../model.js";
 import { encodeCache } from "./cache-file.js";
-import { ATOM_CACHE, atomCacheFile, type Caches, PLAN_CACHE, planCacheFile, TOKEN_CACHE, tokenCacheFile } from "./open-caches.js";
-import { atomStamp, planStamp, tokenStamp } from "./stamps.js";
+import { ATOM_CACHE, atomCacheFile, type Caches, FILE_CACHE, fileCacheFile, PLAN_CACHE, planCacheFile, TOKEN_CACHE, tokenCacheFile } from "./open-caches.js";
+import { atomStamp, fileStamp, planStamp, tokenStamp } from "./stamps.js";
 
 const IGNORE = "# llmsgen's cache: safe to delete, never committed\n*\n";
 
@@ -19,6 +19,7 @@ export function cacheWrites(caches: Caches): FileWrite[] {
   const writes: FileWrite[] = [];
   const save = (file: string, kind: string, stamp: string, entries: ReadonlyMap<string, unknown>) =>
     writes.push({ file, data: encodeCache({ kind, stamp, entries }, store.key), guard: "own" });
+  if (caches.files.changed) save(fileCacheFile(store.dir), FILE_CACHE, fileStamp(), caches.files.entries());
   if (caches.atoms.changed) save(atomCacheFile(store.dir), ATOM_CACHE, atomStamp(), caches.atoms.entries());
   if (caches.plans.changed) save(planCacheFile(store.dir), PLAN_CACHE, planStamp(), caches.plans.entries());
   for (const [encoding, tokens] of caches.opened()) {

@@ -5,6 +5,7 @@ import type { Atom, Issue, Layout, Manifest, Profile, ResolvedProfile } from "..
 import { scanMarkdown } from "../render/scan-markdown.js";
 import type { AtomCache } from "../cache/atom-cache.js";
 import { type Caches, openCaches } from "../cache/open-caches.js";
+import type { StatIndex } from "../cache/stat-index.js";
 import { displayPath, rootProblem } from "./layout.js";
 import { describeRun, findLongRun } from "./long-runs.js";
 import { countNewlines } from "./read-text.js";
@@ -53,7 +54,7 @@ export interface CollectedProject {
  */
 export function loadProject(layout: Layout, options: LoadOptions = {}): Project {
   const caches = openCaches(layout, options.warn ?? (() => {}));
-  const { issues, ...project } = collectProject(layout, { ...options, atomCache: caches.atoms });
+  const { issues, ...project } = collectProject(layout, { ...options, atomCache: caches.atoms, files: caches.files });
   throwIfIssues(issues);
   return { layout, ...project, manifest: loadManifest(layout), caches };
 }
@@ -64,12 +65,12 @@ export function loadProject(layout: Layout, options: LoadOptions = {}): Project 
  * `structureOf: "all"` checks every atom's text for what would break an
  * output; by default only the atoms the profiles use.
  */
-export function collectProject(layout: Layout, options: LoadOptions & { atomCache?: AtomCache; structureOf?: "used" | "all" } = {}): CollectedProject {
+export function collectProject(layout: Layout, options: LoadOptions & { atomCache?: AtomCache; files?: StatIndex; structureOf?: "used" | "all" } = {}): CollectedProject {
   const empty = { atoms: [], profiles: [], support: [], allProfiles: (options.profile ?? []).length === 0 };
   const root = rootProblem(layout);
   if (root) return { ...empty, issues: [root] };
   const knownKeys = new Set(options.knownKeys ?? []);
-  const { atoms, failed, issues } = loadAtoms(layout, options.atomCache, { knownKeys });
+  const { atoms, failed, issues } = loadAtoms(layout, options.atomCache, { knownKeys, ...(options.files ? { files: options.files } : {}) });
   const loaded = loadProfiles(layout, options.profile, options.cwd);
   append(issues, loaded.issues);
   // An index lists other outputs with their token counts, so it needs their plans even when they were not chosen.

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import type { StatIndex } from "../cache/stat-index.js";
 import { InputError, LlmsgenError } from "../errors.js";
 import { sha256 } from "../hash.js";
 import { decodeUtf8 } from "./read-text.js";
@@ -10,12 +11,26 @@ export interface CurrentFile {
   read(): string;
 }
 
-/** `shown` is the file as messages show it. */
-export function readCurrent(file: string, shown: string = file): CurrentFile | null {
-  if (!existsSync(file)) return null;
-  if (!statSync(file).isFile()) throw new LlmsgenError(`${shown}: something other than a file stands where an output goes: move it away`);
+/**
+ * `shown` is the file as messages show it. With a stat index, a file whose
+ * stat is what the index recorded is known by its hash without being read.
+ */
+export function readCurrent(file: string, shown: string = file, files?: StatIndex): CurrentFile | null {
+  let stats;
+  try {
+    stats = statSync(file);
+  } catch (error) {
+    if (error instanceof Error && "code" in error && (error.code === "ENOENT" || error.code === "ENOTDIR")) return null;
+    throw error;
+  }
+  if (!stats.isFile()) throw new LlmsgenError(`${shown}: something other than a file stands where an output goes: move it away`);
+  let hash = files?.sha256(file, stats);
+  if (hash === undefined) {
+    hash = sha256(readFileSync(file));
+    files?.record(file, stats, hash);
+  }
   return {
-    sha256: sha256(readFileSync(file)),
+    sha256: hash,
     read: () => {
       const text = decodeUtf8(readFileSync(file), shown);
       if (typeof text !== "string") throw new InputError([text.issue]);

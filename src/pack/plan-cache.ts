@@ -1,6 +1,6 @@
 import type { CachedPlan } from "../cache/cached-plan.js";
 import { sha256 } from "../hash.js";
-import type { AtomState, PackPlan, PackReason, PlannedSection, ResolvedProfile } from "../model.js";
+import { type AtomState, lazyText, type PackPlan, type PackReason, type PlannedSection, type ResolvedProfile } from "../model.js";
 import { renderFile } from "../render/render-output.js";
 import { joinSegments, sectionSegments, type Segment } from "../render/segments.js";
 
@@ -66,24 +66,32 @@ export function restorePlan(resolved: ResolvedProfile, cached: CachedPlan): Pack
       };
     }),
   );
-  const texts = resolved.sections.map((section, index) => {
-    const kept: Segment[] = [];
-    for (const planned of decided[index] ?? []) {
-      if (planned.state !== "dropped") kept.push({ key: "", text: planned.state === "full" ? planned.atom.text : planned.atom.brief });
-    }
-    const segments = sectionSegments(section.tag, section.intro, kept);
-    return segments === null ? null : joinSegments(segments);
-  });
-  const sections: PlannedSection[] = resolved.sections.map((section, index) => ({
-    tag: section.tag,
-    ...(section.intro === undefined ? {} : { intro: section.intro }),
-    ...(section.budget === undefined ? {} : { budget: section.budget }),
-    atoms: decided[index] ?? [],
-    text: texts[index] ?? null,
-    sha256: cached.sectionSha256[index] ?? null,
-    tokens: cached.sectionTokens[index] ?? 0,
-  }));
-  return { profile: resolved.profile, sections, text: renderFile(resolved.profile, texts.filter((text): text is string => text !== null)), tokens: cached.tokens, sha256: cached.sha256 };
+  // Rendered on first use only: a warm build whose outputs are unchanged never needs the text.
+  let rendered: (string | null)[] | undefined;
+  const texts = () =>
+    (rendered ??= resolved.sections.map((section, index) => {
+      const kept: Segment[] = [];
+      for (const planned of decided[index] ?? []) {
+        if (planned.state !== "dropped") kept.push({ key: "", text: planned.state === "full" ? planned.atom.text : planned.atom.brief });
+      }
+      const segments = sectionSegments(section.tag, section.intro, kept);
+      return segments === null ? null : joinSegments(segments);
+    }));
+  const sections: PlannedSection[] = resolved.sections.map((section, index) =>
+    lazyText(
+      {
+        tag: section.tag,
+        ...(section.intro === undefined ? {} : { intro: section.intro }),
+        ...(section.budget === undefined ? {} : { budget: section.budget }),
+        atoms: decided[index] ?? [],
+        sha256: cached.sectionSha256[index] ?? null,
+        tokens: cached.sectionTokens[index] ?? 0,
+      },
+      (): string | null => texts()[index] ?? null,
+    ),
+  );
+  const plan = { profile: resolved.profile, sections, tokens: cached.tokens, sha256: cached.sha256 };
+  return lazyText(plan, () => renderFile(resolved.profile, texts().filter((text): text is string => text !== null)));
 }
 
 /** JSON with object keys in code-point order: the same value gives the same text whatever order it was built in. */

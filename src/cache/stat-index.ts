@@ -1,0 +1,76 @@
+import type { Stats } from "node:fs";
+import { isRecord } from "./cache-file.js";
+import { KeyedCache } from "./keyed-cache.js";
+
+/**
+ * What a file's stat said when its bytes were hashed (as git's index keeps
+ * it): while size, mtime, ctime and inode are all the same, the bytes are
+ * taken to be the same and are not read again.
+ */
+export interface StatEntry {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  sha256: string;
+  /** When the entry was recorded (ms since the epoch): how racy-clean entries are told apart. */
+  seenMs: number;
+}
+
+/**
+ * A file whose mtime or ctime is this close to the moment it was hashed may
+ * be changed again within the same timestamp tick without its stat changing
+ * (timestamps are as coarse as 2 s on some filesystems): such an entry is
+ * "racily clean", and its file is hashed again, as git does.
+ */
+export const RACY_MS = 2_000;
+
+/** sha256 of files' raw bytes by absolute path, known from their stat alone while it does not change. */
+export class StatIndex {
+  private readonly cache: KeyedCache<StatEntry>;
+
+  constructor(saved: ReadonlyMap<string, StatEntry> = new Map()) {
+    this.cache = new KeyedCache(saved, { limit: 1_000_000 });
+  }
+
+  /** The hash of `file`'s bytes when `stats` is what it was when they were hashed, long enough after any change; else undefined. */
+  sha256(file: string, stats: Stats): string | undefined {
+    const entry = this.cache.get(file);
+    if (!entry || !sameStat(entry, stats)) return undefined;
+    if (Math.max(entry.mtimeMs, entry.ctimeMs) >= entry.seenMs - RACY_MS) return undefined;
+    return entry.sha256;
+  }
+
+  /** Records the hash of bytes read after `stats` was taken (stat first, then read: a change in between shows as another stat next time). */
+  record(file: string, stats: Stats, sha256: string, now: number = Date.now()): void {
+    const known = this.cache.get(file);
+    if (known && known.sha256 === sha256 && sameStat(known, stats) && this.sha256(file, stats) !== undefined) return;
+    this.cache.set(file, { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino, sha256, seenMs: now });
+  }
+
+  /** True when `stats` is still what the entry recorded (for a file read later than it was looked up). */
+  unchanged(file: string, stats: Stats): boolean {
+    const entry = this.cache.get(file);
+    return entry !== undefined && sameStat(entry, stats);
+  }
+
+  entries(): Map<string, StatEntry> {
+    return this.cache.entries();
+  }
+
+  get changed(): boolean {
+    return this.cache.changed;
+  }
+}
+
+function sameStat(entry: StatEntry, stats: Stats): boolean {
+  return entry.size === stats.size && entry.mtimeMs === stats.mtimeMs && entry.ctimeMs === stats.ctimeMs && entry.ino === stats.ino;
+}
+
+const finite = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+
+export function isStatEntry(value: unknown): value is StatEntry {
+  if (!isRecord(value)) return false;
+  const { size, mtimeMs, ctimeMs, ino, sha256, seenMs } = value;
+  return finite(size) && finite(mtimeMs) && finite(ctimeMs) && finite(ino) && finite(seenMs) && typeof sha256 === "string" && /^[0-9a-f]{64}$/.test(sha256);
+}
