@@ -10,13 +10,12 @@ import { type Encoding, type FileWrite, type IndexSpec, lazyText, type PackPlan,
 import { type Piece, toPiece } from "./pack/compose.js";
 import { countMany } from "./pack/count-parallel.js";
 import { packComposed } from "./pack/pack-composed.js";
-import { initialPieces } from "./pack/pack-profile.js";
-import { planKey, restorePlan, summarizePlan } from "./pack/plan-cache.js";
+import { initialPieces, type PackResume, packTraced } from "./pack/pack-profile.js";
+import { planKey, planShape, restorePlan, resumeFrom, summarizePlan } from "./pack/plan-cache.js";
 import { PieceCounter } from "./pack/piece-counter.js";
 import type { CountTokens } from "./pack/tokenizer.js";
 import { renderIndex } from "./render/render-index.js";
 import { literal } from "./render/segments.js";
-import { packProfile } from "./pack/pack-profile.js";
 import { reportPlan, type ProfileReport } from "./pack/plan-report.js";
 import { withTokenizers } from "./pack/tokenizer.js";
 import { manifestJson, nextManifest, pendingManifest } from "./write/manifest-json.js";
@@ -73,9 +72,18 @@ export function planBuild(project: Project, options: PlanOptions = {}): BuildPla
       if (restored) packed.set(resolved, restored);
     }
     const toPack = packable.filter((resolved) => !packed.has(resolved));
+    // A profile packed before with other bytes in some atoms resumes from that plan: only what the change touches is walked and counted again.
+    const shapes = new Map(toPack.map((resolved) => [resolved, planShape(resolved)]));
+    const resumes = new Map<ResolvedProfile, PackResume>();
+    for (const [resolved, shape] of shapes) {
+      const earlier = project.caches.plans.find((plan) => plan.shape === shape);
+      const resume = earlier && resumeFrom(resolved, earlier, shape);
+      if (resume) resumes.set(resolved, resume);
+    }
     // Count what the plans will need up front, in bulk per encoding (in parallel for large corpora), so the walks hit memory.
     const ahead = new Map<Encoding, Piece[]>();
     for (const resolved of toPack) {
+      if (resumes.has(resolved)) continue;
       const encoding = resolved.profile.encoding;
       let list = ahead.get(encoding);
       if (!list) {
@@ -88,9 +96,9 @@ export function planBuild(project: Project, options: PlanOptions = {}): BuildPla
       counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), options.workers, options.progress));
     }
     toPack.forEach((resolved, index) => {
-      const plan = packProfile(resolved, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file));
+      const { plan, trace } = packTraced(resolved, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file), resumes.get(resolved));
       const key = keys.get(resolved);
-      if (key !== undefined) project.caches.plans.set(key, summarizePlan(plan));
+      if (key !== undefined) project.caches.plans.set(key, summarizePlan(plan, shapes.get(resolved) ?? "", trace));
       packed.set(resolved, plan);
       options.progress?.({ stage: "pack", done: index + 1, total: toPack.length });
     });

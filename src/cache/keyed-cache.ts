@@ -19,6 +19,13 @@ export class KeyedCache<T> {
     return value;
   }
 
+  /** The first entry for which `test` holds, those this run used first; it is not marked used. */
+  find(test: (value: T) => boolean): T | undefined {
+    for (const value of this.used.values()) if (test(value)) return value;
+    for (const value of this.saved.values()) if (test(value)) return value;
+    return undefined;
+  }
+
   set(key: string, value: T): void {
     if (this.saved.get(key) !== value) this.added = true;
     this.used.set(key, value);

@@ -1,6 +1,7 @@
 import type { CachedPlan } from "../cache/cached-plan.js";
 import { sha256 } from "../hash.js";
-import { type AtomState, lazyText, type PackPlan, type PackReason, type PlannedSection, type ResolvedProfile } from "../model.js";
+import type { PackResume, WalkTrace } from "./pack-profile.js";
+import { type Atom, type AtomState, lazyText, type PackPlan, type PackReason, type PlannedSection, type ResolvedProfile } from "../model.js";
 import { renderFile } from "../render/render-output.js";
 import { joinSegments, sectionSegments, type Segment } from "../render/segments.js";
 
@@ -26,8 +27,45 @@ export function planKey(resolved: ResolvedProfile): string {
   return sha256(stableJson({ settings, sections })).slice(0, 32);
 }
 
+/**
+ * A hash of what the budget walks depend on apart from the atoms' text and
+ * briefs: the settings, the sections, and each atom's place, priority and
+ * whether it is required. Two plans of one shape differ only by atoms whose
+ * bytes changed, so one can be resumed from the other.
+ */
+export function planShape(resolved: ResolvedProfile): string {
+  const { file: _file, name: _name, output: _output, description: _description, lines: _lines, sections: _sections, include: _include, ...settings } = resolved.profile;
+  const sections = resolved.sections.map(({ line: _line, atoms, ...section }) => ({ ...section, atoms: atoms.map((atom) => [atom.priority, atom.required]) }));
+  return sha256(stableJson({ settings, sections })).slice(0, 32);
+}
+
+const shortHash = (atom: Atom): string => atom.sha256.slice(0, 16);
+
+/**
+ * What `packTraced` may reuse of an earlier plan of the same shape: its walk
+ * trace, its atoms' tokens and states, and the sections holding an atom
+ * whose bytes differ now. Undefined when `cached` is not of this shape.
+ */
+export function resumeFrom(resolved: ResolvedProfile, cached: CachedPlan, shape: string): PackResume | undefined {
+  if (cached.shape !== shape) return undefined;
+  const changed = new Set<number>();
+  const changedAtoms = new Set<number>();
+  let position = 0;
+  resolved.sections.forEach((section, index) => {
+    for (const atom of section.atoms) {
+      if (cached.atoms[position] !== shortHash(atom)) {
+        changed.add(index);
+        changedAtoms.add(position);
+      }
+      position++;
+    }
+  });
+  if (position !== cached.atoms.length) return undefined;
+  return { trace: cached.trace, changed, changedAtoms, atomTokens: cached.atomTokens, states: cached.states };
+}
+
 /** The plan's decisions, counts and hashes, as the cache keeps them. */
-export function summarizePlan(plan: PackPlan): CachedPlan {
+export function summarizePlan(plan: PackPlan, shape: string, trace: WalkTrace): CachedPlan {
   const atoms = plan.sections.flatMap((section) => section.atoms);
   const reasons: Record<string, PackReason> = {};
   atoms.forEach((planned, index) => {
@@ -41,6 +79,9 @@ export function summarizePlan(plan: PackPlan): CachedPlan {
     reasons,
     sha256: plan.sha256,
     sectionSha256: plan.sections.map((section) => section.sha256),
+    shape,
+    atoms: atoms.map((planned) => shortHash(planned.atom)),
+    trace,
   };
 }
 
