@@ -18,10 +18,10 @@ export interface StatEntry {
 }
 
 /**
- * A file whose mtime or ctime is this close to the moment it was hashed may
- * be changed again within the same timestamp tick without its stat changing
- * (timestamps are as coarse as 2 s on some filesystems): such an entry is
- * "racily clean", and its file is hashed again, as git does.
+ * A file whose mtime is this close to the moment it was hashed (or later)
+ * may be changed again within the same timestamp tick without its mtime
+ * changing (timestamps are as coarse as 2 s on some filesystems): such an
+ * entry is "racily clean", and its file is hashed again, as git does.
  */
 export const RACY_MS = 2_000;
 
@@ -37,7 +37,7 @@ export class StatIndex {
   sha256(file: string, stats: Stats): string | undefined {
     const entry = this.cache.get(file);
     if (!entry || !sameStat(entry, stats)) return undefined;
-    if (Math.max(entry.mtimeMs, entry.ctimeMs) >= entry.seenMs - RACY_MS) return undefined;
+    if (entry.mtimeMs >= entry.seenMs - RACY_MS) return undefined;
     return entry.sha256;
   }
 
