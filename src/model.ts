@@ -42,6 +42,8 @@ export interface Atom {
   otherKeys?: string[];
   /** True when the frontmatter names the tag: then no filename convention (`tags_from: filename`) overrides it. */
   ownTag?: boolean;
+  /** sha256 of `text` and of `brief`, when the atom cache knows them: counting keys its pieces by them without hashing the text again. */
+  keys?: { text: string; brief: string };
 }
 
 export interface SectionSpec {

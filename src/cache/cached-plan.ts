@@ -21,7 +21,7 @@ export interface CachedPlan {
   /** The first 16 hex digits of each atom's file hash, in profile order: which atoms a later pack finds changed. */
   atoms: string[];
   /** The steps of its budget walks (pack/pack-profile.ts). */
-  trace: { walks: number[][]; simple: string };
+  trace: { walks: number[][]; simple: string; counts: number[] };
 }
 
 const count = (value: unknown): boolean => Number.isInteger(value) && typeof value === "number" && value >= 0;
@@ -52,7 +52,10 @@ export function isCachedPlan(value: unknown): value is CachedPlan {
     typeof trace.simple === "string" &&
     /^[01]*$/.test(trace.simple) &&
     Array.isArray(trace.walks) &&
-    trace.walks.every((steps) => Array.isArray(steps) && steps.length % 3 === 0 && steps.every((step) => Number.isInteger(step)))
+    trace.walks.every((steps) => Array.isArray(steps) && steps.length % 3 === 0 && steps.every((step) => Number.isInteger(step))) &&
+    Array.isArray(trace.counts) &&
+    trace.counts.length === 4 * states.length &&
+    trace.counts.every((value) => Number.isInteger(value) && value >= -1)
   );
 }
 

@@ -23,6 +23,8 @@ export interface WalkTrace {
   walks: number[][];
   /** Per section, "1" when it was simple (its counts a sum of per-atom pieces), else "0". */
   simple: string;
+  /** Per atom in profile order, the counts of its pieces in its four places in a simple section, -1 where not counted. */
+  counts: number[];
 }
 
 /** What a new pack may reuse of an earlier one of the same profile, atoms and settings, where only some atoms' bytes differ. */
@@ -63,7 +65,8 @@ export function packTraced(resolved: ResolvedProfile, counter: CountTokens | Pie
   const pieces = counter instanceof PieceCounter ? counter : new PieceCounter(profile.encoding, counter);
   const packing = new Packing(resolved, pieces);
   const { sections, slots } = packing;
-  const trace: WalkTrace = { walks: [], simple: packing.simple.map((simple) => (simple ? "1" : "0")).join("") };
+  const trace: WalkTrace = { walks: [], simple: packing.simple.map((simple) => (simple ? "1" : "0")).join(""), counts: [] };
+  if (resume) packing.seedCounts(resume.trace.counts, (position) => !resume.changedAtoms.has(position));
   // A section that is not simple counts its atoms' text together: any step in it may depend on a changed atom. So may
   // any step in a section whose own walk went otherwise than before (its atoms start the file walk in other states).
   const unsettled = new Set([...(resume?.changed ?? [])].filter((index) => !packing.simple[index] || resume?.trace.simple.charAt(index) !== "1"));
@@ -157,6 +160,7 @@ export function packTraced(resolved: ResolvedProfile, counter: CountTokens | Pie
   const issues = budgetIssues(resolved, sections, tokens, shown);
   if (issues.length > 0) throw new InputError(issues);
   packing.attributeTokens(resume && reuseTokens(slots, resume));
+  trace.counts = packing.pieceCounts();
   return { plan: { profile, sections, text: rendered.text, tokens, sha256: sha256(rendered.text) }, trace };
 }
 

@@ -105,6 +105,25 @@ export class Packing {
     slot.planned.state = state;
   }
 
+  /**
+   * Each atom's piece counts in its four places (see `contribution`), flat,
+   * -1 where never counted: what a later pack of the same profile may seed.
+   */
+  pieceCounts(): number[] {
+    const flat: number[] = [];
+    for (const slot of this.slots) flat.push(...(this.contributions.get(slot)?.counts ?? [-1, -1, -1, -1]));
+    return flat;
+  }
+
+  /** Takes the piece counts of atoms whose text is unchanged from an earlier pack (`pieceCounts`), so they are not looked up again. */
+  seedCounts(flat: readonly number[], unchanged: (position: number) => boolean): void {
+    for (const slot of this.slots) {
+      if (!unchanged(slot.position) || !this.simple[slot.section]) continue;
+      const counts = flat.slice(4 * slot.position, 4 * slot.position + 4);
+      if (counts.length === 4) this.contributions.set(slot, { counts });
+    }
+  }
+
   /** Forgets every section and file count, so the next measure counts from the atoms' states. */
   recount(): void {
     this.sectionCounts.clear();
@@ -288,7 +307,9 @@ const textKeys = new WeakMap<Atom, { text: Segment; brief: Segment }>();
 function segmentOf(atom: Atom, state: "full" | "brief"): Segment {
   let entry = textKeys.get(atom);
   if (!entry) {
-    entry = { text: keyed(atom.text), brief: keyed(atom.brief) };
+    const { keys } = atom;
+    // Hashes the atom cache kept spare hashing every atom's text again when a profile is packed anew.
+    entry = keys ? { text: { key: `\u0002${keys.text}`, text: atom.text }, brief: { key: `\u0002${keys.brief}`, text: atom.brief } } : { text: keyed(atom.text), brief: keyed(atom.brief) };
     textKeys.set(atom, entry);
   }
   return state === "full" ? entry.text : entry.brief;

@@ -23,7 +23,8 @@ const STATE: Readonly<Record<string, AtomState>> = { f: "full", b: "brief", d: "
  */
 export function planKey(resolved: ResolvedProfile): string {
   const { file: _file, name: _name, output: _output, description: _description, lines: _lines, sections: _sections, include: _include, ...settings } = resolved.profile;
-  const sections = resolved.sections.map(({ line: _line, atoms, ...section }) => ({ ...section, atoms: atoms.map((atom) => atom.sha256) }));
+  // The atoms' hashes go in as one string per section (fixed-length hex, so joining is unambiguous): no JSON walk per atom.
+  const sections = resolved.sections.map(({ line: _line, atoms, ...section }) => ({ ...section, atoms: atoms.map((atom) => atom.sha256).join("") }));
   return sha256(stableJson({ settings, sections })).slice(0, 32);
 }
 
@@ -35,7 +36,7 @@ export function planKey(resolved: ResolvedProfile): string {
  */
 export function planShape(resolved: ResolvedProfile): string {
   const { file: _file, name: _name, output: _output, description: _description, lines: _lines, sections: _sections, include: _include, ...settings } = resolved.profile;
-  const sections = resolved.sections.map(({ line: _line, atoms, ...section }) => ({ ...section, atoms: atoms.map((atom) => [atom.priority, atom.required]) }));
+  const sections = resolved.sections.map(({ line: _line, atoms, ...section }) => ({ ...section, atoms: atoms.map((atom) => `${atom.priority}${atom.required ? "r" : "o"}`).join(" ") }));
   return sha256(stableJson({ settings, sections })).slice(0, 32);
 }
 

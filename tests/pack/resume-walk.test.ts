@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import type { Atom, PackPlan, ResolvedProfile } from "../../src/model.js";
-import { packTraced } from "../../src/pack/pack-profile.js";
+import { packTraced, type WalkTrace } from "../../src/pack/pack-profile.js";
 import { PieceCounter } from "../../src/pack/piece-counter.js";
 import { planShape, resumeFrom, summarizePlan } from "../../src/pack/plan-cache.js";
 import { Tokenizers } from "../../src/pack/tokenizer.js";
@@ -123,6 +123,9 @@ function facts(plan: PackPlan) {
   };
 }
 
+/** The walks' steps; the piece counts a resumed pack carries may include some a full pack never needed. */
+const steps = (trace: WalkTrace) => ({ walks: trace.walks, simple: trace.simple });
+
 const pack = (resolved: ResolvedProfile, resume?: Parameters<typeof packTraced>[3]) => {
   try {
     return packTraced(resolved, new PieceCounter(resolved.profile.encoding, tokenizers.counter(resolved.profile.encoding)), "bundle.yaml", resume);
@@ -153,7 +156,7 @@ describe("a budget walk resumed from an earlier plan", () => {
         }
         resumed++;
         expect(facts(fromEarlier.plan)).toEqual(facts(full.plan));
-        expect(fromEarlier.trace).toEqual(full.trace);
+        expect(steps(fromEarlier.trace)).toEqual(steps(full.trace));
       }),
       { seed: 1414, numRuns: 1000 },
     );
@@ -193,9 +196,8 @@ describe("a budget walk resumed from an earlier plan", () => {
     const fromEarlier = packTraced(after, resumedCounter, "bundle.yaml", resume);
     const full = packTraced(after, fullCounter, "bundle.yaml");
     expect(facts(fromEarlier.plan)).toEqual(facts(full.plan));
-    expect(fromEarlier.trace).toEqual(full.trace);
-    const steps = (first.trace.walks[0]?.length ?? 0) / 3;
-    expect(steps).toBeGreaterThan(20);
+    expect(steps(fromEarlier.trace)).toEqual(steps(full.trace));
+    expect((first.trace.walks[0]?.length ?? 0) / 3).toBeGreaterThan(20);
     expect(resumedCounter.calls).toBeLessThan(fullCounter.calls / 2);
   });
 });
