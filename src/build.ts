@@ -2,6 +2,7 @@ import { cacheWrites } from "./cache/save-caches.js";
 import { throwIfIssues } from "./errors.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadProject, type Project } from "./load/load-project.js";
+import { recordWritten } from "./load/read-current.js";
 import type { FileCheck, Issue, Layout, PackPlan, ProgressCallback } from "./model.js";
 import type { ProfileReport } from "./pack/plan-report.js";
 import { outputsToCheck } from "./outputs-to-check.js";
@@ -79,11 +80,10 @@ function buildIn(layout: Layout, options: BuildOptions): BuildResult {
   const refused = options.force ? [] : handWritten(checkOutputs(toCheck).map(fileCheck));
   const write = !options.check && refused.length === 0;
   if (write) {
-    commitWrites(buildWrites(project, changed), cacheWrites(project.caches), {
-      layout,
-      warn: options.warn ?? (() => {}),
-      ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}),
-    });
+    const commit = { layout, warn: options.warn ?? (() => {}), ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}) };
+    commitWrites(buildWrites(project, changed), [], commit);
+    recordWritten(project.caches.files, changed.filter((file) => file.plan));
+    commitWrites([], cacheWrites(project.caches), commit);
   }
   return {
     plans: plan.plans,

@@ -57,7 +57,7 @@ export function openCaches(layout: Layout, warn: (message: string) => void): Cac
   return {
     files: new StatIndex(store ? read(fileCacheFile(store.dir), FILE_CACHE, fileStamp(), isStatEntry) : new Map()),
     atoms: new AtomCache(store ? read(atomCacheFile(store.dir), ATOM_CACHE, atomStamp(), isCachedAtom) : new Map()),
-    plans: new KeyedCache(store ? read(planCacheFile(store.dir), PLAN_CACHE, planStamp(), isCachedPlan) : new Map()),
+    plans: new KeyedCache(store ? read(planCacheFile(store.dir), PLAN_CACHE, planStamp(), isCachedPlan) : new Map(), { group: (plan) => plan.shape, perGroup: 3 }),
     tokens(encoding) {
       let tokens = stores.get(encoding);
       if (!tokens) {

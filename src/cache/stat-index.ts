@@ -30,7 +30,8 @@ export class StatIndex {
   private readonly cache: KeyedCache<StatEntry>;
 
   constructor(saved: ReadonlyMap<string, StatEntry> = new Map()) {
-    this.cache = new KeyedCache(saved, { limit: 1_000_000 });
+    // Only the files this run looked at are kept: a deleted atom's entry goes with the next save.
+    this.cache = new KeyedCache(saved, { keepUnused: false });
   }
 
   /** The hash of `file`'s bytes when `stats` is what it was when they were hashed, long enough after any change; else undefined. */
@@ -41,10 +42,18 @@ export class StatIndex {
     return entry.sha256;
   }
 
-  /** Records the hash of bytes read after `stats` was taken (stat first, then read: a change in between shows as another stat next time). */
+  /**
+   * Records the hash of bytes read after `stats` was taken (stat first, then
+   * read: a change in between shows as another stat next time). An entry
+   * that says the same is left as it is, unless it was racily clean and no
+   * longer would be: so a run that finds nothing new changes nothing.
+   */
   record(file: string, stats: Stats, sha256: string, now: number = Date.now()): void {
     const known = this.cache.get(file);
-    if (known && known.sha256 === sha256 && sameStat(known, stats) && this.sha256(file, stats) !== undefined) return;
+    if (known && known.sha256 === sha256 && sameStat(known, stats)) {
+      const settled = known.mtimeMs >= known.seenMs - RACY_MS && known.mtimeMs < now - RACY_MS;
+      if (!settled) return;
+    }
     this.cache.set(file, { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino, sha256, seenMs: now });
   }
 

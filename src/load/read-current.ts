@@ -38,3 +38,18 @@ export function readCurrent(file: string, shown: string = file, files?: StatInde
     },
   };
 }
+
+/**
+ * Records in the stat index the files a run has just written, with the hash
+ * of what it wrote, so that the next run knows them (as racily clean until
+ * they are a little older: a file changed right after the write is still seen).
+ */
+export function recordWritten(files: StatIndex, written: readonly { file: string; sha256: string }[]): void {
+  for (const { file, sha256: hash } of written) {
+    try {
+      files.record(file, statSync(file), hash);
+    } catch {
+      // Gone again already: nothing to record; the next run reads whatever is there.
+    }
+  }
+}
