@@ -19,9 +19,9 @@ export function tokenStamp(encoding: Encoding): string {
   return `tiktoken ${tiktokenVersion()} ${encoding}`;
 }
 
-/** A stat index maps stats to sha256 of raw bytes: nothing of llmsgen's own rules goes into it. */
+/** A stat index maps stats to sha256 of raw bytes, no rule of llmsgen's; the stamp names its entries' layout. */
 export function fileStamp(): string {
-  return "stat sha256 1";
+  return "stat [size mtimeMs ctimeMs ino sha256 seenMs]";
 }
 
 export function atomStamp(): string {

@@ -1,21 +1,17 @@
 import type { Stats } from "node:fs";
-import { isRecord } from "./cache-file.js";
 import { KeyedCache } from "./keyed-cache.js";
 
 /**
  * What a file's stat said when its bytes were hashed (as git's index keeps
  * it): while size, mtime, ctime and inode are all the same, the bytes are
- * taken to be the same and are not read again.
+ * taken to be the same and are not read again. A tuple, to keep the file
+ * small: [size, mtimeMs, ctimeMs, ino, sha256, seenMs], where seenMs is when
+ * the entry was recorded (how racy-clean entries are told apart).
  */
-export interface StatEntry {
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  ino: number;
-  sha256: string;
-  /** When the entry was recorded (ms since the epoch): how racy-clean entries are told apart. */
-  seenMs: number;
-}
+export type StatEntry = [size: number, mtimeMs: number, ctimeMs: number, ino: number, sha256: string, seenMs: number];
+
+const SHA = 4;
+const SEEN = 5;
 
 /**
  * A file whose mtime is this close to the moment it was hashed (or later)
@@ -38,8 +34,8 @@ export class StatIndex {
   sha256(file: string, stats: Stats): string | undefined {
     const entry = this.cache.get(file);
     if (!entry || !sameStat(entry, stats)) return undefined;
-    if (entry.mtimeMs >= entry.seenMs - RACY_MS) return undefined;
-    return entry.sha256;
+    if (entry[1] >= entry[SEEN] - RACY_MS) return undefined;
+    return entry[SHA];
   }
 
   /**
@@ -50,11 +46,11 @@ export class StatIndex {
    */
   record(file: string, stats: Stats, sha256: string, now: number = Date.now()): void {
     const known = this.cache.get(file);
-    if (known && known.sha256 === sha256 && sameStat(known, stats)) {
-      const settled = known.mtimeMs >= known.seenMs - RACY_MS && known.mtimeMs < now - RACY_MS;
+    if (known && known[SHA] === sha256 && sameStat(known, stats)) {
+      const settled = known[1] >= known[SEEN] - RACY_MS && known[1] < now - RACY_MS;
       if (!settled) return;
     }
-    this.cache.set(file, { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino, sha256, seenMs: now });
+    this.cache.set(file, [stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino, sha256, now]);
   }
 
   /** True when `stats` is still what the entry recorded (for a file read later than it was looked up). */
@@ -73,13 +69,13 @@ export class StatIndex {
 }
 
 function sameStat(entry: StatEntry, stats: Stats): boolean {
-  return entry.size === stats.size && entry.mtimeMs === stats.mtimeMs && entry.ctimeMs === stats.ctimeMs && entry.ino === stats.ino;
+  return entry[0] === stats.size && entry[1] === stats.mtimeMs && entry[2] === stats.ctimeMs && entry[3] === stats.ino;
 }
 
 const finite = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 
 export function isStatEntry(value: unknown): value is StatEntry {
-  if (!isRecord(value)) return false;
-  const { size, mtimeMs, ctimeMs, ino, sha256, seenMs } = value;
+  if (!Array.isArray(value) || value.length !== 6) return false;
+  const [size, mtimeMs, ctimeMs, ino, sha256, seenMs] = value as unknown[];
   return finite(size) && finite(mtimeMs) && finite(ctimeMs) && finite(ino) && finite(seenMs) && typeof sha256 === "string" && /^[0-9a-f]{64}$/.test(sha256);
 }

@@ -65,7 +65,7 @@ describe("the stat index", () => {
     // Make the first load's entries old enough to be trusted, as they are a while after a build.
     for (const name of ["first.md", "second.md"]) {
       const file = path.join(layout.atomsDir, name);
-      files.record(file, statSync(file), files.entries().get(file)?.sha256 ?? "", Date.now() + RACY_MS * 10);
+      files.record(file, statSync(file), files.entries().get(file)?.[4] ?? "", Date.now() + RACY_MS * 10);
     }
     const second = path.join(layout.atomsDir, "second.md");
     writeFileSync(second, readFileSync(second));
@@ -96,7 +96,7 @@ describe("the stat index", () => {
     const cache = new AtomCache();
     loadAtoms(layout, cache, { files });
     const first = path.join(layout.atomsDir, "first.md");
-    files.record(first, statSync(first), files.entries().get(first)?.sha256 ?? "", Date.now() + RACY_MS * 10);
+    files.record(first, statSync(first), files.entries().get(first)?.[4] ?? "", Date.now() + RACY_MS * 10);
     const { atoms } = loadAtoms(layout, cache, { files });
     writeFileSync(first, readFileSync(first, "utf8").replace("Alpha", "Omega"));
 
