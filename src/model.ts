@@ -466,8 +466,8 @@ export interface OutputToCheck {
   expected: string;
   /** What is on disk, or null when the file does not exist. The very string `expected` when its bytes are known to match. */
   actual: string | null;
-  /** True when the file's bytes are known (by hash) to be what a build writes: nothing to check, and neither text is made unless read. */
-  same?: boolean;
+  /** True when the file's bytes are known (by hash) to be what a build writes: nothing to check, and neither text is made unless read. Not carried by a copy. */
+  readonly same?: boolean;
   /** The last build's record of this output, if any. */
   previous: ManifestOutput | undefined;
   /** Tags some atom of the project carries: a tag in the file that neither they nor the profile produce is unbacked. */

@@ -30,7 +30,6 @@ export function outputsToCheck(project: Project, files: readonly PlannedFile[], 
       // Known by its hash to be what a build writes: its text is rendered only if someone reads it.
       const same: OutputToCheck = {
         ...checked,
-        same: true,
         get expected() {
           return planned.text;
         },
@@ -38,7 +37,8 @@ export function outputsToCheck(project: Project, files: readonly PlannedFile[], 
           return planned.text;
         },
       };
-      return [same];
+      // Not enumerable: a copy with another `actual` ({ ...output, actual }) is checked in full.
+      return [Object.defineProperty(same, "same", { value: true, enumerable: false })];
     }
     const expected = planned.text;
     const actual = override ? override.text : planned.current === null ? null : planned.current.read();
