@@ -58,7 +58,7 @@ export function adopt(options: AdoptOptions = {}): AdoptResult {
 
 function adoptIn(layout: Layout, options: AdoptOptions): AdoptResult {
   const caches = openCaches(layout, options.warn ?? (() => {}));
-  const project = loadProject(layout, options, caches.atoms);
+  const project = loadProject(layout, options, caches);
   const build = planBuild(project, caches);
   const plan = planAdoption({
     checks: checkOutputs(outputsToCheck(project, plannedOutputs(build))),
@@ -117,7 +117,7 @@ function guarded(write: AdoptionWrite): FileWrite {
 function everyOutput(options: AdoptOptions, build: BuildPlan, caches: Caches): BuildPlan {
   if (!options.profile || options.profile.length === 0) return build;
   try {
-    return planBuild(loadProject(resolveLayout(options), { ...options, profile: [] }, caches.atoms), caches);
+    return planBuild(loadProject(resolveLayout(options), { ...options, profile: [] }, caches), caches);
   } catch (error) {
     if (error instanceof InputError) return build; // another profile is broken: judge the chosen ones
     throw error;
@@ -132,7 +132,7 @@ function everyOutput(options: AdoptOptions, build: BuildPlan, caches: Caches): B
 function outputsThatWillChange(options: AdoptOptions, plan: AdoptionPlan, cleanBefore: ReadonlySet<string>, caches: Caches): string[] {
   const adoptedFrom = new Set(plan.adoptedFrom);
   try {
-    const project = loadProject(resolveLayout(options), { ...options, profile: [] }, caches.atoms);
+    const project = loadProject(resolveLayout(options), { ...options, profile: [] }, caches);
     return changedFiles(plannedOutputs(planBuild(project, caches)))
       .filter((file) => cleanBefore.has(file.shown) && !adoptedFrom.has(file.shown))
       .map((file) => file.shown);

@@ -3,7 +3,7 @@ import { cacheWrites } from "./cache/save-caches.js";
 import { throwIfIssues } from "./errors.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadProject } from "./load/load-project.js";
-import { readCurrentText } from "./load/read-current.js";
+import { readCurrentText, recordWritten } from "./load/read-current.js";
 import type { FileCheck, Issue, Layout, PackPlan, ProgressCallback, Project, WriteFault } from "./model.js";
 import type { ProfileReport } from "./pack/plan-report.js";
 import { outputsToCheck } from "./outputs-to-check.js";
@@ -76,7 +76,7 @@ export function build(options: BuildOptions = {}): BuildResult {
 
 function buildIn(layout: Layout, options: BuildOptions): BuildResult {
   const caches = openCaches(layout, options.warn ?? (() => {}));
-  const project = loadProject(layout, options, caches.atoms);
+  const project = loadProject(layout, options, caches);
   const plan = planBuild(project, caches, { ...(options.workers === undefined ? {} : { workers: options.workers }), ...(options.progress ? { progress: options.progress } : {}) });
   const changed = changedFiles(plan.files);
   if (options.force) throwIfIssues(plan.plans.filter(rendersNothing).map((packed) => nothingToRender(project, packed)));
@@ -84,12 +84,16 @@ function buildIn(layout: Layout, options: BuildOptions): BuildResult {
   const refused = options.force ? [] : handWritten(checkOutputs(toCheck).map(fileCheck));
   const write = !options.check && refused.length === 0;
   if (write) {
-    commitWrites(buildWrites(project, changed), cacheWrites(caches), {
+    const commit = {
       layout,
       warn: options.warn ?? (() => {}),
       ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}),
       ...(options.fault ? { fault: options.fault } : {}),
-    });
+    };
+    commitWrites(buildWrites(project, changed), [], commit);
+    // The stat index learns the outputs just written before it is saved with the other caches.
+    recordWritten(caches.files, changed.filter((file) => file.plan));
+    commitWrites([], cacheWrites(caches), commit);
   }
   return {
     plans: plan.plans,

@@ -48,7 +48,7 @@ export interface Explanation {
 export function explain(which: string, options: ExplainOptions = {}): Explanation {
   const layout = resolveLayout(options);
   const caches = openCaches(layout, options.warn ?? (() => {}));
-  const project = loadProject(layout, options, caches.atoms);
+  const project = loadProject(layout, options, caches);
   const asPath = which.endsWith(".md") ? path.resolve(options.cwd ?? process.cwd(), which) : undefined;
   const atom = project.atoms.find((candidate) => (asPath ? path.join(layout.atomsDir, candidate.path) === asPath : candidate.id === which));
   if (!atom) {

@@ -42,6 +42,8 @@ export interface Atom {
   otherKeys?: string[];
   /** True when the frontmatter names the tag: then no filename convention (`tags_from: filename`) overrides it. */
   ownTag?: boolean;
+  /** sha256 of `text` and of `brief`, when the atom cache knows them: counting keys its pieces by them without hashing the text again. */
+  keys?: { text: string; brief: string };
 }
 
 export interface SectionSpec {
@@ -241,6 +243,24 @@ export type PlannedPart =
 /** The text a part inserts. */
 export function partText(part: PlannedPart): string {
   return part.kind === "profile" ? part.plan.text : part.text;
+}
+
+/**
+ * Gives `target` a `text` computed on first read and kept (an ordinary,
+ * enumerable property to every reader): a plan restored from the cache, or a
+ * file known by its hash, renders or reads its text only when someone needs it.
+ */
+export function lazyText<T extends object, V extends string | null = string>(target: T, compute: () => V): T & { text: V } {
+  let text: V | undefined;
+  Object.defineProperty(target, "text", {
+    enumerable: true,
+    configurable: true,
+    get: () => (text ??= compute()),
+    set: (value: V) => {
+      text = value;
+    },
+  });
+  return target as T & { text: V };
 }
 
 /** A part as findings name it: `{profile: NAME}` or `{file: PATH}`, as in the profile. */
@@ -470,6 +490,8 @@ export interface OutputToCheck {
   expected: string;
   /** What is on disk, or null when the file does not exist. The very string `expected` when its bytes are known to match. */
   actual: string | null;
+  /** True when the file's bytes are known (by hash) to be what a build writes: nothing to check, and neither text is made unless read. Not carried by a copy. */
+  readonly same?: boolean;
   /** The last build's record of this output, if any. */
   previous: ManifestOutput | undefined;
   /** Tags some atom of the project carries: a tag in the file that neither they nor the profile produce is unbacked. */

@@ -10,28 +10,39 @@ export interface CheckOverride {
 
 /**
  * What the sync check needs of each planned output, read from disk (or from
- * `override`). A file whose bytes hash to what a build writes is not read:
- * its text is the expected text itself.
+ * `override`). A file whose bytes hash to what a build writes is not read,
+ * nor is its expected text made unless asked for: it is `same`.
  */
 export function outputsToCheck(project: Project, files: readonly PlannedFile[], override?: CheckOverride): OutputToCheck[] {
   const atomTags = new Set(project.atoms.map((atom) => atom.tag));
   return files.flatMap((planned) => {
     const plan = planned.plan;
     if (!plan) return [];
+    const checked = {
+      file: override?.shown ?? planned.shown,
+      profile: plan.profile,
+      previous: project.manifest?.outputs[plan.profile.output],
+      atomTags,
+      sections: plan.sections,
+      ...(plan.parts ? { parts: plan.parts } : {}),
+    };
+    if (!override && planned.current !== null && planned.current.sha256 === planned.sha256) {
+      // Known by its hash to be what a build writes: its text is rendered only if someone reads it.
+      const same: OutputToCheck = {
+        ...checked,
+        get expected() {
+          return planned.text;
+        },
+        get actual() {
+          return planned.text;
+        },
+      };
+      // Not enumerable: a copy with another `actual` ({ ...output, actual }) is checked in full.
+      return [Object.defineProperty(same, "same", { value: true, enumerable: false })];
+    }
     const expected = planned.text;
-    const actual = override ? override.text : planned.current === null ? null : planned.current.sha256 === planned.sha256 ? expected : readCurrentText(planned.file, planned.shown);
-    return [
-      {
-        file: override?.shown ?? planned.shown,
-        profile: plan.profile,
-        expected,
-        actual,
-        previous: project.manifest?.outputs[plan.profile.output],
-        atomTags,
-        sections: plan.sections,
-        ...(plan.parts ? { parts: plan.parts } : {}),
-      },
-    ];
+    const actual = override ? override.text : planned.current === null ? null : readCurrentText(planned.file, planned.shown);
+    return [{ ...checked, expected, actual }];
   });
 }
 

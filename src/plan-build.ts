@@ -1,21 +1,21 @@
 import path from "node:path";
+import type { StatIndex } from "./cache/stat-index.js";
 import { sha256 } from "./hash.js";
 import { displayPath, slashRelative } from "./load/layout.js";
 import { type CurrentFile, readCurrent } from "./load/read-current.js";
 import { manifestPath } from "./load/load-manifest.js";
 import { naturalCompare } from "./load/natural-compare.js";
 import type { Caches } from "./cache/open-caches.js";
-import type { Encoding, FileWrite, IndexSpec, PackPlan, Profile, ProgressCallback, Project, ResolvedProfile } from "./model.js";
+import { type Encoding, type FileWrite, type IndexSpec, lazyText, type PackPlan, type Profile, type ProgressCallback, type Project, type ResolvedProfile } from "./model.js";
 import { type Piece, toPiece } from "./pack/compose.js";
 import { countMany } from "./pack/count-parallel.js";
 import { packComposed } from "./pack/pack-composed.js";
-import { initialPieces } from "./pack/pack-profile.js";
-import { planKey, restorePlan, summarizePlan } from "./pack/plan-cache.js";
+import { initialPieces, type PackResume, packTraced } from "./pack/pack-profile.js";
+import { planKey, planShape, restorePlan, resumeFrom, summarizePlan } from "./pack/plan-cache.js";
 import { PieceCounter } from "./pack/piece-counter.js";
 import type { CountTokens } from "./pack/tokenizer.js";
 import { renderIndex } from "./render/render-index.js";
 import { literal } from "./render/segments.js";
-import { packProfile } from "./pack/pack-profile.js";
 import { reportPlan, type ProfileReport } from "./pack/plan-report.js";
 import { withTokenizers } from "./pack/tokenizer.js";
 import { manifestJson, nextManifest, pendingManifest } from "./write/manifest-json.js";
@@ -76,9 +76,18 @@ export function planBuild(project: Project, caches: Caches, options: PlanOptions
       if (restored) packed.set(resolved, restored);
     }
     const toPack = packable.filter((resolved) => !packed.has(resolved));
+    // A profile packed before with other bytes in some atoms resumes from that plan: only what the change touches is walked and counted again.
+    const shapes = new Map(toPack.map((resolved) => [resolved, planShape(resolved)]));
+    const resumes = new Map<ResolvedProfile, PackResume>();
+    for (const [resolved, shape] of shapes) {
+      const earlier = caches.plans.find((plan) => plan.shape === shape);
+      const resume = earlier && resumeFrom(resolved, earlier, shape);
+      if (resume) resumes.set(resolved, resume);
+    }
     // Count what the plans will need up front, in bulk per encoding (in parallel for large corpora), so the walks hit memory.
     const ahead = new Map<Encoding, Piece[]>();
     for (const resolved of toPack) {
+      if (resumes.has(resolved)) continue;
       const encoding = resolved.profile.encoding;
       let list = ahead.get(encoding);
       if (!list) {
@@ -91,9 +100,9 @@ export function planBuild(project: Project, caches: Caches, options: PlanOptions
       counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), options.workers, options.progress));
     }
     toPack.forEach((resolved, index) => {
-      const plan = packProfile(resolved, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file));
+      const { plan, trace } = packTraced(resolved, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file), resumes.get(resolved));
       const key = keys.get(resolved);
-      if (key !== undefined) caches.plans.set(key, summarizePlan(plan));
+      if (key !== undefined) caches.plans.set(key, summarizePlan(plan, shapes.get(resolved) ?? "", trace));
       packed.set(resolved, plan);
       options.progress?.({ stage: "pack", done: index + 1, total: toPack.length });
     });
@@ -110,7 +119,7 @@ export function planBuild(project: Project, caches: Caches, options: PlanOptions
       return plan;
     });
   });
-  const files = plans.map((plan) => ({ ...planFile(path.join(layout.outDir, plan.profile.output), layout.root, plan.text, plan.sha256), plan }));
+  const files = plans.map((plan) => Object.assign(planFile(path.join(layout.outDir, plan.profile.output), layout.root, () => plan.text, plan.sha256, caches.files), { plan }));
   const showOutput = (relative: string) => slashRelative(layout.root, path.join(layout.outDir, relative));
   const reports = files.map((file) => reportPlan(file.plan, file.shown, manifest?.outputs[file.plan.profile.output], showOutput));
   const lock = manifestJson(nextManifest(manifest, plans, project.allProfiles));
@@ -155,9 +164,10 @@ function planIndex(profile: Profile, spec: IndexSpec, plans: readonly PackPlan[]
 }
 
 /** A file the build would write, with what is on disk there now. */
-function planFile(file: string, root: string, text: string, hash: string): PlannedFile {
+function planFile(file: string, root: string, text: string | (() => string), hash: string, files?: StatIndex): PlannedFile {
   const shown = slashRelative(root, file);
-  return { file, shown, text, sha256: hash, current: readCurrent(file, shown) };
+  const known = { file, shown, sha256: hash, current: readCurrent(file, shown, files) };
+  return typeof text === "string" ? { ...known, text } : lazyText(known, text);
 }
 
 /** Files whose bytes would change. */

@@ -26,7 +26,7 @@ export function syncCheck(options: SyncCheckOptions = {}): SyncReport {
     throw new LlmsgenError("--file checks one file against one profile: give exactly one --profile");
   }
   const caches = openCaches(layout, options.warn ?? (() => {}));
-  const project = loadProject(layout, options, caches.atoms);
+  const project = loadProject(layout, options, caches);
   const plan = planBuild(project, caches);
   const files = checkOutputs(outputsToCheck(project, plannedOutputs(plan), readOverride(options, layout))).map(fileCheck);
   return { ok: files.every((file) => file.findings.length === 0), files };

@@ -111,6 +111,6 @@ export function atom(fields: Record<string, string | number | boolean>, body: st
 /** Loads and plans a project as build and sync-check do (caches read, never saved). */
 export function loadAndPlan(layout: Layout): { project: Project; plan: BuildPlan } {
   const caches = openCaches(layout, () => {});
-  const project = loadProject(layout, {}, caches.atoms);
+  const project = loadProject(layout, {}, caches);
   return { project, plan: planBuild(project, caches) };
 }

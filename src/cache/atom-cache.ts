@@ -1,4 +1,5 @@
-import type { Atom } from "../model.js";
+import { sha256 as hash } from "../hash.js";
+import { type Atom, lazyText } from "../model.js";
 import { isRecord } from "./cache-file.js";
 import { KeyedCache } from "./keyed-cache.js";
 
@@ -27,13 +28,25 @@ export class AtomCache {
     return { ...fields, related: [...fields.related], path, sha256, text: text.slice(start, end) };
   }
 
+  /**
+   * The atom for a file known by its hash alone (the stat index): its text is
+   * read through `readText` (the file's normalised text) on first use only,
+   * so an atom no output needs again is never read.
+   */
+  getUnread(sha256: string, path: string, readText: () => string): Atom | undefined {
+    const entry = this.cache.get(sha256);
+    if (!entry) return undefined;
+    const { start, end, clean: _clean, ...fields } = entry;
+    return lazyText({ ...fields, related: [...fields.related], path, sha256 }, () => readText().slice(start, end));
+  }
+
   set(atom: Atom, text: string): void {
     const start = text.length - atom.text.length - trailingSpace(text);
-    const { path: _path, sha256, text: atomText, keyLines, ...fields } = atom;
+    const { path: _path, sha256, text: atomText, keyLines, keys: _keys, ...fields } = atom;
     if (text.slice(start, start + atomText.length) !== atomText) return; // not where expected: don't cache
     // Only the id's line is kept: lint, which reports the others, always parses.
     const lines = keyLines?.id === undefined ? {} : { keyLines: { id: keyLines.id } };
-    this.cache.set(sha256, { ...fields, ...lines, start, end: start + atomText.length });
+    this.cache.set(sha256, { ...fields, ...lines, start, end: start + atomText.length, keys: { text: hash(atomText), brief: hash(atom.brief) } });
   }
 
   isClean(sha256: string): boolean {
@@ -75,6 +88,7 @@ export function isCachedAtom(value: unknown): value is CachedAtom {
     typeof start === "number" &&
     typeof end === "number" &&
     start <= end &&
-    typeof bodyLine === "number"
+    typeof bodyLine === "number" &&
+    (value.keys === undefined || (isRecord(value.keys) && typeof value.keys.text === "string" && typeof value.keys.brief === "string"))
   );
 }

@@ -16,13 +16,19 @@ export interface CachedPlan {
   reasons: Record<string, PackReason>;
   sha256: string;
   sectionSha256: (string | null)[];
+  /** A hash of what the walks depend on apart from the atoms' text: a plan of the same shape can be resumed from this one. */
+  shape: string;
+  /** The first 16 hex digits of each atom's file hash, in profile order: which atoms a later pack finds changed. */
+  atoms: string[];
+  /** The steps of its budget walks (pack/pack-profile.ts). */
+  trace: { walks: number[][]; simple: string; counts: number[] };
 }
 
 const count = (value: unknown): boolean => Number.isInteger(value) && typeof value === "number" && value >= 0;
 
 export function isCachedPlan(value: unknown): value is CachedPlan {
   if (!isRecord(value)) return false;
-  const { states, atomTokens, sectionTokens, tokens, reasons, sha256, sectionSha256 } = value;
+  const { states, atomTokens, sectionTokens, tokens, reasons, sha256, sectionSha256, shape, atoms, trace } = value;
   return (
     typeof states === "string" &&
     /^[fbd]*$/.test(states) &&
@@ -37,7 +43,19 @@ export function isCachedPlan(value: unknown): value is CachedPlan {
     typeof sha256 === "string" &&
     Array.isArray(sectionSha256) &&
     sectionSha256.length === sectionTokens.length &&
-    sectionSha256.every((hash) => hash === null || typeof hash === "string")
+    sectionSha256.every((hash) => hash === null || typeof hash === "string") &&
+    typeof shape === "string" &&
+    Array.isArray(atoms) &&
+    atoms.length === states.length &&
+    atoms.every((hash) => typeof hash === "string") &&
+    isRecord(trace) &&
+    typeof trace.simple === "string" &&
+    /^[01]*$/.test(trace.simple) &&
+    Array.isArray(trace.walks) &&
+    trace.walks.every((steps) => Array.isArray(steps) && steps.length % 3 === 0 && steps.every((step) => Number.isInteger(step))) &&
+    Array.isArray(trace.counts) &&
+    trace.counts.length === 4 * states.length &&
+    trace.counts.every((value) => Number.isInteger(value) && value >= -1)
   );
 }
 

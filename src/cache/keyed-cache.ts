@@ -2,7 +2,9 @@
  * Entries read from a cache file plus those a run adds. Saving keeps what the
  * run used first; entries it did not use are kept too (up to `limit` in all),
  * so a build of some profiles does not throw away what others cached, unless
- * `keepUnused` is off (parsed atoms: a changed file's old entry is useless).
+ * `keepUnused` is off (parsed atoms: a changed file's old entry is useless),
+ * or `perGroup` newer entries of their `group` are kept already (earlier
+ * plans of a profile packed again).
  */
 export class KeyedCache<T> {
   private readonly used = new Map<string, T>();
@@ -10,13 +12,21 @@ export class KeyedCache<T> {
 
   constructor(
     private readonly saved: ReadonlyMap<string, T> = new Map(),
-    private readonly options: { limit?: number; keepUnused?: boolean } = {},
+    /** `group`: entries of one group (versions of one thing) are kept `perGroup` at most, the used ones first. */
+    private readonly options: { limit?: number; keepUnused?: boolean; group?: (value: T) => string; perGroup?: number } = {},
   ) {}
 
   get(key: string): T | undefined {
     const value = this.used.get(key) ?? this.saved.get(key);
     if (value !== undefined) this.used.set(key, value);
     return value;
+  }
+
+  /** The first entry for which `test` holds, those this run used first; it is not marked used. */
+  find(test: (value: T) => boolean): T | undefined {
+    for (const value of this.used.values()) if (test(value)) return value;
+    for (const value of this.saved.values()) if (test(value)) return value;
+    return undefined;
   }
 
   set(key: string, value: T): void {
@@ -28,9 +38,19 @@ export class KeyedCache<T> {
     const result = new Map(this.used);
     if (this.options.keepUnused === false) return result;
     const limit = this.options.limit ?? 1000;
+    const { group, perGroup = Infinity } = this.options;
+    const kept = new Map<string, number>();
+    const keep = (value: T): boolean => {
+      if (!group) return true;
+      const name = group(value);
+      const count = kept.get(name) ?? 0;
+      kept.set(name, count + 1);
+      return count < perGroup;
+    };
+    for (const value of this.used.values()) keep(value);
     for (const [key, value] of this.saved) {
       if (result.size >= limit) break;
-      if (!result.has(key)) result.set(key, value);
+      if (!result.has(key) && keep(value)) result.set(key, value);
     }
     return result;
   }

@@ -6,15 +6,19 @@ import { decodeCache } from "./cache-file.js";
 import { cacheKeyFile, loadCacheKey } from "./cache-key.js";
 import { type CachedPlan, isCachedPlan } from "./cached-plan.js";
 import { KeyedCache } from "./keyed-cache.js";
-import { atomStamp, planStamp, tokenStamp } from "./stamps.js";
+import { atomStamp, fileStamp, planStamp, tokenStamp } from "./stamps.js";
+import { isStatEntry, StatIndex } from "./stat-index.js";
 import { TokenStore } from "./token-store.js";
 
 export const ATOM_CACHE = "llmsgen-atoms";
 export const PLAN_CACHE = "llmsgen-plans";
 export const TOKEN_CACHE = "llmsgen-tokens";
+export const FILE_CACHE = "llmsgen-files";
 
 /** The caches of one run: parsed atoms, packed plans, and token counts per encoding (read on first use). */
 export interface Caches {
+  /** The hash of each file read before, known from its stat (the stat index). */
+  files: StatIndex;
   atoms: AtomCache;
   /** Packed plans by a hash of everything packing reads (pack/plan-cache.ts). */
   plans: KeyedCache<CachedPlan>;
@@ -25,6 +29,7 @@ export interface Caches {
   store: { dir: string; key: Uint8Array } | null;
 }
 
+export const fileCacheFile = (dir: string): string => path.join(dir, "files.json");
 export const atomCacheFile = (dir: string): string => path.join(dir, "atoms.json");
 export const planCacheFile = (dir: string): string => path.join(dir, "plans.json");
 export const tokenCacheFile = (dir: string, encoding: Encoding): string => path.join(dir, `tokens-${encoding}.json`);
@@ -50,8 +55,9 @@ export function openCaches(layout: Layout, warn: (message: string) => void): Cac
   const stores = new Map<Encoding, TokenStore>();
   const isCount = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value) && value >= 0;
   return {
+    files: new StatIndex(store ? read(fileCacheFile(store.dir), FILE_CACHE, fileStamp(), isStatEntry) : new Map()),
     atoms: new AtomCache(store ? read(atomCacheFile(store.dir), ATOM_CACHE, atomStamp(), isCachedAtom) : new Map()),
-    plans: new KeyedCache(store ? read(planCacheFile(store.dir), PLAN_CACHE, planStamp(), isCachedPlan) : new Map()),
+    plans: new KeyedCache(store ? read(planCacheFile(store.dir), PLAN_CACHE, planStamp(), isCachedPlan) : new Map(), { group: (plan) => plan.shape, perGroup: 3 }),
     tokens(encoding) {
       let tokens = stores.get(encoding);
       if (!tokens) {

@@ -1,8 +1,8 @@
 import path from "node:path";
 import type { FileWrite } from "../model.js";
 import { encodeCache } from "./cache-file.js";
-import { ATOM_CACHE, atomCacheFile, type Caches, PLAN_CACHE, planCacheFile, TOKEN_CACHE, tokenCacheFile } from "./open-caches.js";
-import { atomStamp, planStamp, tokenStamp } from "./stamps.js";
+import { ATOM_CACHE, atomCacheFile, type Caches, FILE_CACHE, fileCacheFile, PLAN_CACHE, planCacheFile, TOKEN_CACHE, tokenCacheFile } from "./open-caches.js";
+import { atomStamp, fileStamp, planStamp, tokenStamp } from "./stamps.js";
 
 const IGNORE = "# llmsgen's cache: safe to delete, never committed\n*\n";
 
@@ -17,12 +17,20 @@ export function cacheWrites(caches: Caches): FileWrite[] {
   const { store } = caches;
   if (!store) return [];
   const writes: FileWrite[] = [];
-  const save = (file: string, kind: string, stamp: string, entries: ReadonlyMap<string, unknown>) =>
-    writes.push({ file, data: encodeCache({ kind, stamp, entries }, store.key), guard: "own" });
-  if (caches.atoms.changed) save(atomCacheFile(store.dir), ATOM_CACHE, atomStamp(), caches.atoms.entries());
-  if (caches.plans.changed) save(planCacheFile(store.dir), PLAN_CACHE, planStamp(), caches.plans.entries());
+  // Each file's text is made as it is written, never kept: a large project's caches are never all in memory at once.
+  const save = (file: string, kind: string, stamp: string, entries: () => ReadonlyMap<string, unknown>) =>
+    writes.push({
+      file,
+      get data() {
+        return encodeCache({ kind, stamp, entries: entries() }, store.key);
+      },
+      guard: "own",
+    });
+  if (caches.files.changed) save(fileCacheFile(store.dir), FILE_CACHE, fileStamp(), () => caches.files.entries());
+  if (caches.atoms.changed) save(atomCacheFile(store.dir), ATOM_CACHE, atomStamp(), () => caches.atoms.entries());
+  if (caches.plans.changed) save(planCacheFile(store.dir), PLAN_CACHE, planStamp(), () => caches.plans.entries());
   for (const [encoding, tokens] of caches.opened()) {
-    if (tokens.changed) save(tokenCacheFile(store.dir, encoding), TOKEN_CACHE, tokenStamp(encoding), tokens.entries());
+    if (tokens.changed) save(tokenCacheFile(store.dir, encoding), TOKEN_CACHE, tokenStamp(encoding), () => tokens.entries());
   }
   if (writes.length === 0) return [];
   return [{ file: path.join(store.dir, ".gitignore"), data: IGNORE, guard: "once" }, ...writes];

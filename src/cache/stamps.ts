@@ -10,12 +10,18 @@ import { llmsgenVersion, tiktokenVersion } from "../version.js";
  * another stamp is ignored. They are derived, never bumped by hand:
  *
  * - token counts depend on the tokenizer alone: its version and encoding;
+ * - the stat index (file stat to sha256 of its bytes) on no rules at all;
  * - parsed atoms and packed plans depend on llmsgen's own code, so their
  *   stamp carries a hash of that code: any change to how atoms are parsed or
  *   plans are packed (or to anything else in llmsgen) starts them afresh.
  */
 export function tokenStamp(encoding: Encoding): string {
   return `tiktoken ${tiktokenVersion()} ${encoding}`;
+}
+
+/** A stat index maps stats to sha256 of raw bytes, no rule of llmsgen's; the stamp names its entries' layout. */
+export function fileStamp(): string {
+  return "stat [size mtimeMs ctimeMs ino sha256 seenMs]";
 }
 
 export function atomStamp(): string {

@@ -1,11 +1,13 @@
-import { readdirSync, realpathSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
 import type { Atom, Issue, Layout } from "../model.js";
 import { AtomCache } from "../cache/atom-cache.js";
-import { displayPath, isWithin, slashRelative } from "./layout.js";
+import { StatIndex } from "../cache/stat-index.js";
+import { ConcurrentEditError } from "../errors.js";
+import { displayPath, isWithin } from "./layout.js";
 import { naturalCompare } from "./natural-compare.js";
 import { parseFrontmatter } from "./parse-frontmatter.js";
-import { kindOf, notRegular, readSourceText } from "./read-text.js";
+import { kindOf, normaliseText, notRegular, readSourceText } from "./read-text.js";
 import { misspelledKey, validateAtom } from "./validate-atom.js";
 
 export interface LoadedAtoms {
@@ -19,6 +21,8 @@ export interface LoadedAtoms {
 export interface AtomLoadOptions {
   /** Frontmatter keys the project declares known: never taken for misspellings of llmsgen's keys. */
   knownKeys?: ReadonlySet<string>;
+  /** Hashes of files known from their stat: such a file is read only when its text is needed. */
+  files?: StatIndex;
 }
 
 /** Reads and validates every `**\/*.md` file of the atoms dir. */
@@ -27,10 +31,20 @@ export function loadAtoms(layout: Layout, cache: AtomCache = new AtomCache(), op
   const files = listAtomFiles(layout, issues);
   const atoms: Atom[] = [];
   const failed: string[] = [];
-  for (const file of files) {
+  for (const { file, relative } of files) {
+    const stats = options.files ? statOf(file) : undefined;
+    const indexed = stats && options.files?.sha256(file, stats);
+    if (indexed) {
+      const files = options.files as StatIndex;
+      const unread = cache.getUnread(indexed, relative, () => readUnchanged(file, displayPath(layout, file), files));
+      if (unread && Array.isArray(unread.otherKeys) && !unread.otherKeys.some((key) => misspelledKey(key, options.knownKeys))) {
+        atoms.push(unread);
+        continue;
+      }
+    }
     const shown = displayPath(layout, file);
-    const relative = slashRelative(layout.atomsDir, file);
     const source = readSourceText(file, shown);
+    if (stats && "sha256" in source) options.files?.record(file, stats, source.sha256);
     if ("issue" in source) {
       issues.push(source.issue);
       failed.push(relative);
@@ -45,12 +59,12 @@ export function loadAtoms(layout: Layout, cache: AtomCache = new AtomCache(), op
     const parsed = parseFrontmatter(source.text, shown);
     issues.push(...parsed.issues);
     if (!parsed.frontmatter) {
-      failed.push(slashRelative(layout.atomsDir, file));
+      failed.push(relative);
       continue;
     }
     const atom = validateAtom(parsed.frontmatter, {
       file: shown,
-      path: slashRelative(layout.atomsDir, file),
+      path: relative,
       sha256: source.sha256,
       issues,
       ...(options.knownKeys ? { knownKeys: options.knownKeys } : {}),
@@ -59,18 +73,39 @@ export function loadAtoms(layout: Layout, cache: AtomCache = new AtomCache(), op
       atoms.push(atom);
       cache.set(atom, source.text);
     } else {
-      failed.push(slashRelative(layout.atomsDir, file));
+      failed.push(relative);
     }
   }
   issues.push(...duplicateIds(atoms, layout));
   return { atoms, failed, issues };
 }
 
+function statOf(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The normalised text of a file the stat index vouched for, read late: its
+ * stat must still be what the index recorded, or the file changed while
+ * llmsgen ran, and the run stops rather than mix old facts with new text.
+ */
+function readUnchanged(file: string, shown: string, files: StatIndex): string {
+  const bytes = readFileSync(file);
+  if (!files.unchanged(file, statSync(file))) {
+    throw new ConcurrentEditError(shown, `${shown} changed on disk while llmsgen ran: nothing was written; run the command again`);
+  }
+  return normaliseText(bytes.toString("utf8"));
+}
+
 /**
  * Lists the markdown files below the atoms dir in natural path order. Links
  * are followed only while they stay inside the dir; one leading out is an error.
  */
-function listAtomFiles(layout: Layout, issues: Issue[]): string[] {
+function listAtomFiles(layout: Layout, issues: Issue[]): { file: string; relative: string }[] {
   const base = layout.atomsDir;
   let realBase: string;
   try {
@@ -80,9 +115,10 @@ function listAtomFiles(layout: Layout, issues: Issue[]): string[] {
     issues.push({ file: displayPath(layout, base), setup: true, message: "atoms dir not found: create it, or point --atoms or --root at it" });
     return [];
   }
-  const found: string[] = [];
+  const found: { file: string; relative: string }[] = [];
   const visited = new Set<string>([realBase]);
-  const walk = (dir: string): void => {
+  // `prefix` is the dir relative to the atoms dir, with `/` separators: no path.relative per file.
+  const walk = (dir: string, prefix: string): void => {
     // Dirents say what each entry is without a stat per file; only links are resolved.
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
@@ -108,17 +144,14 @@ function listAtomFiles(layout: Layout, issues: Issue[]): string[] {
           visited.add(real);
         }
       }
-      if (isDirectory) walk(full);
-      else if (isFile && entry.name.endsWith(".md")) found.push(full);
+      if (isDirectory) walk(full, `${prefix}${entry.name}/`);
+      else if (isFile && entry.name.endsWith(".md")) found.push({ file: full, relative: `${prefix}${entry.name}` });
       // A FIFO, socket or device named like an atom is never opened (a FIFO would block the read): said, not skipped.
       else if (entry.name.endsWith(".md")) issues.push({ file: displayPath(layout, full), message: notRegular(kindOf(entry.isSymbolicLink() ? statSync(full) : entry)) });
     }
   };
-  walk(base);
-  return found
-    .map((file) => ({ file, key: slashRelative(base, file) }))
-    .sort((a, b) => naturalCompare(a.key, b.key))
-    .map(({ file }) => file);
+  walk(base, "");
+  return found.sort((a, b) => naturalCompare(a.relative, b.relative));
 }
 
 function duplicateIds(atoms: readonly Atom[], layout: Layout): Issue[] {

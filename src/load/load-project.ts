@@ -4,6 +4,7 @@ import { formatIssue, throwIfIssues } from "../errors.js";
 import type { Atom, Issue, Layout, Profile, Project, ResolvedProfile } from "../model.js";
 import { scanMarkdown } from "../render/scan-markdown.js";
 import type { AtomCache } from "../cache/atom-cache.js";
+import type { StatIndex } from "../cache/stat-index.js";
 import { displayPath, layoutProblem } from "./layout.js";
 import { describeRun, findLongRun } from "./long-runs.js";
 import { countNewlines } from "./read-text.js";
@@ -37,10 +38,11 @@ export interface CollectedProject {
 /**
  * Reads atoms, the chosen profiles and the manifest, and checks all of it;
  * throws one InputError listing every problem found. Atoms parsed on an
- * earlier run come from `atomCache` (the run's caches, cache/open-caches.ts).
+ * earlier run come from the run's atom cache, and files whose stat the stat
+ * index knows are not read again (the run's caches, cache/open-caches.ts).
  */
-export function loadProject(layout: Layout, options: LoadOptions = {}, atomCache?: AtomCache): Project {
-  const { issues, ...project } = collectProject(layout, { ...options, ...(atomCache ? { atomCache } : {}) });
+export function loadProject(layout: Layout, options: LoadOptions = {}, caches: { atoms?: AtomCache; files?: StatIndex } = {}): Project {
+  const { issues, ...project } = collectProject(layout, { ...options, ...(caches.atoms ? { atomCache: caches.atoms } : {}), ...(caches.files ? { files: caches.files } : {}) });
   throwIfIssues(issues);
   return { layout, ...project, manifest: loadManifest(layout) };
 }
@@ -51,12 +53,12 @@ export function loadProject(layout: Layout, options: LoadOptions = {}, atomCache
  * `structureOf: "all"` checks every atom's text for what would break an
  * output; by default only the atoms the profiles use.
  */
-export function collectProject(layout: Layout, options: LoadOptions & { atomCache?: AtomCache; structureOf?: "used" | "all" } = {}): CollectedProject {
+export function collectProject(layout: Layout, options: LoadOptions & { atomCache?: AtomCache; files?: StatIndex; structureOf?: "used" | "all" } = {}): CollectedProject {
   const empty = { atoms: [], profiles: [], support: [], allProfiles: (options.profile ?? []).length === 0 };
   const root = layoutProblem(layout);
   if (root) return { ...empty, issues: [root] };
   const knownKeys = new Set(options.knownKeys ?? []);
-  const { atoms, failed, issues } = loadAtoms(layout, options.atomCache, { knownKeys });
+  const { atoms, failed, issues } = loadAtoms(layout, options.atomCache, { knownKeys, ...(options.files ? { files: options.files } : {}) });
   const loaded = loadProfiles(layout, options.profile, options.cwd);
   append(issues, loaded.issues);
   // An index lists other outputs with their token counts, so it needs their plans even when they were not chosen.

@@ -38,7 +38,8 @@ export class Packing {
   private readonly frame;
   /** o200k and cl100k cut after "\n" before "<": joiners end blocks; the gpt2 family cuts after ">" before "\n": joiners open them. */
   private readonly joinerAfter: boolean;
-  private readonly simple: boolean[];
+  /** Per section: whether it is "simple" (see above). */
+  readonly simple: boolean[];
   private readonly contributions = new Map<Slot, Contributions>();
   private readonly slotsBySection: Slot[][];
 
@@ -94,6 +95,41 @@ export class Packing {
     block.tokens = tokens;
   }
 
+  /**
+   * Puts an atom in `state` without keeping counts up to date (a replayed
+   * walk step whose outcome is known); call `recount` before measuring again.
+   */
+  assign(slot: Slot, state: AtomState): void {
+    if (slot.planned.state === "dropped") (this.alive[slot.section] as number)++;
+    if (state === "dropped") (this.alive[slot.section] as number)--;
+    slot.planned.state = state;
+  }
+
+  /**
+   * Each atom's piece counts in its four places (see `contribution`), flat,
+   * -1 where never counted: what a later pack of the same profile may seed.
+   */
+  pieceCounts(): number[] {
+    const flat: number[] = [];
+    for (const slot of this.slots) flat.push(...(this.contributions.get(slot)?.counts ?? [-1, -1, -1, -1]));
+    return flat;
+  }
+
+  /** Takes the piece counts of atoms whose text is unchanged from an earlier pack (`pieceCounts`), so they are not looked up again. */
+  seedCounts(flat: readonly number[], unchanged: (position: number) => boolean): void {
+    for (const slot of this.slots) {
+      if (!unchanged(slot.position) || !this.simple[slot.section]) continue;
+      const counts = flat.slice(4 * slot.position, 4 * slot.position + 4);
+      if (counts.length === 4) this.contributions.set(slot, { counts });
+    }
+  }
+
+  /** Forgets every section and file count, so the next measure counts from the atoms' states. */
+  recount(): void {
+    this.sectionCounts.clear();
+    this.total = undefined;
+  }
+
   sectionSegments(index: number): Segment[] | null {
     const section = this.sections[index] as PlannedSection;
     const atoms = section.atoms.flatMap((planned) => (planned.state === "dropped" ? [] : [segmentOf(planned.atom, planned.state)]));
@@ -141,9 +177,11 @@ export class Packing {
   /**
    * Each atom's tokens: what it adds to its section, the count of the piece
    * it opens (so a section's atoms and its tag lines add up to its count).
+   * Sections for which `known` says true keep the tokens their atoms have.
    */
-  attributeTokens(): void {
+  attributeTokens(known?: (index: number) => boolean): void {
     this.sections.forEach((section, index) => {
+      if (known?.(index)) return;
       for (const planned of section.atoms) planned.tokens = 0;
       const segments = this.sectionSegments(index);
       if (segments === null) return;
@@ -269,7 +307,9 @@ const textKeys = new WeakMap<Atom, { text: Segment; brief: Segment }>();
 function segmentOf(atom: Atom, state: "full" | "brief"): Segment {
   let entry = textKeys.get(atom);
   if (!entry) {
-    entry = { text: keyed(atom.text), brief: keyed(atom.brief) };
+    const { keys } = atom;
+    // Hashes the atom cache kept spare hashing every atom's text again when a profile is packed anew.
+    entry = keys ? { text: { key: `\u0002${keys.text}`, text: atom.text }, brief: { key: `\u0002${keys.brief}`, text: atom.brief } } : { text: keyed(atom.text), brief: keyed(atom.brief) };
     textKeys.set(atom, entry);
   }
   return state === "full" ? entry.text : entry.brief;

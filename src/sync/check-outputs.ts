@@ -18,6 +18,7 @@ export function checkOutputs(outputs: readonly OutputToCheck[]): CheckedOutput[]
  * by which build rebuilds such a file without asking.
  */
 export function checkOutput(output: OutputToCheck): CheckedOutput {
+  if (output.same) return { output, findings: [], parsed: null };
   const { actual } = output;
   if (actual === null) return { output, findings: [finding("missing", output.file, 1, "the output does not exist: run llmsgen build to write it")], parsed: null };
   if (actual === output.expected) return { output, findings: [], parsed: null };

@@ -59,11 +59,14 @@ export function manifestJson(manifest: Manifest): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([key, item]) => [key, sortKeys(item)]),
-    );
+    // A loop, not entries/sort/fromEntries: a manifest holds an object per atom per output.
+    const keys = Object.keys(value);
+    let sorted = true;
+    for (let i = 1; i < keys.length && sorted; i++) sorted = (keys[i - 1] as string) < (keys[i] as string);
+    if (!sorted) keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const result: Record<string, unknown> = {};
+    for (const key of keys) result[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return result;
   }
   return value;
 }

@@ -42,7 +42,7 @@ function options(argv: readonly string[]): Options {
   };
   return {
     sizes: (value("--sizes") ?? "1000,10000,50000").split(",").map(Number),
-    runs: Math.max(3, Number(value("--runs") ?? 3)),
+    runs: Math.max(1, Number(value("--runs") ?? 3)),
     out: path.resolve(value("--out") ?? path.join(SCRATCH, "results.json")),
   };
 }
@@ -185,12 +185,12 @@ function table(machine: Record<string, unknown>, results: Record<string, unknown
   ];
   const shipped = results[0] as { processFloor: Measure; build: Measure; ratio: number };
   lines.push(`shipped corpus: build --profile full ${s(shipped.build)} s, process floor ${s(shipped.processFloor)} s (${shipped.ratio.toFixed(2)}x)`, "");
-  lines.push("| atoms | MB | floor (read+count) | read+hash | repomix | cold build | warm, no change | one atom edited | build --check | sync-check | lint | peak RSS (cold) |");
-  lines.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  lines.push("| atoms | MB | floor (read+count) | read+hash | repomix | cold build | warm, no change | one atom edited | build --check | sync-check | lint | peak RSS (cold) | peak RSS (warm, edit) |");
+  lines.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   const sized = results.slice(1) as Record<string, unknown>[];
   for (const r of sized) {
     lines.push(
-      `| ${r.corpus} | ${((r.bytes as number) / 1e6).toFixed(1)} | ${s(r.floor)} s | ${s(r.hashFloor)} s | ${s(r.repomix)} s | ${s(r.cold)} s | ${s(r.warm)} s | ${s(r.oneEdit)} s | ${s(r.check)} s | ${s(r.syncCheck)} s | ${s(r.lint)} s | ${mb(r.cold)} MB |`,
+      `| ${r.corpus} | ${((r.bytes as number) / 1e6).toFixed(1)} | ${s(r.floor)} s | ${s(r.hashFloor)} s | ${s(r.repomix)} s | ${s(r.cold)} s | ${s(r.warm)} s | ${s(r.oneEdit)} s | ${s(r.check)} s | ${s(r.syncCheck)} s | ${s(r.lint)} s | ${mb(r.cold)} MB | ${mb(r.warm)} / ${mb(r.oneEdit)} MB |`,
     );
   }
   lines.push("", "| atoms | cold / repomix | cold / floor | warm / repomix | warm / read+hash | one edit / repomix | sync-check / --check |", "|---:|---:|---:|---:|---:|---:|---:|");

@@ -71,7 +71,7 @@ describe("the cache", () => {
     const second = await runCli(["build"], { cwd: project });
 
     const warning = (file: string) => `llmsgen: warning: ${path.join(cache, file)}: its signature does not match this machine's cache key (edited, damaged, or made on another machine); ignoring it (it is rebuilt as you build; deleting it is always safe)`;
-    expect({ code: first.code, stderr: first.stderr.split("\n") }).toEqual({ code: 0, stderr: [warning("atoms.json"), warning("plans.json"), warning("tokens-o200k_base.json"), ""] });
+    expect({ code: first.code, stderr: first.stderr.split("\n") }).toEqual({ code: 0, stderr: [warning("files.json"), warning("atoms.json"), warning("plans.json"), warning("tokens-o200k_base.json"), ""] });
     expect(second).toEqual({ code: 0, stdout: first.stdout, stderr: "" });
   });
 

@@ -270,6 +270,7 @@ describe("layout flags resolve against the current directory", () => {
     expect(Object.keys(snapshotTree(project))).toEqual([
       ".llmsgen-cache/.gitignore",
       ".llmsgen-cache/atoms.json",
+      ".llmsgen-cache/files.json",
       ".llmsgen-cache/plans.json",
       ".llmsgen-cache/tokens-o200k_base.json",
       "config/small.yaml",
@@ -296,6 +297,7 @@ describe("layout flags resolve against the current directory", () => {
       "built/small.txt",
       "site/.llmsgen-cache/.gitignore",
       "site/.llmsgen-cache/atoms.json",
+      "site/.llmsgen-cache/files.json",
       "site/.llmsgen-cache/plans.json",
       "site/.llmsgen-cache/tokens-o200k_base.json",
       "site/atoms/alpha.md",

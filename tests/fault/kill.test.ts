@@ -12,6 +12,7 @@ const BUILD_WRITES = [
   "wrote out/llms.txt",
   "wrote out/topics/all.txt",
   "wrote out/llmsgen.lock.json",
+  "wrote .llmsgen-cache/files.json",
   "wrote .llmsgen-cache/atoms.json",
 ];
 
@@ -23,6 +24,7 @@ const FIRST_WRITES = [
   "wrote out/topics/all.txt",
   "wrote out/llmsgen.lock.json",
   "wrote .llmsgen-cache/.gitignore",
+  "wrote .llmsgen-cache/files.json",
   "wrote .llmsgen-cache/atoms.json",
   "wrote .llmsgen-cache/plans.json",
   "wrote .llmsgen-cache/tokens-o200k_base.json",
@@ -57,7 +59,7 @@ describe("kill -9 while a build writes", () => {
     expect(runChild("build", tidepools(1, false, false)).lines).toEqual([...FIRST_WRITES, "exit 0"]);
   });
 
-  it("killed right after each of its 6 writes, the next build finishes with no false refusal", async () => {
+  it("killed right after each of its 7 writes, the next build finishes with no false refusal", async () => {
     const built = tidepools(1, true);
     const expected = await reference(3);
     for (let kill = 1; kill <= BUILD_WRITES.length; kill++) {
@@ -69,7 +71,7 @@ describe("kill -9 while a build writes", () => {
     }
   });
 
-  it("killed right after each of the 9 writes of a first build (no manifest, no cache yet), the next build finishes", async () => {
+  it("killed right after each of the 10 writes of a first build (no manifest, no cache yet), the next build finishes", async () => {
     const fresh = tidepools(1, false, false);
     const expected = await reference(2);
     for (let kill = 1; kill <= FIRST_WRITES.length; kill++) {
