@@ -1,11 +1,11 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { lilconfigSync, type LoaderSync } from "lilconfig";
 import { InputError, throwIfIssues } from "../errors.js";
 import type { ExampleChecker, Issue } from "../model.js";
 import { closest } from "./closest.js";
 import { parseExamples } from "./parse-examples.js";
-import { readSourceText } from "./read-text.js";
+import { kindOf, notRegular, readSourceText } from "./read-text.js";
 import { describe } from "./validate-atom.js";
 import { lineAt, parseYamlSource, type YamlPath, type YamlSource } from "./yaml-source.js";
 
@@ -61,6 +61,8 @@ export function findConfig(from: string, cwd: string = from): ProjectConfig | un
     ignoreEmptySearchPlaces: false,
     cache: false,
   });
+  // The search reads each candidate with a blocking read, which a FIFO would never answer: such a file is named first.
+  throwIfIssues(irregularCandidates(from, cwd));
   // A broken package.json on the way up may hide an `llmsgen` key: say so rather than guess.
   const found = explorer.search(from);
   const broken = [...sources.values()].flatMap((parsed) => parsed.issues);
@@ -79,6 +81,24 @@ export function findConfig(from: string, cwd: string = from): ProjectConfig | un
   }
   const parsed = sources.get(found.filepath);
   return parsed ? validateConfig(parsed.source, found.filepath, cwd) : emptyConfig(found.filepath, shownPath(cwd, found.filepath));
+}
+
+/** The config candidates from `from` up to the file system's root that exist but are not regular files. */
+function irregularCandidates(from: string, cwd: string): Issue[] {
+  const issues: Issue[] = [];
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    for (const name of ["package.json", ...CONFIG_FILES]) {
+      const file = path.join(dir, name);
+      let stats;
+      try {
+        stats = statSync(file);
+      } catch {
+        continue;
+      }
+      if (!stats.isFile()) issues.push({ file: shownPath(cwd, file), message: notRegular(kindOf(stats)) });
+    }
+    if (path.dirname(dir) === dir) return issues;
+  }
 }
 
 /** Loads the config file given with `--config`: an llmsgen YAML config, or a package.json with an `llmsgen` key. */

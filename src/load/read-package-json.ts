@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { decodeUtf8 } from "./read-text.js";
+import { decodeUtf8, readRegularFile } from "./read-text.js";
 
 /** The root's `package.json` as `${package.*}` placeholders read it: its fields, or why it cannot be read. */
 export type PackageJson = { fields: Record<string, unknown> } | { problem: string };
@@ -18,7 +18,9 @@ export function packageJsonReader(root: string): () => PackageJson {
 function readPackageJson(root: string): PackageJson {
   const file = path.join(root, "package.json");
   if (!existsSync(file)) return { problem: "there is no package.json at the project root" };
-  const decoded = decodeUtf8(readFileSync(file), "package.json");
+  const bytes = readRegularFile(file);
+  if (!Buffer.isBuffer(bytes)) return { problem: `package.json is not a regular file (${bytes.kind})` };
+  const decoded = decodeUtf8(bytes, "package.json");
   if (typeof decoded !== "string") return { problem: `package.json is ${decoded.issue.message}` };
   let data: unknown;
   try {

@@ -42,6 +42,22 @@ describe("a FIFO where llmsgen reads is never opened (it would block forever)", 
     expect(snapshotTree(root, { skipSpecial: true })).toEqual(before);
   });
 
+  it("a package.json that is a FIFO, where the config search and a wrapper attribute read: exit 2 naming it, never a hang", async () => {
+    const profile = `wrapper: DOCS\nattributes:\n  version: "\${package.version}"\n${PROFILE}`;
+    const root = makeProject({ "atoms/a.md": ATOM, "profiles/p.yaml": profile });
+    mkfifo(path.join(root, "package.json"));
+    const before = snapshotTree(root, { skipSpecial: true });
+
+    // The config search looks at package.json first; without it, the attribute's reader does.
+    const run = await runCli(["build"], { cwd: root });
+    const withoutConfig = await runCli(["build", "--no-config"], { cwd: root });
+
+    expect(run).toEqual({ code: 2, stdout: "", stderr: "package.json: not a regular file (a FIFO): llmsgen reads only regular files here: remove it, or put a file in its place\n" });
+    expect(withoutConfig.code).toBe(2);
+    expect(withoutConfig.stderr).toContain("package.json is not a regular file (a FIFO)");
+    expect(snapshotTree(root, { skipSpecial: true })).toEqual(before);
+  });
+
   it("a profile that is a FIFO: exit 2 naming it", async () => {
     const root = makeProject({ "atoms/a.md": ATOM, "profiles/p.yaml": PROFILE });
     mkfifo(path.join(root, "profiles/q.yaml"));
