@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -38,12 +38,20 @@ export function loadCacheKey(file: string): { key: Buffer } | { problem: string 
 }
 
 function readKey(file: string): Buffer | undefined {
-  let text: string;
+  let fd: number;
   try {
-    text = readFileSync(file, "utf8");
+    // Opened without blocking and judged through the descriptor: a FIFO at the key's path would never answer a read.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     if (isCode(error, "ENOENT")) return undefined;
     throw error;
+  }
+  let text: string;
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error("not a regular file: remove it and llmsgen makes a new key");
+    text = readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
   }
   if (!KEY.test(text)) throw new Error("not 64 hex digits: delete it and llmsgen makes a new one");
   return Buffer.from(text.slice(0, 64), "hex");

@@ -143,6 +143,26 @@ describe("the cache", () => {
     expect(existsSync(path.join(project, ".llmsgen-cache"))).toBe(false);
   });
 
+  it("a cache key that is a FIFO is a warning, never a hang: the build runs without the cache", async () => {
+    const project = makeProject(FILES);
+    const state = makeProject({ "llmsgen/.keep": "" });
+    spawnSync("mkfifo", [path.join(state, "llmsgen", "cache-key")]);
+    const home = process.env.XDG_STATE_HOME;
+    process.env.XDG_STATE_HOME = state;
+    let run;
+    try {
+      run = await runCli(["build"], { cwd: project });
+    } finally {
+      process.env.XDG_STATE_HOME = home;
+    }
+
+    expect({ code: run.code, stderr: run.stderr }).toEqual({
+      code: 0,
+      stderr: `llmsgen: warning: cannot use the cache key ${state}/llmsgen/cache-key (not a regular file: remove it and llmsgen makes a new key): the cache is not used in this run; fix that path, or build with --no-cache\n`,
+    });
+    expect(readdirSync(path.join(project, "out")).sort()).toEqual(["guide.txt", "llmsgen.lock.json"]);
+  });
+
   it("--no-cache reads and writes no cache; --cache puts it elsewhere", async () => {
     const project = makeProject(FILES);
     await runCli(["build", "--no-cache"], { cwd: project });
