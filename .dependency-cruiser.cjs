@@ -2,7 +2,8 @@
  * The import rules of llmsgen's code (`npm run deps`, part of `npm test`).
  * Stages live in folders and import only downward:
  *
- *   model.ts errors.ts hash.ts version.ts      the base: types, errors, hashing
+ *   model.ts errors.ts hash.ts version.ts      the base: types, errors, hashing,
+ *   read-regular.ts                            reading a file that may be a FIFO
  *   cache/  render/                            cache files; the output grammar
  *   load/   pack/                              read and check input; budgets and counts
  *   sync/   write/  examples/ scaffold/        findings and adoption; every file write; code blocks; init's files
@@ -13,7 +14,7 @@
  * that type in model.ts instead.
  */
 const STAGES = "^src/(cache|render|load|pack|sync|write|examples|scaffold)/";
-const ORCHESTRATORS = "^src/(?!(model|errors|hash|version)\\.ts$)[^/]+\\.ts$";
+const ORCHESTRATORS = "^src/(?!(model|errors|hash|version|read-regular)\\.ts$)[^/]+\\.ts$";
 
 /** `from` may not import any of `to` (folder names below src/). */
 const below = (from, to, comment) => ({

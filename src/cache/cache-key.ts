@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, fstatSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { readRegularFile } from "../read-regular.js";
 
 /**
  * The secret that signs this machine's cache files (cache-file.ts): 32 random
@@ -38,21 +39,15 @@ export function loadCacheKey(file: string): { key: Buffer } | { problem: string 
 }
 
 function readKey(file: string): Buffer | undefined {
-  let fd: number;
+  let bytes: ReturnType<typeof readRegularFile>;
   try {
-    // Opened without blocking and judged through the descriptor: a FIFO at the key's path would never answer a read.
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    bytes = readRegularFile(file);
   } catch (error) {
     if (isCode(error, "ENOENT")) return undefined;
     throw error;
   }
-  let text: string;
-  try {
-    if (!fstatSync(fd).isFile()) throw new Error("not a regular file: remove it and llmsgen makes a new key");
-    text = readFileSync(fd, "utf8");
-  } finally {
-    closeSync(fd);
-  }
+  if (!Buffer.isBuffer(bytes)) throw new Error("not a regular file: remove it and llmsgen makes a new key");
+  const text = bytes.toString("utf8");
   if (!KEY.test(text)) throw new Error("not 64 hex digits: delete it and llmsgen makes a new one");
   return Buffer.from(text.slice(0, 64), "hex");
 }

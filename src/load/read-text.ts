@@ -1,6 +1,8 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from "node:fs";
 import { sha256 } from "../hash.js";
 import type { Issue } from "../model.js";
+import { kindOf, readRegularFile } from "../read-regular.js";
+
+export { kindOf, readRegularFile };
 
 export interface SourceText {
   /** Decoded text: BOM dropped, CRLF and CR turned into LF. */
@@ -102,32 +104,6 @@ export function countNewlines(text: string): number {
 export function normaliseText(text: string): string {
   const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   return withoutBom.replace(/\r\n?/g, "\n");
-}
-
-/**
- * A file's bytes, only when it is a regular file (links followed): a FIFO,
- * socket or device is never read, since reading one may block forever. It is
- * opened without blocking and looked at through the open descriptor, so what
- * is judged is what would be read.
- */
-export function readRegularFile(file: string): Buffer | { kind: string } {
-  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) return { kind: kindOf(stats) };
-    return readFileSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** What a non-file entry is, for messages: "a FIFO", "a directory", … */
-export function kindOf(stats: Pick<Stats, "isDirectory" | "isFIFO" | "isSocket" | "isCharacterDevice" | "isBlockDevice">): string {
-  if (stats.isDirectory()) return "a directory";
-  if (stats.isFIFO()) return "a FIFO";
-  if (stats.isSocket()) return "a socket";
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return "a device";
-  return "neither a file nor a directory";
 }
 
 /** The message for a path llmsgen reads that holds something other than a regular file. */

@@ -127,14 +127,7 @@ describe("the cache", () => {
   it("a cache key that cannot be made is a warning: the build runs without the cache", async () => {
     const project = makeProject(FILES);
     const blocked = path.join(makeProject({ "state": "a file, not a directory" }), "state");
-    const home = process.env.XDG_STATE_HOME;
-    process.env.XDG_STATE_HOME = blocked;
-    let run;
-    try {
-      run = await runCli(["build"], { cwd: project });
-    } finally {
-      process.env.XDG_STATE_HOME = home;
-    }
+    const run = await buildWithStateHome(blocked, project);
 
     expect({ code: run.code, stderr: run.stderr }).toEqual({
       code: 0,
@@ -147,14 +140,7 @@ describe("the cache", () => {
     const project = makeProject(FILES);
     const state = makeProject({ "llmsgen/.keep": "" });
     spawnSync("mkfifo", [path.join(state, "llmsgen", "cache-key")]);
-    const home = process.env.XDG_STATE_HOME;
-    process.env.XDG_STATE_HOME = state;
-    let run;
-    try {
-      run = await runCli(["build"], { cwd: project });
-    } finally {
-      process.env.XDG_STATE_HOME = home;
-    }
+    const run = await buildWithStateHome(state, project);
 
     expect({ code: run.code, stderr: run.stderr }).toEqual({
       code: 0,
@@ -193,3 +179,14 @@ describe("the cache", () => {
     expect(outputs(parallel)).toEqual(outputs(serial));
   });
 });
+
+/** A build of `project` with the per-machine state (the cache key) under `state`. */
+async function buildWithStateHome(state: string, project: string): Promise<Awaited<ReturnType<typeof runCli>>> {
+  const home = process.env.XDG_STATE_HOME;
+  process.env.XDG_STATE_HOME = state;
+  try {
+    return await runCli(["build"], { cwd: project });
+  } finally {
+    process.env.XDG_STATE_HOME = home;
+  }
+}
