@@ -63,6 +63,7 @@ export class StatIndex {
     return this.cache.entries();
   }
 
+  /** True when saving would change the file (a getter of this handle's live state, not of domain data). */
   get changed(): boolean {
     return this.cache.changed;
   }

@@ -42,7 +42,7 @@ export interface AtomContext {
  * an error (a misspelt `required` would be silently ignored), unless it is a
  * common key of another tool or in `knownKeys`.
  */
-export function validateAtom(frontmatter: Frontmatter, context: AtomContext): Atom | undefined {
+export function validateAtom(frontmatter: Frontmatter, context: AtomContext): (Atom & { text: string }) | undefined {
   const { data, yaml } = frontmatter;
   const before = context.issues.length;
   const report = (key: string | undefined, message: string) =>

@@ -20,6 +20,9 @@ interface Contributions {
   counts: number[];
 }
 
+/** Each atom's text and brief as segments, made once per atom object. */
+const textKeys = new WeakMap<Atom, { text: Segment; brief: Segment }>();
+
 /**
  * The mutable state of one plan: each atom's state, and exact token counts of
  * each section alone and of its block in the file. A section whose every atom
@@ -43,9 +46,11 @@ export class Packing {
   private readonly contributions = new Map<Slot, Contributions>();
   private readonly slotsBySection: Slot[][];
 
+  /** `text` gives each atom's text: packing renders every atom it keeps in full. */
   constructor(
     resolved: ResolvedProfile,
     private readonly counter: PieceCounting,
+    private readonly text: (atom: Atom) => string,
   ) {
     this.sections = resolved.sections.map((section, sectionIndex) => ({
       tag: section.tag,
@@ -69,7 +74,7 @@ export class Packing {
     const cuttable = (text: string) =>
       text !== "" && (this.joinerAfter ? canCut(encoding, "\n", text.charAt(0)) : canCut(encoding, text.charAt(text.length - 1), "\n"));
     this.simple = this.sections.map(
-      (section) => (section.intro === undefined || cuttable(section.intro)) && section.atoms.every(({ atom }) => cuttable(atom.text) && cuttable(atom.brief)),
+      (section) => (section.intro === undefined || cuttable(section.intro)) && section.atoms.every(({ atom }) => cuttable(text(atom)) && cuttable(atom.brief)),
     );
   }
 
@@ -132,7 +137,7 @@ export class Packing {
 
   sectionSegments(index: number): Segment[] | null {
     const section = this.sections[index] as PlannedSection;
-    const atoms = section.atoms.flatMap((planned) => (planned.state === "dropped" ? [] : [segmentOf(planned.atom, planned.state)]));
+    const atoms = section.atoms.flatMap((planned) => (planned.state === "dropped" ? [] : [this.segmentOf(planned.atom, planned.state)]));
     return sectionSegments(section.tag, section.intro, atoms);
   }
 
@@ -278,7 +283,7 @@ export class Packing {
     }
     let count = entry.counts[place] as number;
     if (count < 0) {
-      const segment = segmentOf(slot.planned.atom, place >= 2 ? "brief" : "full");
+      const segment = this.segmentOf(slot.planned.atom, place >= 2 ? "brief" : "full");
       const edge = place % 2 === 1;
       const segments = this.joinerAfter ? [segment, edge ? NEWLINE : BLANK] : [edge ? NEWLINE : BLANK, segment];
       count = this.counter.piece(toPiece(segments));
@@ -292,6 +297,19 @@ export class Packing {
     return (this.alive[index] as number) > 0;
   }
 
+  /** An atom's text or brief as a segment keyed by a hash of that text. */
+  private segmentOf(atom: Atom, state: "full" | "brief"): Segment {
+    let entry = textKeys.get(atom);
+    if (!entry) {
+      const { keys } = atom;
+      const text = this.text(atom);
+      // Hashes the atom cache kept spare hashing every atom's text again when a profile is packed anew.
+      entry = keys ? { text: { key: `\u0002${keys.text}`, text }, brief: { key: `\u0002${keys.brief}`, text: atom.brief } } : { text: keyed(text), brief: keyed(atom.brief) };
+      textKeys.set(atom, entry);
+    }
+    return state === "full" ? entry.text : entry.brief;
+  }
+
   private presentCount(): number {
     let present = 0;
     this.sections.forEach((_, index) => {
@@ -299,20 +317,6 @@ export class Packing {
     });
     return present;
   }
-}
-
-const textKeys = new WeakMap<Atom, { text: Segment; brief: Segment }>();
-
-/** An atom's text or brief as a segment keyed by a hash of that text. */
-function segmentOf(atom: Atom, state: "full" | "brief"): Segment {
-  let entry = textKeys.get(atom);
-  if (!entry) {
-    const { keys } = atom;
-    // Hashes the atom cache kept spare hashing every atom's text again when a profile is packed anew.
-    entry = keys ? { text: { key: `\u0002${keys.text}`, text: atom.text }, brief: { key: `\u0002${keys.brief}`, text: atom.brief } } : { text: keyed(atom.text), brief: keyed(atom.brief) };
-    textKeys.set(atom, entry);
-  }
-  return state === "full" ? entry.text : entry.brief;
 }
 
 function keyed(text: string): Segment {
