@@ -77,6 +77,6 @@ const finite = (value: unknown): value is number => typeof value === "number" &&
 
 export function isStatEntry(value: unknown): value is StatEntry {
   if (!Array.isArray(value) || value.length !== 6) return false;
-  const [size, mtimeMs, ctimeMs, ino, sha256, seenMs] = value as unknown[];
+  const [size, mtimeMs, ctimeMs, ino, sha256, seenMs]: unknown[] = value;
   return finite(size) && finite(mtimeMs) && finite(ctimeMs) && finite(ino) && finite(seenMs) && typeof sha256 === "string" && /^[0-9a-f]{64}$/.test(sha256);
 }

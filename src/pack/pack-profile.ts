@@ -97,9 +97,10 @@ export function packTraced(
     const dropAffected = pool.findIndex((slot) => resume?.changed.has(slot.section) || unsettled.has(slot.section));
     const replayable = briefAffected !== -1 ? briefAffected : dropAffected !== -1 ? pool.length + dropAffected : 2 * pool.length;
     for (let at = 0; at + 2 < earlier.length; at += 3) {
-      const iteration = earlier[at] as number;
-      const outcome = earlier[at + 1] as number;
-      const saved = earlier[at + 2] as number;
+      // Steps are flat triples, and the loop stays within them: the defaults are never used.
+      const iteration = earlier[at] ?? 0;
+      const outcome = earlier[at + 1] ?? 0;
+      const saved = earlier[at + 2] ?? 0;
       const slot = pool[iteration % pool.length];
       if (!slot || iteration >= replayable || left <= limit || (outcome === 2 && changedNotSimple)) break;
       if (outcome === 0) {
@@ -128,7 +129,8 @@ export function packTraced(
     const from = earlier ? replay(earlier, pool, limit, measure, budget, steps) : 0;
     for (let iteration = from; iteration < 2 * pool.length; iteration++) {
       const state: AtomState = iteration < pool.length ? "brief" : "dropped";
-      const slot = pool[iteration % pool.length] as Slot;
+      const slot = pool[iteration % pool.length];
+      if (!slot) return; // an empty pool: nothing to walk
       const before = measure();
       if (before <= limit) return;
       if (slot.planned.state === "dropped" || slot.planned.state === state) continue;

@@ -56,16 +56,24 @@ export function manifestJson(manifest: Manifest): string {
   return `${JSON.stringify(sortKeys(manifest), null, 2)}\n`;
 }
 
+/** True when each key sorts after the one before it. */
+function inOrder(keys: readonly string[]): boolean {
+  let previous = "";
+  for (const key of keys) {
+    if (key < previous) return false;
+    previous = key;
+  }
+  return true;
+}
+
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === "object") {
     // A loop, not entries/sort/fromEntries: a manifest holds an object per atom per output.
     const keys = Object.keys(value);
-    let sorted = true;
-    for (let i = 1; i < keys.length && sorted; i++) sorted = (keys[i - 1] as string) < (keys[i] as string);
-    if (!sorted) keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (!inOrder(keys)) keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const result: Record<string, unknown> = {};
-    for (const key of keys) result[key] = sortKeys((value as Record<string, unknown>)[key]);
+    for (const key of keys) result[key] = sortKeys(Reflect.get(value, key));
     return result;
   }
   return value;
