@@ -59,7 +59,7 @@ export function adopt(options: AdoptOptions = {}): AdoptResult {
 function adoptIn(layout: Layout, options: AdoptOptions): AdoptResult {
   const caches = openCaches(layout, options.warn ?? (() => {}));
   const project = loadProject(layout, options, caches);
-  const build = planBuild(project, caches);
+  const build = planBuild(project, caches, options.warn ? { warn: options.warn } : {});
   const plan = planAdoption({
     checks: checkOutputs(outputsToCheck(project, plannedOutputs(build), build.texts)),
     atoms: project.atoms,

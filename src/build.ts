@@ -80,7 +80,8 @@ export function build(options: BuildOptions = {}): BuildResult {
 function buildIn(layout: Layout, options: BuildOptions): BuildResult {
   const caches = openCaches(layout, options.warn ?? (() => {}));
   const project = loadProject(layout, options, caches);
-  const plan = planBuild(project, caches, { ...(options.workers === undefined ? {} : { workers: options.workers }), ...(options.progress ? { progress: options.progress } : {}) });
+  const { workers, progress, warn } = options;
+  const plan = planBuild(project, caches, { ...(workers === undefined ? {} : { workers }), ...(progress ? { progress } : {}), ...(warn ? { warn } : {}) });
   const changed = changedFiles(plan.files);
   if (options.force) throwIfIssues(plan.plans.filter(rendersNothing).map((packed) => nothingToRender(project, packed)));
   const toCheck = outputsToCheck(project, changed.filter((file) => !matchesLastBuild(project, file)), plan.texts);

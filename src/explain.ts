@@ -58,7 +58,7 @@ export function explain(which: string, options: ExplainOptions = {}): Explanatio
   }
   const placements: AtomPlacement[] = [];
   const absent: string[] = [];
-  for (const plan of planBuild(project, caches).plans) {
+  for (const plan of planBuild(project, caches, options.warn ? { warn: options.warn } : {}).plans) {
     if (plan.profile.index) continue;
     const before = placements.length;
     const output = displayPath(layout, path.join(layout.outDir, plan.profile.output));

@@ -62,6 +62,8 @@ export interface PlanOptions {
   progress?: ProgressCallback;
   /** Where deferred texts come from; default: the project's files, located through `caches` (text-source.ts). */
   texts?: TextSource;
+  /** Told when a counting worker thread failed (its texts were counted on the main thread instead). */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -72,6 +74,8 @@ export interface PlanOptions {
 export function planBuild(project: Project, caches: Caches, options: PlanOptions = {}): BuildPlan {
   const { layout, manifest } = project;
   const texts = options.texts ?? textSource(layout, caches);
+  const { workers, progress, warn } = options;
+  const counting = { ...(workers === undefined ? {} : { workers }), ...(progress ? { progress } : {}), ...(warn ? { warn } : {}) };
   const plans = withTokenizers((tokenizers) => {
     const counters = new Map<Encoding, PieceCounter>();
     const counter = (encoding: Encoding) => {
@@ -113,7 +117,7 @@ export function planBuild(project: Project, caches: Caches, options: PlanOptions
       for (const piece of initialPieces(resolved, encoding, texts.atom)) list.push(piece);
     }
     for (const [encoding, pieces] of ahead) {
-      counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), options.workers, options.progress));
+      counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), counting));
     }
     toPack.forEach((resolved, index) => {
       const { plan, trace } = packTraced(resolved, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file), resumes.get(resolved), texts.atom);
