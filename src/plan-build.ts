@@ -74,8 +74,6 @@ export interface PlanOptions {
 export function planBuild(project: Project, caches: Caches, options: PlanOptions = {}): BuildPlan {
   const { layout, manifest } = project;
   const texts = options.texts ?? textSource(layout, caches);
-  const { workers, progress, warn } = options;
-  const counting = { ...(workers === undefined ? {} : { workers }), ...(progress ? { progress } : {}), ...(warn ? { warn } : {}) };
   const plans = withTokenizers((tokenizers) => {
     const counters = new Map<Encoding, PieceCounter>();
     const counter = (encoding: Encoding) => {
@@ -117,7 +115,7 @@ export function planBuild(project: Project, caches: Caches, options: PlanOptions
       for (const piece of initialPieces(resolved, encoding, texts.atom)) list.push(piece);
     }
     for (const [encoding, pieces] of ahead) {
-      counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), counting));
+      counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), options));
     }
     toPack.forEach((resolved, index) => {
       const { plan, trace } = packTraced(resolved, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file), resumes.get(resolved), texts.atom);
