@@ -8,7 +8,7 @@ import { locateChecker, runChecker } from "./load/run-checker.js";
 import { compileGlob } from "./load/glob.js";
 import { ORDER_PREFIX } from "./load/resolve-profile.js";
 import { OTHER_TOOL_KEYS } from "./load/validate-atom.js";
-import type { Atom, Issue, Layout, ResolvedProfile } from "./model.js";
+import type { Atom, AtomTextOf, Issue, Layout, ResolvedProfile } from "./model.js";
 
 export interface LintIssue extends Issue {
   severity: "error" | "warning";
@@ -76,7 +76,7 @@ export function lint(options: LintOptions = {}): LintResult {
 function checkExamples(
   profiles: readonly ResolvedProfile[],
   layout: Layout,
-  text: (atom: Atom) => string,
+  text: AtomTextOf,
   fromConfig: LayoutOptions["exampleCheckers"],
   timeout?: number,
 ): { failures: Issue[]; notes: Issue[]; checked: number } {

@@ -284,6 +284,9 @@ export interface RestoredSection extends Omit<PlannedSection, "text"> {
 /** The plan behind an output as a build holds it: packed, or restored and not rendered. */
 export type OutputPlan = PackPlan | RestoredPlan;
 
+/** Gives an atom's text: a stage that needs atoms' texts takes one of these (TextSource.atom, or load/read-atom-text.ts). */
+export type AtomTextOf = (atom: Atom) => string;
+
 /**
  * Makes the texts a run defers: an atom known by its file's hash alone is
  * read, a plan restored from the cache is rendered. Asking is what costs (a
@@ -292,7 +295,7 @@ export type OutputPlan = PackPlan | RestoredPlan;
  */
 export interface TextSource {
   /** The atom's text: the one it was loaded with, or its file's, read now (the file must not have changed since it was stat'ed). */
-  atom(atom: Atom): string;
+  atom: AtomTextOf;
   /** The plan itself when it has its text, or the plan a restored one stands for, rendered from its decisions. */
   plan(plan: OutputPlan): PackPlan;
 }

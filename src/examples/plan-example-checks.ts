@@ -1,5 +1,5 @@
 import { naturalCompare } from "../load/natural-compare.js";
-import type { Atom, ExampleCheck, ExampleChecker, ResolvedProfile } from "../model.js";
+import type { Atom, AtomTextOf, ExampleCheck, ExampleChecker, ResolvedProfile } from "../model.js";
 import { findCodeBlocks, languageOf } from "./find-code-blocks.js";
 
 /**
@@ -10,7 +10,7 @@ import { findCodeBlocks, languageOf } from "./find-code-blocks.js";
  */
 export function planExampleChecks(
   profiles: readonly ResolvedProfile[],
-  atoms: { fileOf: (atom: Atom) => string; text: (atom: Atom) => string },
+  atoms: { fileOf: (atom: Atom) => string; text: AtomTextOf },
   checkersOf: (resolved: ResolvedProfile) => readonly { checker: ExampleChecker; profile: string }[],
 ): ExampleCheck[] {
   const checks = new Map<string, ExampleCheck & { path: string }>();

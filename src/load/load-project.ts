@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { formatIssue, throwIfIssues } from "../errors.js";
-import type { Atom, Issue, Layout, Profile, Project, ResolvedProfile } from "../model.js";
+import type { Atom, AtomTextOf, Issue, Layout, Profile, Project, ResolvedProfile } from "../model.js";
 import { scanMarkdown } from "../render/scan-markdown.js";
 import type { AtomCache } from "../cache/atom-cache.js";
 import type { StatIndex } from "../cache/stat-index.js";
@@ -148,7 +148,7 @@ function usedAtoms(profiles: readonly ResolvedProfile[]): Atom[] {
 }
 
 /** Atoms whose text would break the structure of an output they go into; atoms checked on an earlier run are skipped (and not read). */
-function structureIssues(atoms: readonly Atom[], layout: Layout, text: (atom: Atom) => string, cache?: AtomCache): Issue[] {
+function structureIssues(atoms: readonly Atom[], layout: Layout, text: AtomTextOf, cache?: AtomCache): Issue[] {
   return atoms.flatMap((atom) => {
     if (cache?.isClean(atom.sha256)) return [];
     const issues = atomStructureIssues(atom, text(atom), displayPath(layout, path.join(layout.atomsDir, atom.path)));

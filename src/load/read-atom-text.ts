@@ -3,7 +3,7 @@ import path from "node:path";
 import type { AtomCache } from "../cache/atom-cache.js";
 import type { StatIndex } from "../cache/stat-index.js";
 import { ConcurrentEditError } from "../errors.js";
-import type { Atom, Layout } from "../model.js";
+import type { Atom, AtomTextOf, Layout } from "../model.js";
 import { displayPath } from "./layout.js";
 import { normaliseText } from "./read-text.js";
 
@@ -20,7 +20,7 @@ export interface AtomSources {
  * it changed while llmsgen ran, and the run stops rather than mix old facts
  * with new text.
  */
-export function atomTextReader(layout: Layout, sources: AtomSources): (atom: Atom) => string {
+export function atomTextReader(layout: Layout, sources: AtomSources): AtomTextOf {
   const read = new Map<Atom, string>();
   return (atom) => {
     if (atom.text !== undefined) return atom.text;

@@ -1,6 +1,6 @@
 import { InputError } from "../errors.js";
 import { sha256 } from "../hash.js";
-import type { Atom, AtomState, Encoding, Issue, PackReason, PackPlan, PlannedSection, ResolvedProfile } from "../model.js";
+import type { Atom, AtomState, AtomTextOf, Encoding, Issue, PackReason, PackPlan, PlannedSection, ResolvedProfile } from "../model.js";
 import { renderSections } from "../render/render-output.js";
 import type { Piece } from "./compose.js";
 import { Packing, type Slot } from "./packing.js";
@@ -50,7 +50,7 @@ export interface PackResume {
  * encoding always cuts (pack/compose.ts). Throws an InputError (nothing is
  * written) when required content alone exceeds a budget.
  */
-export function packProfile(resolved: ResolvedProfile, counter: CountTokens | PieceCounter, shown: string, text: (atom: Atom) => string = ownText): PackPlan {
+export function packProfile(resolved: ResolvedProfile, counter: CountTokens | PieceCounter, shown: string, text: AtomTextOf = ownText): PackPlan {
   return packTraced(resolved, counter, shown, undefined, text).plan;
 }
 
@@ -60,13 +60,7 @@ export function packProfile(resolved: ResolvedProfile, counter: CountTokens | Pi
  * replays the earlier steps up to the first one the change can affect, then
  * walks on as a full pack would: the plan is the same as a full pack's.
  */
-export function packTraced(
-  resolved: ResolvedProfile,
-  counter: CountTokens | PieceCounter,
-  shown: string,
-  resume?: PackResume,
-  text: (atom: Atom) => string = ownText,
-): { plan: PackPlan; trace: WalkTrace } {
+export function packTraced(resolved: ResolvedProfile, counter: CountTokens | PieceCounter, shown: string, resume?: PackResume, text: AtomTextOf = ownText): { plan: PackPlan; trace: WalkTrace } {
   const { profile } = resolved;
   const pieces = counter instanceof PieceCounter ? counter : new PieceCounter(profile.encoding, counter);
   const packing = new Packing(resolved, pieces, text);
@@ -205,7 +199,7 @@ const LETTER: Record<AtomState, string> = { full: "f", brief: "b", dropped: "d" 
  * Counting these ahead in bulk (in parallel for large corpora) leaves the
  * walks only lookups.
  */
-export function initialPieces(resolved: ResolvedProfile, encoding: Encoding, text: (atom: Atom) => string = ownText): Piece[] {
+export function initialPieces(resolved: ResolvedProfile, encoding: Encoding, text: AtomTextOf = ownText): Piece[] {
   const recorder = new PieceRecorder(encoding);
   const packing = new Packing(resolved, recorder, text);
   packing.fileTokens();

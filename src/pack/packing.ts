@@ -1,5 +1,5 @@
 import { sha256 } from "../hash.js";
-import type { Atom, AtomState, PlannedAtom, PlannedSection, ResolvedProfile } from "../model.js";
+import type { Atom, AtomState, AtomTextOf, PlannedAtom, PlannedSection, ResolvedProfile } from "../model.js";
 import { closeTag, fileFrame, literal, openTag, sectionSegments, type Segment } from "../render/segments.js";
 import { canCut, groupPieces, toPiece } from "./compose.js";
 import type { PieceCounting } from "./piece-counter.js";
@@ -50,7 +50,7 @@ export class Packing {
   constructor(
     resolved: ResolvedProfile,
     private readonly counter: PieceCounting,
-    private readonly text: (atom: Atom) => string,
+    private readonly text: AtomTextOf,
   ) {
     this.sections = resolved.sections.map((section, sectionIndex) => ({
       tag: section.tag,

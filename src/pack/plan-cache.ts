@@ -1,7 +1,7 @@
 import type { CachedPlan } from "../cache/cached-plan.js";
 import { sha256 } from "../hash.js";
 import type { PackResume, WalkTrace } from "./pack-profile.js";
-import type { Atom, AtomState, PackPlan, PackReason, PlannedSection, ResolvedProfile, RestoredPlan, RestoredSection } from "../model.js";
+import type { Atom, AtomState, AtomTextOf, PackPlan, PackReason, PlannedSection, ResolvedProfile, RestoredPlan, RestoredSection } from "../model.js";
 import { renderFile, renderSection } from "../render/render-output.js";
 
 /**
@@ -117,7 +117,7 @@ export function restorePlan(resolved: ResolvedProfile, cached: CachedPlan): Rest
 }
 
 /** A restored plan with its text: each section rendered from its atoms' states, then the file from its sections. */
-export function renderRestored(plan: RestoredPlan, text: (atom: Atom) => string): PackPlan {
+export function renderRestored(plan: RestoredPlan, text: AtomTextOf): PackPlan {
   const sections = plan.sections.map((section): PlannedSection => {
     const kept = section.atoms.flatMap((planned) => (planned.state === "dropped" ? [] : [planned.state === "full" ? text(planned.atom) : planned.atom.brief]));
     return { ...section, text: renderSection(section.tag, section.intro, kept) };

@@ -1,4 +1,4 @@
-import type { AdoptionSkip, Atom, ComparedCheck, Finding, ParsedSection } from "../model.js";
+import type { AdoptionSkip, AtomTextOf, ComparedCheck, Finding, ParsedSection } from "../model.js";
 
 /* The values the adoption steps take and return (the plan they add up to is in model.ts). */
 
@@ -13,7 +13,7 @@ export interface FindingAt {
 export interface AtomFiles {
   /** Absolute. */
   atomsDir: string;
-  text: (atom: Atom) => string;
+  text: AtomTextOf;
 }
 
 /** A new atom file for a section written by hand. */
