@@ -5,7 +5,7 @@ import { sha256 } from "./hash.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { manifestPath } from "./load/load-manifest.js";
 import { loadProject } from "./load/load-project.js";
-import type { AdoptionPlan, AdoptionWrite, CheckedOutput, FileWrite, Layout, PackPlan, Project, WriteFault } from "./model.js";
+import type { AdoptionPlan, AdoptionWrite, ComparedCheck, FileWrite, Layout, OutputPlan, PackPlan, Project, WriteFault } from "./model.js";
 import { outputsToCheck, plannedOutputs } from "./outputs-to-check.js";
 import { type BuildPlan, changedFiles, planBuild } from "./plan-build.js";
 import { checkOutputs } from "./sync/check-outputs.js";
@@ -59,11 +59,12 @@ export function adopt(options: AdoptOptions = {}): AdoptResult {
 function adoptIn(layout: Layout, options: AdoptOptions): AdoptResult {
   const caches = openCaches(layout, options.warn ?? (() => {}));
   const project = loadProject(layout, options, caches);
-  const build = planBuild(project, caches);
+  const build = planBuild(project, caches, options.warn ? { warn: options.warn } : {});
   const plan = planAdoption({
-    checks: checkOutputs(outputsToCheck(project, plannedOutputs(build))),
+    checks: checkOutputs(outputsToCheck(project, plannedOutputs(build), build.texts)),
     atoms: project.atoms,
     atomsDir: layout.atomsDir,
+    text: build.texts.atom,
     sections: new Set(options.section ?? []),
     read: (file) => readFileSync(file, "utf8"),
     exists: existsSync,
@@ -86,7 +87,7 @@ function adoptIn(layout: Layout, options: AdoptOptions): AdoptResult {
  * none, and with the bytes of each carried output as its last build's (so
  * the next build treats it as stale).
  */
-function manifestRecord(project: Project, plans: readonly PackPlan[], carried: readonly CheckedOutput[]): AdoptionWrite[] {
+function manifestRecord(project: Project, plans: readonly OutputPlan[], carried: readonly ComparedCheck[]): AdoptionWrite[] {
   if (plans.length === 0 && carried.length === 0) return [];
   const file = manifestPath(project.layout);
   const before = existsSync(file) ? readFileSync(file, "utf8") : null;
@@ -99,7 +100,7 @@ function manifestRecord(project: Project, plans: readonly PackPlan[], carried: r
   return [{ file, shown: displayPath(project.layout, file), before, after: manifestJson(manifest), note: "records outputs that matched their atoms, or whose hand edits are all carried" }];
 }
 
-function planOf(checked: CheckedOutput): PackPlan {
+function planOf(checked: ComparedCheck): PackPlan {
   const { output } = checked;
   return { profile: output.profile, sections: [...output.sections], ...(output.parts ? { parts: [...output.parts] } : {}), text: output.expected, sha256: sha256(output.expected), tokens: output.previous?.tokens ?? 0 };
 }

@@ -4,10 +4,10 @@ import { throwIfIssues } from "./errors.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadProject } from "./load/load-project.js";
 import { readCurrentText, recordWritten } from "./load/read-current.js";
-import type { FileCheck, Issue, Layout, PackPlan, ProgressCallback, Project, WriteFault } from "./model.js";
+import type { FileCheck, Issue, Layout, OutputPlan, ProgressCallback, Project, WriteFault } from "./model.js";
 import type { ProfileReport } from "./pack/plan-report.js";
 import { outputsToCheck } from "./outputs-to-check.js";
-import { buildWrites, changedFiles, planBuild, type PlannedFile } from "./plan-build.js";
+import { buildWrites, changedFiles, fileText, planBuild, type PlannedFile } from "./plan-build.js";
 import { checkOutputs, fileCheck, handWritten, rendersNothing } from "./sync/check-outputs.js";
 import { commitWrites } from "./write/commit-writes.js";
 import { withProjectLock } from "./write/project-lock.js";
@@ -29,6 +29,8 @@ export interface BuildOptions extends LayoutOptions {
   afterWrite?: (file: string) => void;
   /** Called before each temp file and rename of the outputs and the manifest (tests fail a write here). */
   fault?: WriteFault;
+  /** Render every output, so each plan has its text (`--stdout`); otherwise an unchanged output restored from the cache is not rendered. */
+  render?: boolean;
 }
 
 /** A file a build would change: what is on disk (null when absent) and what the build writes. */
@@ -40,7 +42,8 @@ export interface FilePreview {
 }
 
 export interface BuildResult {
-  plans: PackPlan[];
+  /** Each output's plan; one restored from the cache has no text unless it was rendered (`render`, or because its output changed). */
+  plans: OutputPlan[];
   reports: ProfileReport[];
   /** Files (relative to the root) whose bytes differ from what the build produces. */
   changed: string[];
@@ -77,10 +80,11 @@ export function build(options: BuildOptions = {}): BuildResult {
 function buildIn(layout: Layout, options: BuildOptions): BuildResult {
   const caches = openCaches(layout, options.warn ?? (() => {}));
   const project = loadProject(layout, options, caches);
-  const plan = planBuild(project, caches, { ...(options.workers === undefined ? {} : { workers: options.workers }), ...(options.progress ? { progress: options.progress } : {}) });
+  const { workers, progress, warn } = options;
+  const plan = planBuild(project, caches, { ...(workers === undefined ? {} : { workers }), ...(progress ? { progress } : {}), ...(warn ? { warn } : {}) });
   const changed = changedFiles(plan.files);
   if (options.force) throwIfIssues(plan.plans.filter(rendersNothing).map((packed) => nothingToRender(project, packed)));
-  const toCheck = outputsToCheck(project, changed.filter((file) => !matchesLastBuild(project, file)));
+  const toCheck = outputsToCheck(project, changed.filter((file) => !matchesLastBuild(project, file)), plan.texts);
   const refused = options.force ? [] : handWritten(checkOutputs(toCheck).map(fileCheck));
   const write = !options.check && refused.length === 0;
   if (write) {
@@ -90,23 +94,23 @@ function buildIn(layout: Layout, options: BuildOptions): BuildResult {
       ...(options.afterWrite ? { afterWrite: options.afterWrite } : {}),
       ...(options.fault ? { fault: options.fault } : {}),
     };
-    commitWrites(buildWrites(project, changed), [], commit);
+    commitWrites(buildWrites(project, changed, plan.texts), [], commit);
     // The stat index learns the outputs just written before it is saved with the other caches.
     recordWritten(caches.files, changed.filter((file) => file.plan));
     commitWrites([], cacheWrites(caches), commit);
   }
   return {
-    plans: plan.plans,
+    plans: options.render ? plan.plans.map((each) => plan.texts.plan(each)) : plan.plans,
     reports: plan.reports,
     changed: changed.map((file) => file.shown),
     refused,
     written: write && changed.length > 0,
-    ...(options.preview ? { previews: changed.map((file) => ({ file: file.shown, before: file.current ? readCurrentText(file.file, file.shown) : null, after: file.text })) } : {}),
+    ...(options.preview ? { previews: changed.map((file) => ({ file: file.shown, before: file.current ? readCurrentText(file.file, file.shown) : null, after: fileText(file, plan.texts) })) } : {}),
   };
 }
 
 /** A profile started from an existing file, before adopt gave it atoms: a build must not replace that file with an empty one. */
-function nothingToRender(project: Project, plan: PackPlan): Issue {
+function nothingToRender(project: Project, plan: OutputPlan): Issue {
   const { profile } = plan;
   return {
     file: displayPath(project.layout, profile.file),

@@ -4,7 +4,7 @@ import { InputError } from "./errors.js";
 import { closest } from "./load/closest.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadProject } from "./load/load-project.js";
-import type { AtomState, PackPlan, PackReason } from "./model.js";
+import type { AtomState, OutputPlan, PackReason } from "./model.js";
 import { planBuild } from "./plan-build.js";
 
 export interface ExplainOptions extends LayoutOptions {
@@ -58,7 +58,7 @@ export function explain(which: string, options: ExplainOptions = {}): Explanatio
   }
   const placements: AtomPlacement[] = [];
   const absent: string[] = [];
-  for (const plan of planBuild(project, caches).plans) {
+  for (const plan of planBuild(project, caches, options.warn ? { warn: options.warn } : {}).plans) {
     if (plan.profile.index) continue;
     const before = placements.length;
     const output = displayPath(layout, path.join(layout.outDir, plan.profile.output));
@@ -70,7 +70,7 @@ export function explain(which: string, options: ExplainOptions = {}): Explanatio
 }
 
 /** Where the atom stands in a plan's sections, and in the sections of its parts (naming the part profile). */
-function placementsIn(plan: PackPlan, id: string, part: string | undefined): Omit<AtomPlacement, "profile" | "output">[] {
+function placementsIn(plan: OutputPlan, id: string, part: string | undefined): Omit<AtomPlacement, "profile" | "output">[] {
   const found: Omit<AtomPlacement, "profile" | "output">[] = [];
   plan.sections.forEach((section, sectionIndex) => {
     section.atoms.forEach((planned, index) => {

@@ -2,12 +2,13 @@ import path from "node:path";
 import { throwIfIssues } from "./errors.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { collectProject } from "./load/load-project.js";
+import { atomTextReader } from "./load/read-atom-text.js";
 import { planExampleChecks } from "./examples/plan-example-checks.js";
 import { locateChecker, runChecker } from "./load/run-checker.js";
 import { compileGlob } from "./load/glob.js";
 import { ORDER_PREFIX } from "./load/resolve-profile.js";
 import { OTHER_TOOL_KEYS } from "./load/validate-atom.js";
-import type { Atom, Issue, Layout, ResolvedProfile } from "./model.js";
+import type { Atom, AtomTextOf, Issue, Layout, ResolvedProfile } from "./model.js";
 
 export interface LintIssue extends Issue {
   severity: "error" | "warning";
@@ -46,14 +47,16 @@ export function lint(options: LintOptions = {}): LintResult {
   const errors: Issue[] = [...collected.issues];
   const warnings: Issue[] = [];
   const ids = new Set(collected.atoms.map((atom) => atom.id));
+  // Every atom was read to be parsed: the reader gives each its own text.
+  const text = atomTextReader(layout, {});
   for (const atom of collected.atoms) {
     const file = displayPath(layout, path.join(layout.atomsDir, atom.path));
-    errors.push(...emptyBody(atom, file));
+    errors.push(...emptyBody(atom, text(atom), file));
     warnings.push(...unknownRelated(atom, ids, file), ...nameMismatch(atom, file));
   }
   warnings.push(...unreadKeys(collected.atoms, new Set(options.knownKeys ?? []), (atom) => displayPath(layout, path.join(layout.atomsDir, atom.path))));
   warnings.push(...idleExcludes([...collected.profiles, ...collected.support], collected.atoms, layout));
-  const examples = options.examples ? checkExamples(collected.profiles, layout, options.exampleCheckers, options.exampleTimeout) : undefined;
+  const examples = options.examples ? checkExamples(collected.profiles, layout, text, options.exampleCheckers, options.exampleTimeout) : undefined;
   if (examples) {
     errors.push(...examples.failures);
     warnings.push(...examples.notes);
@@ -73,6 +76,7 @@ export function lint(options: LintOptions = {}): LintResult {
 function checkExamples(
   profiles: readonly ResolvedProfile[],
   layout: Layout,
+  text: AtomTextOf,
   fromConfig: LayoutOptions["exampleCheckers"],
   timeout?: number,
 ): { failures: Issue[]; notes: Issue[]; checked: number } {
@@ -94,7 +98,7 @@ function checkExamples(
     else missing.push({ file: profile, line: checker.line, message: `examples.${checker.language}: ${found.missing}` });
   }
   throwIfIssues(missing);
-  const checks = planExampleChecks(profiles, fileOf, checkersOf);
+  const checks = planExampleChecks(profiles, { fileOf, text }, checkersOf);
   const failures: Issue[] = [];
   for (const check of checks) {
     const [program = ""] = check.checker.command;
@@ -123,8 +127,8 @@ function indentedOutput(output: string): string {
 }
 
 const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, "g");
-function emptyBody(atom: Atom, file: string): Issue[] {
-  return atom.text === "" ? [{ file, line: atom.bodyLine, message: "the atom has no text after the frontmatter that ends here: write its body, or delete the file" }] : [];
+function emptyBody(atom: Atom, text: string, file: string): Issue[] {
+  return text === "" ? [{ file, line: atom.bodyLine, message: "the atom has no text after the frontmatter that ends here: write its body, or delete the file" }] : [];
 }
 
 function unknownRelated(atom: Atom, ids: ReadonlySet<string>, file: string): Issue[] {

@@ -30,8 +30,13 @@ export interface Atom {
   updated?: string;
   /** Path relative to the atoms dir, with `/` separators. */
   path: string;
-  /** The body after the frontmatter, trimmed: what a build renders. */
-  text: string;
+  /**
+   * The body after the frontmatter, trimmed: what a build renders. Undefined
+   * for an atom known by its file's hash alone (the stat index vouched for
+   * the file, the atom cache for its parse): a stage that needs the text asks
+   * a TextSource, which reads the file then.
+   */
+  text: string | undefined;
   /** sha256 of the file's raw bytes. */
   sha256: string;
   /** 1-based line of the file where `text` starts. */
@@ -245,24 +250,6 @@ export function partText(part: PlannedPart): string {
   return part.kind === "profile" ? part.plan.text : part.text;
 }
 
-/**
- * Gives `target` a `text` computed on first read and kept (an ordinary,
- * enumerable property to every reader): a plan restored from the cache, or a
- * file known by its hash, renders or reads its text only when someone needs it.
- */
-export function lazyText<T extends object, V extends string | null = string>(target: T, compute: () => V): T & { text: V } {
-  let text: V | undefined;
-  Object.defineProperty(target, "text", {
-    enumerable: true,
-    configurable: true,
-    get: () => (text ??= compute()),
-    set: (value: V) => {
-      text = value;
-    },
-  });
-  return target as T & { text: V };
-}
-
 /** A part as findings name it: `{profile: NAME}` or `{file: PATH}`, as in the profile. */
 export type PartRef = { profile: string } | { file: string };
 
@@ -277,6 +264,40 @@ export interface PackPlan {
   tokens: number;
   /** sha256 of `text`. */
   sha256: string;
+}
+
+/**
+ * A plan restored from the cache: every decision, count and hash of the
+ * PackPlan it stands for, but no text (a TextSource renders it, for whoever
+ * needs it): a warm build whose outputs are unchanged renders nothing.
+ */
+export interface RestoredPlan extends Omit<PackPlan, "text" | "sections"> {
+  text?: undefined;
+  sections: RestoredSection[];
+}
+
+/** A planned section without its text; `sha256` is null when it is left out. */
+export interface RestoredSection extends Omit<PlannedSection, "text"> {
+  text?: undefined;
+}
+
+/** The plan behind an output as a build holds it: packed, or restored and not rendered. */
+export type OutputPlan = PackPlan | RestoredPlan;
+
+/** Gives an atom's text: a stage that needs atoms' texts takes one of these (TextSource.atom, or load/read-atom-text.ts). */
+export type AtomTextOf = (atom: Atom) => string;
+
+/**
+ * Makes the texts a run defers: an atom known by its file's hash alone is
+ * read, a plan restored from the cache is rendered. Asking is what costs (a
+ * file read, a render), so every stage that needs a text asks for it here;
+ * each is made at most once a run.
+ */
+export interface TextSource {
+  /** The atom's text: the one it was loaded with, or its file's, read now (the file must not have changed since it was stat'ed). */
+  atom: AtomTextOf;
+  /** The plan itself when it has its text, or the plan a restored one stands for, rendered from its decisions. */
+  plan(plan: OutputPlan): PackPlan;
 }
 
 export interface ManifestAtom {
@@ -366,7 +387,8 @@ export type WriteFault = (step: "temp" | "rename", file: string) => void;
 export interface FileWrite {
   /** Absolute path. */
   file: string;
-  data: string | Uint8Array;
+  /** The bytes, or what makes them as the file is written (a cache's text, never all held at once): write/ calls it once, then drops the result. */
+  data: string | Uint8Array | (() => string);
   guard: WriteGuard;
 }
 
@@ -481,35 +503,56 @@ export interface ParsedOutput {
 
 // ---- what sync/ checks and adopts ------------------------------------------
 
-/** One generated output, with everything the check and adoption need to judge it. */
-export interface OutputToCheck {
+/** One generated output, with everything the check and adoption need to judge it: what a build writes, and what the file holds. */
+export interface OutputToCheck extends OutputFacts {
+  same?: undefined;
+  /** What a build would write now. */
+  expected: string;
+  /** What is on disk, or null when the file does not exist. */
+  actual: string | null;
+  sections: readonly PlannedSection[];
+}
+
+/** An output whose file's bytes hash to what a build writes: nothing to check, so neither text is made. */
+export interface SameOutput extends OutputFacts {
+  same: true;
+}
+
+/** An output as the check met it: compared, or known by its hash to be the same. */
+export type JudgedOutput = OutputToCheck | SameOutput;
+
+/** What an output to check is, apart from its texts. */
+export interface OutputFacts {
   /** The file as findings name it (relative to the root, `/` separators). */
   file: string;
   profile: Profile;
-  /** What a build would write now. */
-  expected: string;
-  /** What is on disk, or null when the file does not exist. The very string `expected` when its bytes are known to match. */
-  actual: string | null;
-  /** True when the file's bytes are known (by hash) to be what a build writes: nothing to check, and neither text is made unless read. Not carried by a copy. */
-  readonly same?: boolean;
   /** The last build's record of this output, if any. */
   previous: ManifestOutput | undefined;
   /** Tags some atom of the project carries: a tag in the file that neither they nor the profile produce is unbacked. */
   atomTags: ReadonlySet<string>;
-  /** The planned sections behind `expected`, in profile order (adoption maps edits back through them). */
-  sections: readonly PlannedSection[];
+  /** The planned sections behind the output, in profile order (adoption maps edits back through them). */
+  sections: readonly (PlannedSection | RestoredSection)[];
   /** A composed output's planned parts. */
   parts?: readonly PlannedPart[];
 }
 
 /** An output with its findings and the parse they came from (BOM dropped, CRLF read as LF). */
-export interface CheckedOutput {
-  output: OutputToCheck;
+export interface CheckedOutput<Output extends JudgedOutput = JudgedOutput> {
+  /** What was checked: an output compared with its file, or one known by its hash to be the same (no findings then). */
+  output: Output;
   findings: Finding[];
   /** null for a missing file, a file that matches the build, an index (checked as a whole) and a composed output. */
   parsed: ParsedOutput | null;
   /** A composed output's parts as found in the file: each with the text that stands in its place. */
   parts?: CheckedPart[];
+}
+
+/** A check of an output compared with its file: the only kind that can have findings. */
+export type ComparedCheck = CheckedOutput<OutputToCheck>;
+
+/** True when the output was compared with its file (not known by its hash to be the same). */
+export function wasCompared(checked: CheckedOutput): checked is ComparedCheck {
+  return checked.output.same !== true;
 }
 
 /** One part of a composed output as the file holds it. */
@@ -520,7 +563,7 @@ export interface CheckedPart {
   /** 1-based line of the composed file where the part starts. */
   line: number;
   /** A profile part that differs: its own check, findings at the composed file's lines. */
-  check?: CheckedOutput;
+  check?: ComparedCheck;
 }
 
 // ---- adoption (sync/plan-adoption.ts) ----------------------------------------
@@ -564,5 +607,5 @@ export interface AdoptionPlan {
    * and the grammar puts them inside it. Adopt records their bytes as the
    * last build's, so the next build rebuilds them instead of refusing.
    */
-  carried: CheckedOutput[];
+  carried: ComparedCheck[];
 }

@@ -6,7 +6,7 @@ import { type CurrentFile, readCurrent } from "./load/read-current.js";
 import { manifestPath } from "./load/load-manifest.js";
 import { naturalCompare } from "./load/natural-compare.js";
 import type { Caches } from "./cache/open-caches.js";
-import { type Encoding, type FileWrite, type IndexSpec, lazyText, type PackPlan, type Profile, type ProgressCallback, type Project, type ResolvedProfile } from "./model.js";
+import type { Encoding, FileWrite, IndexSpec, OutputPlan, PackPlan, Profile, ProgressCallback, Project, ResolvedProfile, TextSource } from "./model.js";
 import { type Piece, toPiece } from "./pack/compose.js";
 import { countMany } from "./pack/count-parallel.js";
 import { packComposed } from "./pack/pack-composed.js";
@@ -18,28 +18,41 @@ import { renderIndex } from "./render/render-index.js";
 import { literal } from "./render/segments.js";
 import { reportPlan, type ProfileReport } from "./pack/plan-report.js";
 import { withTokenizers } from "./pack/tokenizer.js";
+import { textSource } from "./text-source.js";
 import { manifestJson, nextManifest, pendingManifest } from "./write/manifest-json.js";
 
-/** One file a build writes, with what is on disk now. */
-export interface PlannedFile {
+/** One file a build writes, with what is on disk now: an output, or the manifest. */
+export type PlannedFile = PlannedOutput | PlannedManifest;
+
+interface FileFacts {
   /** Absolute path. */
   file: string;
   /** Path relative to the root, for messages. */
   shown: string;
-  text: string;
   /** What is on disk now, or null when the file does not exist. */
   current: CurrentFile | null;
-  /** sha256 of `text`. */
+  /** sha256 of the bytes the build writes. */
   sha256: string;
-  /** The plan behind it; absent for the manifest. */
-  plan?: PackPlan;
+}
+
+/** An output: its bytes are its plan's text, which the build plan's `texts` makes when the plan was restored without it. */
+export interface PlannedOutput extends FileFacts {
+  plan: OutputPlan;
+}
+
+/** The manifest, whose bytes are always made. */
+export interface PlannedManifest extends FileFacts {
+  plan?: undefined;
+  text: string;
 }
 
 export interface BuildPlan {
-  plans: PackPlan[];
+  plans: OutputPlan[];
   reports: ProfileReport[];
   /** Every output, then the manifest last. */
   files: PlannedFile[];
+  /** Where the texts the plan deferred come from: restored plans are rendered, atoms known by hash read, only when asked. */
+  texts: TextSource;
 }
 
 export interface PlanOptions {
@@ -47,6 +60,10 @@ export interface PlanOptions {
   workers?: number;
   /** Told how far counting and packing have come. */
   progress?: ProgressCallback;
+  /** Where deferred texts come from; default: the project's files, located through `caches` (text-source.ts). */
+  texts?: TextSource;
+  /** Told when a counting worker thread failed (its texts were counted on the main thread instead). */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -56,6 +73,7 @@ export interface PlanOptions {
  */
 export function planBuild(project: Project, caches: Caches, options: PlanOptions = {}): BuildPlan {
   const { layout, manifest } = project;
+  const texts = options.texts ?? textSource(layout, caches);
   const plans = withTokenizers((tokenizers) => {
     const counters = new Map<Encoding, PieceCounter>();
     const counter = (encoding: Encoding) => {
@@ -68,7 +86,7 @@ export function planBuild(project: Project, caches: Caches, options: PlanOptions
     };
     const everything = [...project.profiles, ...project.support];
     const packable = everything.filter((resolved) => !resolved.profile.index && !resolved.profile.parts);
-    const packed = new Map<ResolvedProfile, PackPlan>();
+    const packed = new Map<ResolvedProfile, OutputPlan>();
     const keys = new Map(packable.map((resolved) => [resolved, planKey(resolved)]));
     for (const [resolved, key] of keys) {
       const cached = caches.plans.get(key);
@@ -94,20 +112,21 @@ export function planBuild(project: Project, caches: Caches, options: PlanOptions
         list = [];
         ahead.set(encoding, list);
       }
-      for (const piece of initialPieces(resolved, encoding)) list.push(piece);
+      for (const piece of initialPieces(resolved, encoding, texts.atom)) list.push(piece);
     }
     for (const [encoding, pieces] of ahead) {
-      counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), options.workers, options.progress));
+      counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), options));
     }
     toPack.forEach((resolved, index) => {
-      const { plan, trace } = packTraced(resolved, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file), resumes.get(resolved));
+      const { plan, trace } = packTraced(resolved, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file), resumes.get(resolved), texts.atom);
       const key = keys.get(resolved);
       if (key !== undefined) caches.plans.set(key, summarizePlan(plan, shapes.get(resolved) ?? "", trace));
       packed.set(resolved, plan);
       options.progress?.({ stage: "pack", done: index + 1, total: toPack.length });
     });
+    // A composed output inserts its parts' texts: restored parts are rendered here.
     planComposed(everything, packed, (resolved, byName) =>
-      packComposed(resolved, byName, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file)),
+      packComposed(resolved, partPlans(resolved, byName, texts), counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file)),
     );
     const listed = [...packed.values()];
     return project.profiles.map((resolved) => {
@@ -119,11 +138,22 @@ export function planBuild(project: Project, caches: Caches, options: PlanOptions
       return plan;
     });
   });
-  const files = plans.map((plan) => Object.assign(planFile(path.join(layout.outDir, plan.profile.output), layout.root, () => plan.text, plan.sha256, caches.files), { plan }));
+  const files = plans.map((plan): PlannedOutput => ({ ...fileFacts(path.join(layout.outDir, plan.profile.output), layout.root, plan.sha256, caches.files), plan }));
   const showOutput = (relative: string) => slashRelative(layout.root, path.join(layout.outDir, relative));
   const reports = files.map((file) => reportPlan(file.plan, file.shown, manifest?.outputs[file.plan.profile.output], showOutput));
   const lock = manifestJson(nextManifest(manifest, plans, project.allProfiles));
-  return { plans, reports, files: [...files, planFile(manifestPath(layout), layout.root, lock, sha256(lock))] };
+  const manifestFile: PlannedManifest = { ...fileFacts(manifestPath(layout), layout.root, sha256(lock)), text: lock };
+  return { plans, reports, files: [...files, manifestFile], texts };
+}
+
+/** The plans of a composed profile's profile parts, by name, each with its text. */
+function partPlans(resolved: ResolvedProfile, byName: ReadonlyMap<string, OutputPlan>, texts: TextSource): Map<string, PackPlan> {
+  const parts = new Map<string, PackPlan>();
+  for (const part of resolved.parts ?? []) {
+    const plan = part.kind === "profile" ? byName.get(part.name) : undefined;
+    if (plan && part.kind === "profile") parts.set(part.name, texts.plan(plan));
+  }
+  return parts;
 }
 
 /**
@@ -132,8 +162,8 @@ export function planBuild(project: Project, caches: Caches, options: PlanOptions
  */
 function planComposed(
   profiles: readonly ResolvedProfile[],
-  packed: Map<ResolvedProfile, PackPlan>,
-  pack: (resolved: ResolvedProfile, byName: ReadonlyMap<string, PackPlan>) => PackPlan,
+  packed: Map<ResolvedProfile, OutputPlan>,
+  pack: (resolved: ResolvedProfile, byName: ReadonlyMap<string, OutputPlan>) => PackPlan,
 ): void {
   let waiting = profiles.filter((resolved) => resolved.profile.parts);
   const byName = new Map([...packed.values()].map((plan) => [plan.profile.name, plan]));
@@ -150,9 +180,9 @@ function planComposed(
 }
 
 /** Renders an index profile: every other output with its description and exact token count. */
-function planIndex(profile: Profile, spec: IndexSpec, plans: readonly PackPlan[], count: CountTokens): PackPlan {
+function planIndex(profile: Profile, spec: IndexSpec, plans: readonly OutputPlan[], count: CountTokens): PackPlan {
   const byName = new Map(plans.map((plan) => [plan.profile.name, plan]));
-  const entry = (plan: PackPlan) => ({ output: plan.profile.output, description: plan.profile.description ?? plan.profile.name, tokens: plan.tokens });
+  const entry = (plan: OutputPlan) => ({ output: plan.profile.output, description: plan.profile.description ?? plan.profile.name, tokens: plan.tokens });
   const listed = (names: readonly string[]) => names.flatMap((name) => byName.get(name) ?? []);
   const optional = new Set(spec.optional);
   const main = spec.profiles
@@ -164,10 +194,14 @@ function planIndex(profile: Profile, spec: IndexSpec, plans: readonly PackPlan[]
 }
 
 /** A file the build would write, with what is on disk there now. */
-function planFile(file: string, root: string, text: string | (() => string), hash: string, files?: StatIndex): PlannedFile {
+function fileFacts(file: string, root: string, hash: string, files?: StatIndex): FileFacts {
   const shown = slashRelative(root, file);
-  const known = { file, shown, sha256: hash, current: readCurrent(file, shown, files) };
-  return typeof text === "string" ? { ...known, text } : lazyText(known, text);
+  return { file, shown, sha256: hash, current: readCurrent(file, shown, files) };
+}
+
+/** The bytes a build writes to a planned file: the manifest's, or an output's plan's text (rendered now if it was restored without). */
+export function fileText(file: PlannedFile, texts: TextSource): string {
+  return file.plan ? texts.plan(file.plan).text : file.text;
 }
 
 /** Files whose bytes would change. */
@@ -182,10 +216,10 @@ export function changedFiles(files: readonly PlannedFile[]): PlannedFile[] {
  * manifest the next run settles right; then each output; then the final
  * manifest. Each write may replace only the bytes the build judged there.
  */
-export function buildWrites(project: Project, changed: readonly PlannedFile[]): FileWrite[] {
+export function buildWrites(project: Project, changed: readonly PlannedFile[], texts: TextSource): FileWrite[] {
   const guard = (file: PlannedFile) => (file.current ? { sha256: file.current.sha256 } : "new" as const);
-  const outputs = changed.flatMap((file) => (file.plan ? [{ file: file.file, data: file.text, guard: guard(file), plan: file.plan }] : []));
-  const manifest = changed.find((file) => !file.plan);
+  const outputs = changed.flatMap((file) => (file.plan ? [{ file: file.file, data: texts.plan(file.plan).text, guard: guard(file), plan: file.plan }] : []));
+  const manifest = changed.find((file): file is PlannedManifest => !file.plan);
   const finalWrites = outputs.map(({ plan: _plan, ...write }) => write);
   if (!manifest) return finalWrites;
   if (outputs.length === 0) return [{ file: manifest.file, data: manifest.text, guard: guard(manifest) }];

@@ -27,8 +27,9 @@ export function syncCheck(options: SyncCheckOptions = {}): SyncReport {
   }
   const caches = openCaches(layout, options.warn ?? (() => {}));
   const project = loadProject(layout, options, caches);
-  const plan = planBuild(project, caches);
-  const files = checkOutputs(outputsToCheck(project, plannedOutputs(plan), readOverride(options, layout))).map(fileCheck);
+  const plan = planBuild(project, caches, options.warn ? { warn: options.warn } : {});
+  const override = readOverride(options, layout);
+  const files = checkOutputs(outputsToCheck(project, plannedOutputs(plan), plan.texts, override ? { override } : {})).map(fileCheck);
   return { ok: files.every((file) => file.findings.length === 0), files };
 }
 

@@ -1,5 +1,5 @@
 import { sha256 as hash } from "../hash.js";
-import { type Atom, lazyText } from "../model.js";
+import type { Atom } from "../model.js";
 import { isRecord } from "./cache-file.js";
 import { KeyedCache } from "./keyed-cache.js";
 
@@ -29,20 +29,26 @@ export class AtomCache {
   }
 
   /**
-   * The atom for a file known by its hash alone (the stat index): its text is
-   * read through `readText` (the file's normalised text) on first use only,
-   * so an atom no output needs again is never read.
+   * The atom for a file known by its hash alone (the stat index): all but its
+   * text, which is not read (`textOf` finds it in the file's text later).
    */
-  getUnread(sha256: string, path: string, readText: () => string): Atom | undefined {
+  getUnread(sha256: string, path: string): Atom | undefined {
     const entry = this.cache.get(sha256);
     if (!entry) return undefined;
-    const { start, end, clean: _clean, ...fields } = entry;
-    return lazyText({ ...fields, related: [...fields.related], path, sha256 }, () => readText().slice(start, end));
+    const { start: _start, end: _end, clean: _clean, ...fields } = entry;
+    return { ...fields, related: [...fields.related], path, sha256, text: undefined };
   }
 
-  set(atom: Atom, text: string): void {
-    const start = text.length - atom.text.length - trailingSpace(text);
+  /** Where the atom parsed from these bytes has its text, in the file's normalised `text`. */
+  textOf(sha256: string, text: string): string | undefined {
+    const entry = this.cache.get(sha256);
+    return entry && entry.end <= text.length ? text.slice(entry.start, entry.end) : undefined;
+  }
+
+  /** Keeps the parse of an atom just read from its file's normalised `text`. */
+  set(atom: Atom & { text: string }, text: string): void {
     const { path: _path, sha256, text: atomText, keyLines, keys: _keys, ...fields } = atom;
+    const start = text.length - atomText.length - trailingSpace(text);
     if (text.slice(start, start + atomText.length) !== atomText) return; // not where expected: don't cache
     // Only the id's line is kept: lint, which reports the others, always parses.
     const lines = keyLines?.id === undefined ? {} : { keyLines: { id: keyLines.id } };
@@ -62,6 +68,7 @@ export class AtomCache {
     return this.cache.entries();
   }
 
+  /** True when saving would change the file (a getter of this handle's live state; the atoms it gives are plain data). */
   get changed(): boolean {
     return this.cache.changed;
   }

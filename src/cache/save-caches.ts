@@ -21,9 +21,7 @@ export function cacheWrites(caches: Caches): FileWrite[] {
   const save = (file: string, kind: string, stamp: string, entries: () => ReadonlyMap<string, unknown>) =>
     writes.push({
       file,
-      get data() {
-        return encodeCache({ kind, stamp, entries: entries() }, store.key);
-      },
+      data: () => encodeCache({ kind, stamp, entries: entries() }, store.key),
       guard: "own",
     });
   if (caches.files.changed) save(fileCacheFile(store.dir), FILE_CACHE, fileStamp(), () => caches.files.entries());

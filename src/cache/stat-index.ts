@@ -63,6 +63,7 @@ export class StatIndex {
     return this.cache.entries();
   }
 
+  /** True when saving would change the file (a getter of this handle's live state, not of domain data). */
   get changed(): boolean {
     return this.cache.changed;
   }
@@ -76,6 +77,6 @@ const finite = (value: unknown): value is number => typeof value === "number" &&
 
 export function isStatEntry(value: unknown): value is StatEntry {
   if (!Array.isArray(value) || value.length !== 6) return false;
-  const [size, mtimeMs, ctimeMs, ino, sha256, seenMs] = value as unknown[];
+  const [size, mtimeMs, ctimeMs, ino, sha256, seenMs]: unknown[] = value;
   return finite(size) && finite(mtimeMs) && finite(ctimeMs) && finite(ino) && finite(seenMs) && typeof sha256 === "string" && /^[0-9a-f]{64}$/.test(sha256);
 }

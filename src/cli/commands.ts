@@ -66,6 +66,7 @@ export function addBuild(program: Command, context: CommandContext): void {
           ...layoutOptions(flags, deps),
           profile: flags.profile,
           check: mode.check || mode.diff || flags.stdout === true,
+          render: flags.stdout === true,
           force: flags.force === true,
           preview: mode.diff,
           ...(workers === undefined ? {} : { workers }),

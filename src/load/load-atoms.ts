@@ -1,13 +1,12 @@
-import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
+import { readdirSync, realpathSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
 import type { Atom, Issue, Layout } from "../model.js";
 import { AtomCache } from "../cache/atom-cache.js";
-import { StatIndex } from "../cache/stat-index.js";
-import { ConcurrentEditError } from "../errors.js";
+import type { StatIndex } from "../cache/stat-index.js";
 import { displayPath, isWithin } from "./layout.js";
 import { naturalCompare } from "./natural-compare.js";
 import { parseFrontmatter } from "./parse-frontmatter.js";
-import { kindOf, normaliseText, notRegular, readSourceText } from "./read-text.js";
+import { kindOf, notRegular, readSourceText } from "./read-text.js";
 import { misspelledKey, validateAtom } from "./validate-atom.js";
 
 export interface LoadedAtoms {
@@ -35,8 +34,8 @@ export function loadAtoms(layout: Layout, cache: AtomCache = new AtomCache(), op
     const stats = options.files ? statOf(file) : undefined;
     const indexed = stats && options.files?.sha256(file, stats);
     if (indexed) {
-      const files = options.files as StatIndex;
-      const unread = cache.getUnread(indexed, relative, () => readUnchanged(file, displayPath(layout, file), files));
+      // Known by its stat: its text is read only if a stage asks for it (load/read-atom-text.ts).
+      const unread = cache.getUnread(indexed, relative);
       if (unread && Array.isArray(unread.otherKeys) && !unread.otherKeys.some((key) => misspelledKey(key, options.knownKeys))) {
         atoms.push(unread);
         continue;
@@ -86,19 +85,6 @@ function statOf(file: string): Stats | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * The normalised text of a file the stat index vouched for, read late: its
- * stat must still be what the index recorded, or the file changed while
- * llmsgen ran, and the run stops rather than mix old facts with new text.
- */
-function readUnchanged(file: string, shown: string, files: StatIndex): string {
-  const bytes = readFileSync(file);
-  if (!files.unchanged(file, statSync(file))) {
-    throw new ConcurrentEditError(shown, `${shown} changed on disk while llmsgen ran: nothing was written; run the command again`);
-  }
-  return normaliseText(bytes.toString("utf8"));
 }
 
 /**

@@ -191,7 +191,7 @@ function validateLint(value: unknown, prefix: string, report: Report): string[] 
   if (keys === undefined) return [];
   if (!Array.isArray(keys) || !keys.every((key) => typeof key === "string" && /^\S+$/.test(key))) {
     // A list with one wrong item is named by that item: "got a list" alone would read as no mistake at all.
-    const bad = Array.isArray(keys) ? (keys as unknown[]).find((key) => typeof key !== "string" || !/^\S+$/.test(key)) : undefined;
+    const bad: unknown = Array.isArray(keys) ? keys.find((key: unknown) => typeof key !== "string" || !/^\S+$/.test(key)) : undefined;
     const got = Array.isArray(keys) ? `a list containing ${describe(bad)}` : describe(keys);
     report(["lint", "known_keys"], `${prefix}lint.known_keys must be a list of frontmatter key names (strings without spaces) like [qa_tier, owner], got ${got}`);
     return [];

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { formatIssue, throwIfIssues } from "../errors.js";
-import type { Atom, Issue, Layout, Profile, Project, ResolvedProfile } from "../model.js";
+import type { Atom, AtomTextOf, Issue, Layout, Profile, Project, ResolvedProfile } from "../model.js";
 import { scanMarkdown } from "../render/scan-markdown.js";
 import type { AtomCache } from "../cache/atom-cache.js";
 import type { StatIndex } from "../cache/stat-index.js";
@@ -9,6 +9,7 @@ import { displayPath, layoutProblem } from "./layout.js";
 import { describeRun, findLongRun } from "./long-runs.js";
 import { countNewlines } from "./read-text.js";
 import { loadAtoms } from "./load-atoms.js";
+import { atomTextReader } from "./read-atom-text.js";
 import { loadManifest } from "./load-manifest.js";
 import { type LoadedProfiles, loadProfiles, profileNames } from "./load-profiles.js";
 import { partIssues, resolveParts } from "./resolve-parts.js";
@@ -91,7 +92,8 @@ export function collectProject(layout: Layout, options: LoadOptions & { atomCach
   }
   // Support profiles are packed too (an index needs their counts): their atoms need the same checks.
   const checked = options.structureOf === "all" ? atoms : usedAtoms([...profiles, ...support]);
-  append(issues, structureIssues(checked, layout, options.atomCache));
+  const text = atomTextReader(layout, { ...(options.atomCache ? { atoms: options.atomCache } : {}), ...(options.files ? { files: options.files } : {}) });
+  append(issues, structureIssues(checked, layout, text, options.atomCache));
   return { atoms, profiles, support, allProfiles: loaded.all, issues };
 }
 
@@ -145,26 +147,26 @@ function usedAtoms(profiles: readonly ResolvedProfile[]): Atom[] {
   return [...used];
 }
 
-/** Atoms whose text would break the structure of an output they go into; atoms checked on an earlier run are skipped. */
-function structureIssues(atoms: readonly Atom[], layout: Layout, cache?: AtomCache): Issue[] {
+/** Atoms whose text would break the structure of an output they go into; atoms checked on an earlier run are skipped (and not read). */
+function structureIssues(atoms: readonly Atom[], layout: Layout, text: AtomTextOf, cache?: AtomCache): Issue[] {
   return atoms.flatMap((atom) => {
     if (cache?.isClean(atom.sha256)) return [];
-    const issues = atomStructureIssues(atom, displayPath(layout, path.join(layout.atomsDir, atom.path)));
+    const issues = atomStructureIssues(atom, text(atom), displayPath(layout, path.join(layout.atomsDir, atom.path)));
     if (issues.length === 0) cache?.markClean(atom.sha256);
     return issues;
   });
 }
 
-function atomStructureIssues(atom: Atom, file: string): Issue[] {
-  const scan = scanMarkdown(atom.text);
-  const issues: Issue[] = scan.tagLines.map(({ line, text }) => ({
+function atomStructureIssues(atom: Atom, text: string, file: string): Issue[] {
+  const scan = scanMarkdown(text);
+  const issues: Issue[] = scan.tagLines.map((tagLine) => ({
     file,
-    line: atom.bodyLine + line - 1,
-    message: `line '${text}' would read as a section tag in every output: indent it, or put it inside a code fence`,
+    line: atom.bodyLine + tagLine.line - 1,
+    message: `line '${tagLine.text}' would read as a section tag in every output: indent it, or put it inside a code fence`,
   }));
-  const run = findLongRun(atom.text);
+  const run = findLongRun(text);
   if (run) {
-    const line = atom.bodyLine + countNewlines(atom.text.slice(0, run.start));
+    const line = atom.bodyLine + countNewlines(text.slice(0, run.start));
     issues.push({
       file,
       line,
@@ -172,7 +174,7 @@ function atomStructureIssues(atom: Atom, file: string): Issue[] {
     });
   }
   if (scan.unclosedFence !== undefined) {
-    const opening = (atom.text.split("\n")[scan.unclosedFence - 1] ?? "").trim();
+    const opening = (text.split("\n")[scan.unclosedFence - 1] ?? "").trim();
     issues.push({
       file,
       line: atom.bodyLine + scan.unclosedFence - 1,

@@ -38,9 +38,8 @@ function isSpace(char: string): boolean {
   return /^\s$/u.test(char);
 }
 
-/** One run of segments counted as a whole; `key` names its content (made on demand: it is long). */
+/** One run of segments counted as a whole; `pieceKey` names its content (made when asked: it is long). */
 export interface Piece {
-  readonly key: string;
   segments: Segment[];
 }
 
@@ -62,18 +61,19 @@ export function groupPieces(encoding: Encoding, segments: readonly Segment[]): P
   return pieces;
 }
 
-/**
- * A piece made of exactly these segments (the caller vouches that the cuts
- * around it are exact). Its key is its segments' keys, each prefixed by its
- * length, so two different runs of segments never share a key whatever text
- * a literal holds: a count cached by key is the count of that very text.
- */
+/** A piece made of exactly these segments (the caller vouches that the cuts around it are exact). */
 export function toPiece(segments: Segment[]): Piece {
-  return {
-    segments,
-    get key() {
-      const [only] = segments;
-      return segments.length === 1 && only ? only.key : segments.map((segment) => `${segment.key.length}:${segment.key}`).join("");
-    },
-  };
+  return { segments };
+}
+
+/**
+ * The key a piece's count is cached by: its one segment's key, or its
+ * segments' keys each prefixed by its length, so two different runs of
+ * segments never share a key whatever text a literal holds: a count cached
+ * by key is the count of that very text.
+ */
+export function pieceKey(piece: Piece): string {
+  const { segments } = piece;
+  const [only] = segments;
+  return segments.length === 1 && only ? only.key : segments.map((segment) => `${segment.key.length}:${segment.key}`).join("");
 }

@@ -1,6 +1,6 @@
 import { InputError } from "../errors.js";
 import { sha256 } from "../hash.js";
-import type { Encoding, PackPlan, PlannedPart, ResolvedProfile } from "../model.js";
+import type { Encoding, PlannedPart, PackPlan, ResolvedProfile } from "../model.js";
 import { renderComposed } from "../render/render-output.js";
 import { fileFrame, joinSegments, literal } from "../render/segments.js";
 import { canCut, toPiece } from "./compose.js";

@@ -1,6 +1,6 @@
 import { InputError } from "../errors.js";
 import { sha256 } from "../hash.js";
-import type { AtomState, Encoding, Issue, PackPlan, PackReason, PlannedSection, ResolvedProfile } from "../model.js";
+import type { Atom, AtomState, AtomTextOf, Encoding, Issue, PackReason, PackPlan, PlannedSection, ResolvedProfile } from "../model.js";
 import { renderSections } from "../render/render-output.js";
 import type { Piece } from "./compose.js";
 import { Packing, type Slot } from "./packing.js";
@@ -50,8 +50,8 @@ export interface PackResume {
  * encoding always cuts (pack/compose.ts). Throws an InputError (nothing is
  * written) when required content alone exceeds a budget.
  */
-export function packProfile(resolved: ResolvedProfile, counter: CountTokens | PieceCounter, shown: string): PackPlan {
-  return packTraced(resolved, counter, shown).plan;
+export function packProfile(resolved: ResolvedProfile, counter: CountTokens | PieceCounter, shown: string, text: AtomTextOf = ownText): PackPlan {
+  return packTraced(resolved, counter, shown, undefined, text).plan;
 }
 
 /**
@@ -60,10 +60,10 @@ export function packProfile(resolved: ResolvedProfile, counter: CountTokens | Pi
  * replays the earlier steps up to the first one the change can affect, then
  * walks on as a full pack would: the plan is the same as a full pack's.
  */
-export function packTraced(resolved: ResolvedProfile, counter: CountTokens | PieceCounter, shown: string, resume?: PackResume): { plan: PackPlan; trace: WalkTrace } {
+export function packTraced(resolved: ResolvedProfile, counter: CountTokens | PieceCounter, shown: string, resume?: PackResume, text: AtomTextOf = ownText): { plan: PackPlan; trace: WalkTrace } {
   const { profile } = resolved;
   const pieces = counter instanceof PieceCounter ? counter : new PieceCounter(profile.encoding, counter);
-  const packing = new Packing(resolved, pieces);
+  const packing = new Packing(resolved, pieces, text);
   const { sections, slots } = packing;
   const trace: WalkTrace = { walks: [], simple: packing.simple.map((simple) => (simple ? "1" : "0")).join(""), counts: [] };
   if (resume) packing.seedCounts(resume.trace.counts, (position) => !resume.changedAtoms.has(position));
@@ -91,9 +91,10 @@ export function packTraced(resolved: ResolvedProfile, counter: CountTokens | Pie
     const dropAffected = pool.findIndex((slot) => resume?.changed.has(slot.section) || unsettled.has(slot.section));
     const replayable = briefAffected !== -1 ? briefAffected : dropAffected !== -1 ? pool.length + dropAffected : 2 * pool.length;
     for (let at = 0; at + 2 < earlier.length; at += 3) {
-      const iteration = earlier[at] as number;
-      const outcome = earlier[at + 1] as number;
-      const saved = earlier[at + 2] as number;
+      // Steps are flat triples, and the loop stays within them: the defaults are never used.
+      const iteration = earlier[at] ?? 0;
+      const outcome = earlier[at + 1] ?? 0;
+      const saved = earlier[at + 2] ?? 0;
       const slot = pool[iteration % pool.length];
       if (!slot || iteration >= replayable || left <= limit || (outcome === 2 && changedNotSimple)) break;
       if (outcome === 0) {
@@ -122,7 +123,8 @@ export function packTraced(resolved: ResolvedProfile, counter: CountTokens | Pie
     const from = earlier ? replay(earlier, pool, limit, measure, budget, steps) : 0;
     for (let iteration = from; iteration < 2 * pool.length; iteration++) {
       const state: AtomState = iteration < pool.length ? "brief" : "dropped";
-      const slot = pool[iteration % pool.length] as Slot;
+      const slot = pool[iteration % pool.length];
+      if (!slot) return; // an empty pool: nothing to walk
       const before = measure();
       if (before <= limit) return;
       if (slot.planned.state === "dropped" || slot.planned.state === state) continue;
@@ -164,6 +166,12 @@ export function packTraced(resolved: ResolvedProfile, counter: CountTokens | Pie
   return { plan: { profile, sections, text: rendered.text, tokens, sha256: sha256(rendered.text) }, trace };
 }
 
+/** The text an atom was loaded with: enough where every atom was read (a TextSource reads the others). */
+function ownText(atom: Atom): string {
+  if (atom.text === undefined) throw new Error(`atom ${atom.path} is known by its hash alone: pack it with a reader of its text`);
+  return atom.text;
+}
+
 function sameSteps(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((value, index) => value === b[index]);
 }
@@ -191,9 +199,9 @@ const LETTER: Record<AtomState, string> = { full: "f", brief: "b", dropped: "d" 
  * Counting these ahead in bulk (in parallel for large corpora) leaves the
  * walks only lookups.
  */
-export function initialPieces(resolved: ResolvedProfile, encoding: Encoding): Piece[] {
+export function initialPieces(resolved: ResolvedProfile, encoding: Encoding, text: AtomTextOf = ownText): Piece[] {
   const recorder = new PieceRecorder(encoding);
-  const packing = new Packing(resolved, recorder);
+  const packing = new Packing(resolved, recorder, text);
   packing.fileTokens();
   if (resolved.profile.budget !== undefined || resolved.sections.some((section) => section.budget !== undefined)) packing.touchBriefs();
   return recorder.pieces;

@@ -1,5 +1,5 @@
 import { sha256 } from "../hash.js";
-import type { Atom, AtomState, PlannedAtom, PlannedSection, ResolvedProfile } from "../model.js";
+import type { Atom, AtomState, AtomTextOf, PlannedAtom, PlannedSection, ResolvedProfile } from "../model.js";
 import { closeTag, fileFrame, literal, openTag, sectionSegments, type Segment } from "../render/segments.js";
 import { canCut, groupPieces, toPiece } from "./compose.js";
 import type { PieceCounting } from "./piece-counter.js";
@@ -19,6 +19,9 @@ interface Contributions {
   /** [full followed by an atom, full last, brief followed, brief last] for joiner-after encodings; [.. preceded, .. first] otherwise. */
   counts: number[];
 }
+
+/** Each atom's text and brief as segments, made once per atom object. */
+const textKeys = new WeakMap<Atom, { text: Segment; brief: Segment }>();
 
 /**
  * The mutable state of one plan: each atom's state, and exact token counts of
@@ -43,9 +46,11 @@ export class Packing {
   private readonly contributions = new Map<Slot, Contributions>();
   private readonly slotsBySection: Slot[][];
 
+  /** `text` gives each atom's text: packing renders every atom it keeps in full. */
   constructor(
     resolved: ResolvedProfile,
     private readonly counter: PieceCounting,
+    private readonly text: AtomTextOf,
   ) {
     this.sections = resolved.sections.map((section, sectionIndex) => ({
       tag: section.tag,
@@ -69,7 +74,7 @@ export class Packing {
     const cuttable = (text: string) =>
       text !== "" && (this.joinerAfter ? canCut(encoding, "\n", text.charAt(0)) : canCut(encoding, text.charAt(text.length - 1), "\n"));
     this.simple = this.sections.map(
-      (section) => (section.intro === undefined || cuttable(section.intro)) && section.atoms.every(({ atom }) => cuttable(atom.text) && cuttable(atom.brief)),
+      (section) => (section.intro === undefined || cuttable(section.intro)) && section.atoms.every(({ atom }) => cuttable(text(atom)) && cuttable(atom.brief)),
     );
   }
 
@@ -77,8 +82,7 @@ export class Packing {
   set(slot: Slot, state: AtomState): void {
     const index = slot.section;
     const wasPresent = this.present(index);
-    if (slot.planned.state === "dropped") (this.alive[index] as number)++;
-    if (state === "dropped") (this.alive[index] as number)--;
+    this.countAlive(index, slot.planned.state, state);
     slot.planned.state = state;
     delete slot.planned.reason;
     this.sectionCounts.delete(index);
@@ -100,8 +104,7 @@ export class Packing {
    * walk step whose outcome is known); call `recount` before measuring again.
    */
   assign(slot: Slot, state: AtomState): void {
-    if (slot.planned.state === "dropped") (this.alive[slot.section] as number)++;
-    if (state === "dropped") (this.alive[slot.section] as number)--;
+    this.countAlive(slot.section, slot.planned.state, state);
     slot.planned.state = state;
   }
 
@@ -131,8 +134,8 @@ export class Packing {
   }
 
   sectionSegments(index: number): Segment[] | null {
-    const section = this.sections[index] as PlannedSection;
-    const atoms = section.atoms.flatMap((planned) => (planned.state === "dropped" ? [] : [segmentOf(planned.atom, planned.state)]));
+    const section = this.section(index);
+    const atoms = section.atoms.flatMap((planned) => (planned.state === "dropped" ? [] : [this.segmentOf(planned.atom, planned.state)]));
     return sectionSegments(section.tag, section.intro, atoms);
   }
 
@@ -189,7 +192,8 @@ export class Packing {
       const kept = section.atoms.filter((planned) => planned.state !== "dropped");
       let next = 0;
       for (const segment of segments) {
-        if (segment.key.startsWith("\u0002")) owners.set(segment, kept[next++] as PlannedAtom);
+        const owner = segment.key.startsWith("\u0002") ? kept[next++] : undefined;
+        if (owner) owners.set(segment, owner);
       }
       for (const piece of groupPieces(this.counter.encoding, segments)) {
         const owner = piece.segments.map((segment) => owners.get(segment)).find((planned) => planned !== undefined);
@@ -244,7 +248,7 @@ export class Packing {
 
   /** The section's block in the file: the section plus what the head, joiner or tail add at its tag lines. */
   private simpleBlockTokens(index: number, first: boolean, last: boolean): number {
-    const section = this.sections[index] as PlannedSection;
+    const section = this.section(index);
     const open = literal(openTag(section.tag));
     const close = literal(closeTag(section.tag));
     const { head, joiner, tail } = this.frame;
@@ -253,14 +257,14 @@ export class Packing {
       return this.sectionTokens(index) - count([close]) + count([close, ...(last ? tail : [joiner])]) + (first && head.length > 0 ? count(head) : 0);
     }
     // gpt2 family: the joiner (or the head's blank line) joins the opening tag; the tail stands alone.
-    const before = first ? head : [joiner];
-    const opening = first && head.length > 0 ? count([head[0] as Segment]) + count([...head.slice(1), open]) : count([...before, open]);
+    const [opener, ...afterOpener] = head;
+    const opening = first && opener ? count([opener]) + count([...afterOpener, open]) : count([...(first ? head : [joiner]), open]);
     return this.sectionTokens(index) - count([open]) + opening + (last ? count(tail) : 0);
   }
 
   /** The count of a section's fixed pieces: its tag lines and intro. */
   private frameTokens(index: number): number {
-    const section = this.sections[index] as PlannedSection;
+    const section = this.section(index);
     const open = literal(openTag(section.tag));
     const close = literal(closeTag(section.tag));
     const intro = section.intro === undefined ? undefined : literal(section.intro);
@@ -276,9 +280,9 @@ export class Packing {
       entry = { counts: [-1, -1, -1, -1] };
       this.contributions.set(slot, entry);
     }
-    let count = entry.counts[place] as number;
+    let count = entry.counts[place] ?? -1;
     if (count < 0) {
-      const segment = segmentOf(slot.planned.atom, place >= 2 ? "brief" : "full");
+      const segment = this.segmentOf(slot.planned.atom, place >= 2 ? "brief" : "full");
       const edge = place % 2 === 1;
       const segments = this.joinerAfter ? [segment, edge ? NEWLINE : BLANK] : [edge ? NEWLINE : BLANK, segment];
       count = this.counter.piece(toPiece(segments));
@@ -289,7 +293,32 @@ export class Packing {
 
   /** A section is written while any of its atoms is not dropped. */
   present(index: number): boolean {
-    return (this.alive[index] as number) > 0;
+    return (this.alive[index] ?? 0) > 0;
+  }
+
+  /** Keeps a section's count of atoms not dropped as one of its atoms goes from state `from` to `to`. */
+  private countAlive(index: number, from: AtomState, to: AtomState): void {
+    const change = (from === "dropped" ? 1 : 0) - (to === "dropped" ? 1 : 0);
+    if (change !== 0) this.alive[index] = (this.alive[index] ?? 0) + change;
+  }
+
+  private section(index: number): PlannedSection {
+    const section = this.sections[index];
+    if (!section) throw new Error(`the plan has no section ${index}`);
+    return section;
+  }
+
+  /** An atom's text or brief as a segment keyed by a hash of that text. */
+  private segmentOf(atom: Atom, state: "full" | "brief"): Segment {
+    let entry = textKeys.get(atom);
+    if (!entry) {
+      const { keys } = atom;
+      const text = this.text(atom);
+      // Hashes the atom cache kept spare hashing every atom's text again when a profile is packed anew.
+      entry = keys ? { text: { key: `\u0002${keys.text}`, text }, brief: { key: `\u0002${keys.brief}`, text: atom.brief } } : { text: keyed(text), brief: keyed(atom.brief) };
+      textKeys.set(atom, entry);
+    }
+    return state === "full" ? entry.text : entry.brief;
   }
 
   private presentCount(): number {
@@ -299,20 +328,6 @@ export class Packing {
     });
     return present;
   }
-}
-
-const textKeys = new WeakMap<Atom, { text: Segment; brief: Segment }>();
-
-/** An atom's text or brief as a segment keyed by a hash of that text. */
-function segmentOf(atom: Atom, state: "full" | "brief"): Segment {
-  let entry = textKeys.get(atom);
-  if (!entry) {
-    const { keys } = atom;
-    // Hashes the atom cache kept spare hashing every atom's text again when a profile is packed anew.
-    entry = keys ? { text: { key: `\u0002${keys.text}`, text: atom.text }, brief: { key: `\u0002${keys.brief}`, text: atom.brief } } : { text: keyed(atom.text), brief: keyed(atom.brief) };
-    textKeys.set(atom, entry);
-  }
-  return state === "full" ? entry.text : entry.brief;
 }
 
 function keyed(text: string): Segment {

@@ -1,7 +1,7 @@
 import { TokenStore } from "../cache/token-store.js";
 import type { Encoding } from "../model.js";
 import { joinSegments, type Segment } from "../render/segments.js";
-import { groupPieces, type Piece } from "./compose.js";
+import { groupPieces, type Piece, pieceKey } from "./compose.js";
 import type { CountTokens } from "./tokenizer.js";
 
 interface TrieNode {
@@ -59,7 +59,7 @@ export class PieceCounter implements PieceCounting {
     }
     if (!node) return 0;
     if (node.count === undefined) {
-      const key = piece.key;
+      const key = pieceKey(piece);
       let count = this.store.get(key);
       if (count === undefined) {
         count = this.countText(joinSegments(piece.segments));
@@ -80,7 +80,7 @@ export class PieceCounter implements PieceCounting {
   prefetch(pieces: readonly Piece[], countMany: (items: readonly (readonly Segment[])[]) => number[]): void {
     const missing = new Map<string, Piece>();
     for (const piece of pieces) {
-      const key = piece.key;
+      const key = pieceKey(piece);
       if (!missing.has(key) && this.store.get(key) === undefined) missing.set(key, piece);
     }
     const keys = [...missing.keys()];

@@ -1,9 +1,8 @@
 import type { CachedPlan } from "../cache/cached-plan.js";
 import { sha256 } from "../hash.js";
 import type { PackResume, WalkTrace } from "./pack-profile.js";
-import { type Atom, type AtomState, lazyText, type PackPlan, type PackReason, type PlannedSection, type ResolvedProfile } from "../model.js";
-import { renderFile } from "../render/render-output.js";
-import { joinSegments, sectionSegments, type Segment } from "../render/segments.js";
+import type { Atom, AtomState, AtomTextOf, PackPlan, PackReason, PlannedSection, ResolvedProfile, RestoredPlan, RestoredSection } from "../model.js";
+import { renderFile, renderSection } from "../render/render-output.js";
 
 /**
  * Packing is a pure function of the profile and the atoms' bytes, so a plan
@@ -88,15 +87,19 @@ export function summarizePlan(plan: PackPlan, shape: string, trace: WalkTrace): 
 
 /**
  * The plan a cached summary stands for: the same states, counts and hashes,
- * and its text rendered from them. Undefined when the summary does not fit
- * the profile (another number of atoms or sections).
+ * without its text (renderRestored makes it, for whoever needs it). Undefined
+ * when the summary does not fit the profile (another number of atoms or
+ * sections).
  */
-export function restorePlan(resolved: ResolvedProfile, cached: CachedPlan): PackPlan | undefined {
+export function restorePlan(resolved: ResolvedProfile, cached: CachedPlan): RestoredPlan | undefined {
   const total = resolved.sections.reduce((sum, section) => sum + section.atoms.length, 0);
   if (cached.states.length !== total || cached.sectionTokens.length !== resolved.sections.length) return undefined;
   let position = 0;
-  const decided = resolved.sections.map((section) =>
-    section.atoms.map((atom) => {
+  const sections: RestoredSection[] = resolved.sections.map((section, index) => ({
+    tag: section.tag,
+    ...(section.intro === undefined ? {} : { intro: section.intro }),
+    ...(section.budget === undefined ? {} : { budget: section.budget }),
+    atoms: section.atoms.map((atom) => {
       const at = position++;
       const reason = cached.reasons[at];
       return {
@@ -107,33 +110,20 @@ export function restorePlan(resolved: ResolvedProfile, cached: CachedPlan): Pack
         ...(reason === undefined ? {} : { reason }),
       };
     }),
-  );
-  // Rendered on first use only: a warm build whose outputs are unchanged never needs the text.
-  let rendered: (string | null)[] | undefined;
-  const texts = () =>
-    (rendered ??= resolved.sections.map((section, index) => {
-      const kept: Segment[] = [];
-      for (const planned of decided[index] ?? []) {
-        if (planned.state !== "dropped") kept.push({ key: "", text: planned.state === "full" ? planned.atom.text : planned.atom.brief });
-      }
-      const segments = sectionSegments(section.tag, section.intro, kept);
-      return segments === null ? null : joinSegments(segments);
-    }));
-  const sections: PlannedSection[] = resolved.sections.map((section, index) =>
-    lazyText(
-      {
-        tag: section.tag,
-        ...(section.intro === undefined ? {} : { intro: section.intro }),
-        ...(section.budget === undefined ? {} : { budget: section.budget }),
-        atoms: decided[index] ?? [],
-        sha256: cached.sectionSha256[index] ?? null,
-        tokens: cached.sectionTokens[index] ?? 0,
-      },
-      (): string | null => texts()[index] ?? null,
-    ),
-  );
-  const plan = { profile: resolved.profile, sections, tokens: cached.tokens, sha256: cached.sha256 };
-  return lazyText(plan, () => renderFile(resolved.profile, texts().filter((text): text is string => text !== null)));
+    sha256: cached.sectionSha256[index] ?? null,
+    tokens: cached.sectionTokens[index] ?? 0,
+  }));
+  return { profile: resolved.profile, sections, tokens: cached.tokens, sha256: cached.sha256 };
+}
+
+/** A restored plan with its text: each section rendered from its atoms' states, then the file from its sections. */
+export function renderRestored(plan: RestoredPlan, text: AtomTextOf): PackPlan {
+  const sections = plan.sections.map((section): PlannedSection => {
+    const kept = section.atoms.flatMap((planned) => (planned.state === "dropped" ? [] : [planned.state === "full" ? text(planned.atom) : planned.atom.brief]));
+    return { ...section, text: renderSection(section.tag, section.intro, kept) };
+  });
+  const file = renderFile(plan.profile, sections.flatMap((section) => (section.text === null ? [] : [section.text])));
+  return { ...plan, sections, text: file };
 }
 
 /** JSON with object keys in code-point order: the same value gives the same text whatever order it was built in. */

@@ -1,4 +1,4 @@
-import type { AtomState, ManifestOutput, PackPlan, PackReason, PlannedPart } from "../model.js";
+import type { AtomState, ManifestOutput, OutputPlan, PackReason, PlannedPart } from "../model.js";
 
 export interface AtomReport {
   id: string;
@@ -34,7 +34,7 @@ export interface ProfileReport {
 }
 
 /** Reads the plan, and the last build's manifest entry for its output, into the report. */
-export function reportPlan(plan: PackPlan, output: string, previous: ManifestOutput | undefined, showOutput: (relative: string) => string = (relative) => relative): ProfileReport {
+export function reportPlan(plan: OutputPlan, output: string, previous: ManifestOutput | undefined, showOutput: (relative: string) => string = (relative) => relative): ProfileReport {
   return {
     profile: plan.profile.name,
     output,

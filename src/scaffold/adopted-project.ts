@@ -77,10 +77,11 @@ function wrapperOfLines(lines: readonly string[]): { wrapper: string; attributes
   const first = lines[0] ?? "";
   const open = OPEN_WITH_ATTRIBUTES.exec(first);
   const close = TAG_LINE.exec(lines[lines.length - 1] ?? "");
-  if (!open || !close || close[1] !== "/" || open[1] !== close[2] || lines.length < 3) return undefined;
+  const wrapper = open?.[1];
+  if (!open || wrapper === undefined || !close || close[1] !== "/" || wrapper !== close[2] || lines.length < 3) return undefined;
   if (!lines.slice(1, -1).some((line) => TAG_LINE.test(line))) return undefined;
-  const wrapper = open[1] as string;
-  const attributes = [...(open[2] ?? "").matchAll(ATTRIBUTE)].map(([, name, value]) => ({ name: name as string, value: (value as string).replace(/&(amp|lt|gt|quot);/g, (entity) => ENTITIES[entity] ?? entity) }));
+  // Both groups of ATTRIBUTE take part in every match: the defaults are never used.
+  const attributes = [...(open[2] ?? "").matchAll(ATTRIBUTE)].map(([, name = "", value = ""]) => ({ name, value: value.replace(/&(amp|lt|gt|quot);/g, (entity) => ENTITIES[entity] ?? entity) }));
   if (attributes.length === 0) return { wrapper };
   // Only what the profile writes back exactly: a value with `${` would be interpolated, an odd entity re-encoded.
   const exact = attributes.every(({ value }) => !value.includes("${")) && new Set(attributes.map(({ name }) => name)).size === attributes.length && openLine(wrapper, attributes) === first;

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { edgeProblem, innerText, splitBody } from "./adoptable-text.js";
 import type { AdoptionSkip } from "../model.js";
-import { skipOf, type AtomText, type FindingAt, type IntroEdit } from "./adoption-types.js";
+import { skipOf, type AtomFiles, type AtomText, type FindingAt, type IntroEdit } from "./adoption-types.js";
 
 /**
  * Edited (and named drift) sections → atom bodies and profile intros. The
@@ -9,14 +9,14 @@ import { skipOf, type AtomText, type FindingAt, type IntroEdit } from "./adoptio
  * rest is split back into its atoms along the same blank-line joins where
  * that is unambiguous. An atom rendered as its brief, an edit
  * spanning atoms, text an atom cannot hold, or a section that changes
- * nothing is a skip.
+ * nothing is a skip. `atoms` locates each atom's file and gives its text.
  */
-export function adoptEdited(items: readonly FindingAt[], atomsDir: string): { texts: AtomText[]; intros: IntroEdit[]; skipped: AdoptionSkip[] } {
+export function adoptEdited(items: readonly FindingAt[], atoms: AtomFiles): { texts: AtomText[]; intros: IntroEdit[]; skipped: AdoptionSkip[] } {
   const texts: AtomText[] = [];
   const intros: IntroEdit[] = [];
   const skipped: AdoptionSkip[] = [];
   for (const item of items) {
-    const result = adoptOne(item, atomsDir);
+    const result = adoptOne(item, atoms);
     if (typeof result === "string") {
       skipped.push(skipOf(item.finding, result));
       continue;
@@ -28,7 +28,7 @@ export function adoptEdited(items: readonly FindingAt[], atomsDir: string): { te
 }
 
 /** What one edited section changes, or why it cannot be adopted. */
-function adoptOne({ finding, checked, section }: FindingAt, atomsDir: string): { texts: AtomText[]; intro?: IntroEdit } | string {
+function adoptOne({ finding, checked, section }: FindingAt, atoms: AtomFiles): { texts: AtomText[]; intro?: IntroEdit } | string {
   const planned = checked.output.sections.find((candidate) => candidate.tag === finding.tag);
   if (!section || !planned) return "the section could not be found in the file's parse: fix the file's structure first";
   let body = innerText(section);
@@ -43,7 +43,7 @@ function adoptOne({ finding, checked, section }: FindingAt, atomsDir: string): {
     if (problem) return `the intro part: ${problem}`;
   }
   const kept = planned.atoms.filter((atom) => atom.state !== "dropped");
-  const current = kept.map((atom) => (atom.state === "full" ? atom.atom.text : atom.atom.brief));
+  const current = kept.map((atom) => (atom.state === "full" ? atoms.text(atom.atom) : atom.atom.brief));
   const split = splitBody(body, current);
   if (!split) return `the edit spans several of its atoms (${kept.map((atom) => atom.atom.id).join(", ")}), or adds text between two of them, and cannot be split back unambiguously: edit those atoms by hand`;
 
@@ -54,7 +54,7 @@ function adoptOne({ finding, checked, section }: FindingAt, atomsDir: string): {
     if (atom.state !== "full") return `atom ${atom.atom.id} is rendered as its brief here: edit the brief in its frontmatter by hand`;
     const problem = edgeProblem(text);
     if (problem) return problem;
-    texts.push({ file: path.join(atomsDir, atom.atom.path), text, from: finding, output: checked.output.file });
+    texts.push({ file: path.join(atoms.atomsDir, atom.atom.path), text, from: finding, output: checked.output.file });
   }
   const newIntro = intro === planned.intro ? undefined : intro;
   // Never a silent no-op: a finding whose text adoption reads as the atoms' own is reported.

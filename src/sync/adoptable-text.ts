@@ -41,8 +41,8 @@ export function splitBody(body: string, texts: readonly string[]): string[] | un
     rest = rest.slice(0, rest.length - tail.length - 2);
     last--;
   }
-  if (first !== last) return undefined;
-  const own = texts[first] as string;
+  const own = texts[first];
+  if (first !== last || own === undefined) return undefined;
   if (rest !== own && ((first > 0 && rest.endsWith(`\n\n${own}`)) || (first < texts.length - 1 && rest.startsWith(`${own}\n\n`)))) return undefined;
   return texts.map((text, index) => (index === first ? rest : text));
 }

@@ -1,12 +1,19 @@
-import type { AdoptionSkip, CheckedOutput, Finding, ParsedSection } from "../model.js";
+import type { AdoptionSkip, AtomTextOf, ComparedCheck, Finding, ParsedSection } from "../model.js";
 
 /* The values the adoption steps take and return (the plan they add up to is in model.ts). */
 
 /** A finding together with the checked output it came from and, where it names one, the parsed section. */
 export interface FindingAt {
   finding: Finding;
-  checked: CheckedOutput;
+  checked: ComparedCheck;
   section?: ParsedSection;
+}
+
+/** Where atom files lie, and each atom's text (read now for an atom known by its hash alone). */
+export interface AtomFiles {
+  /** Absolute. */
+  atomsDir: string;
+  text: AtomTextOf;
 }
 
 /** A new atom file for a section written by hand. */

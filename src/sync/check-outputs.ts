@@ -1,5 +1,5 @@
 import { sha256 } from "../hash.js";
-import { REBUILDABLE_KINDS, type CheckedOutput, type FileCheck, type Finding, type OutputToCheck } from "../model.js";
+import { REBUILDABLE_KINDS, type CheckedOutput, type ComparedCheck, type FileCheck, type Finding, type JudgedOutput, type OutputToCheck } from "../model.js";
 import { changeKind } from "./change-kind.js";
 import { classifyComposed } from "./classify-composed.js";
 import { classifySections, finding } from "./classify-sections.js";
@@ -7,7 +7,7 @@ import { firstDifference } from "./stray-text.js";
 import { unifiedDiff } from "./unified-diff.js";
 
 /** Checks each output against what a build writes. Pure: the texts come in with the outputs. */
-export function checkOutputs(outputs: readonly OutputToCheck[]): CheckedOutput[] {
+export function checkOutputs(outputs: readonly JudgedOutput[]): CheckedOutput[] {
   return outputs.map(checkOutput);
 }
 
@@ -17,8 +17,14 @@ export function checkOutputs(outputs: readonly OutputToCheck[]): CheckedOutput[]
  * every difference is `stale` (the profile or atoms changed): the same rule
  * by which build rebuilds such a file without asking.
  */
-export function checkOutput(output: OutputToCheck): CheckedOutput {
+export function checkOutput(output: OutputToCheck): ComparedCheck;
+export function checkOutput(output: JudgedOutput): CheckedOutput;
+export function checkOutput(output: JudgedOutput): CheckedOutput {
   if (output.same) return { output, findings: [], parsed: null };
+  return compare(output);
+}
+
+function compare(output: OutputToCheck): ComparedCheck {
   const { actual } = output;
   if (actual === null) return { output, findings: [finding("missing", output.file, 1, "the output does not exist: run llmsgen build to write it")], parsed: null };
   if (actual === output.expected) return { output, findings: [], parsed: null };
@@ -27,15 +33,15 @@ export function checkOutput(output: OutputToCheck): CheckedOutput {
   return { output, findings: asBuilt ? allStale(checked.findings) : checked.findings, parsed: checked.parsed, ...(checked.parts ? { parts: checked.parts } : {}) };
 }
 
-function classify(output: OutputToCheck, actual: string): Pick<CheckedOutput, "findings" | "parsed" | "parts"> {
+function classify(output: OutputToCheck, actual: string): Pick<ComparedCheck, "findings" | "parsed" | "parts"> {
   if (output.profile.index) return { findings: classifyWholeFile(output, actual), parsed: null };
-  if (output.profile.parts) return { ...classifyComposed(output, actual, checkOutput), parsed: null };
+  if (output.profile.parts) return { ...classifyComposed(output, actual, compare), parsed: null };
   return classifySections(output, actual);
 }
 
 /** True for a profile with no atom to render (started from an existing file): a build has nothing to rebuild it with. */
-export function rendersNothing(output: Pick<OutputToCheck, "sections" | "profile">): boolean {
-  return !output.profile.index && !output.profile.parts && output.sections.every((section) => section.text === null);
+export function rendersNothing(output: Pick<JudgedOutput, "sections" | "profile">): boolean {
+  return !output.profile.index && !output.profile.parts && output.sections.every((section) => section.sha256 === null);
 }
 
 function allStale(findings: readonly Finding[]): Finding[] {

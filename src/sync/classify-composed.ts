@@ -1,5 +1,5 @@
 import { sha256 } from "../hash.js";
-import { partText, type CheckedOutput, type CheckedPart, type Finding, type ManifestPart, type OutputToCheck, type PlannedPart } from "../model.js";
+import { partText, type CheckedPart, type ComparedCheck, type Finding, type ManifestPart, type OutputToCheck, type PlannedPart } from "../model.js";
 import { fileFrame, joinSegments } from "../render/segments.js";
 import { alignRegions, MAX_CHANGED_LINES, type Region } from "./align-regions.js";
 import { changeKind, type ChangeKind } from "./change-kind.js";
@@ -17,7 +17,7 @@ import { unifiedDiff } from "./unified-diff.js";
  * file's lines; a difference in the wrapper, the preamble or the blank lines
  * between parts is `stray`. Pure.
  */
-export function classifyComposed(output: OutputToCheck, actualText: string, checkPart: (part: OutputToCheck) => CheckedOutput): { findings: Finding[]; parts?: CheckedPart[] } {
+export function classifyComposed(output: OutputToCheck, actualText: string, checkPart: (part: OutputToCheck) => ComparedCheck): { findings: Finding[]; parts?: CheckedPart[] } {
   const { file } = output;
   const findings: Finding[] = [];
   const text = normalise(actualText, file, findings);
@@ -90,7 +90,7 @@ function judgePart(
   part: PlannedPart,
   partActual: string,
   lines: PlacedLines,
-  checkPart: (part: OutputToCheck) => CheckedOutput,
+  checkPart: (part: OutputToCheck) => ComparedCheck,
 ): { findings: Finding[]; checked: CheckedPart } {
   const checked: CheckedPart = { part, actual: partActual, line: lines.haveFrom + 1 };
   if (partActual === partText(part)) return { findings: [], checked };

@@ -1,23 +1,21 @@
 import path from "node:path";
 import { globToRegExp, isGlob } from "../load/glob.js";
 import { naturalCompare } from "../load/natural-compare.js";
-import type { AdoptionPlan, AdoptionSkip, AdoptionWrite, Atom, CheckedOutput, Finding } from "../model.js";
+import { type AdoptionPlan, type AdoptionSkip, type AdoptionWrite, type Atom, type CheckedOutput, type Finding, wasCompared } from "../model.js";
 import { atomFile, readBackProblem } from "./adoptable-text.js";
 import { adoptEdited } from "./adopt-edited.js";
 import { adoptMoved } from "./adopt-moved.js";
 import { adoptUnbacked } from "./adopt-unbacked.js";
 import { expandComposed, type FilePartText } from "./adopt-composed.js";
-import { skipOf, type AtomText, type FindingAt, type IntroEdit, type NewAtom, type SectionInsert, type SectionOrder } from "./adoption-types.js";
+import { skipOf, type AtomFiles, type AtomText, type FindingAt, type IntroEdit, type NewAtom, type SectionInsert, type SectionOrder } from "./adoption-types.js";
 import { insertSection, reorderSections, replaceIntro, sectionTagsOf } from "./edit-profile.js";
 import { replaceAtomBody } from "./replace-atom-body.js";
 import { unifiedDiff } from "./unified-diff.js";
 
-export interface AdoptionInput {
+export interface AdoptionInput extends AtomFiles {
   /** Every output, checked: the findings to adopt, and the parse each came from. */
   checks: readonly CheckedOutput[];
   atoms: readonly Atom[];
-  /** Absolute. */
-  atomsDir: string;
   /** Drift sections to adopt too (`--section TAG`). */
   sections: ReadonlySet<string>;
   /** The current text of an atom or profile file. */
@@ -38,14 +36,14 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
   const composed = expandComposed(input.checks);
   const sorted = sortFindings(composed.checks, input);
   const unbacked = adoptUnbacked(sorted.unbacked, input);
-  const edited = adoptEdited(sorted.edited, input.atomsDir);
+  const edited = adoptEdited(sorted.edited, input);
   const moved = adoptMoved(sorted.moved, (relative) => input.show(path.join(input.atomsDir, relative)));
   const merged = mergeWrites(input, { atoms: unbacked.atoms, texts: edited.texts, intros: edited.intros, orders: moved.orders, inserts: unbacked.inserts, fileParts: composed.fileParts });
   const skipped = [...sorted.skipped, ...composed.skipped, ...unbacked.skipped, ...edited.skipped, ...moved.skipped, ...merged.skipped];
   const adoptedFrom = [...new Set([...[...sorted.unbacked, ...sorted.edited, ...sorted.moved].map((item) => item.checked.output.file), ...composed.fileParts.map((part) => part.from.file)])];
   const changedAtoms = new Set(merged.writes.filter((write) => write.before !== null).map((write) => write.file));
   const adopted = new Set(adoptedFrom);
-  const carried = skipped.length > 0 ? [] : input.checks.filter((checked) => adopted.has(checked.output.file) && outsideWrapper(checked));
+  const carried = skipped.length > 0 ? [] : input.checks.filter(wasCompared).filter((checked) => adopted.has(checked.output.file) && outsideWrapper(checked));
   return { writes: merged.writes, skipped, adoptedFrom, alsoChanges: alsoChanges(input, adoptedFrom, unbacked.atoms, changedAtoms), carried };
 }
 
@@ -63,7 +61,7 @@ function sortFindings(checks: readonly CheckedOutput[], input: AdoptionInput): {
   const sorted: { unbacked: FindingAt[]; edited: FindingAt[]; moved: FindingAt[]; skipped: AdoptionSkip[] } = { unbacked: [], edited: [], moved: [], skipped: [] };
   const named = input.sections;
   const differing = new Set<string>();
-  for (const checked of checks) {
+  for (const checked of checks.filter(wasCompared)) {
     const byTag = new Map((checked.parsed?.sections ?? []).map((section) => [section.tag, section]));
     for (const finding of checked.findings) {
       if (finding.tag !== undefined) differing.add(finding.tag);

@@ -5,7 +5,7 @@ import { sha256 } from "../hash.js";
 import { displayPath, isWithin } from "../load/layout.js";
 import type { FileWrite, Layout, WriteGuard } from "../model.js";
 import { writeProblems } from "./check-writes.js";
-import { currentSha256, hasCode, putInPlace, TEMP_NAME } from "./write-atomic.js";
+import { bytesOf, currentSha256, hasCode, putInPlace, TEMP_NAME } from "./write-atomic.js";
 
 /**
  * A command that must write several files all or nothing (adopt: a new atom
@@ -34,7 +34,7 @@ export function journalFile(layout: Layout): string {
 }
 
 export function journalEntry(write: FileWrite, temp: string): JournalEntry {
-  return { file: write.file, temp, guard: write.guard, sha256: sha256(write.data) };
+  return { file: write.file, temp, guard: write.guard, sha256: sha256(bytesOf(write)) };
 }
 
 /**

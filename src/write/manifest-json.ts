@@ -1,7 +1,7 @@
-import type { Manifest, ManifestOutput, ManifestPart, PackPlan, PlannedPart } from "../model.js";
+import type { Manifest, ManifestOutput, ManifestPart, OutputPlan, PlannedPart } from "../model.js";
 
 /** What the manifest records of one freshly planned output. */
-function manifestEntry(plan: PackPlan): ManifestOutput {
+function manifestEntry(plan: OutputPlan): ManifestOutput {
   return {
     profile: plan.profile.name,
     encoding: plan.profile.encoding,
@@ -28,7 +28,7 @@ function manifestPart(part: PlannedPart): ManifestPart {
  * build of every profile drops entries whose profile no longer exists, a
  * partial build keeps them.
  */
-export function nextManifest(previous: Manifest | undefined, plans: readonly PackPlan[], builtAll: boolean): Manifest {
+export function nextManifest(previous: Manifest | undefined, plans: readonly OutputPlan[], builtAll: boolean): Manifest {
   const outputs: Record<string, ManifestOutput> = {};
   const built = new Set(plans.map((plan) => plan.profile.name));
   if (!builtAll) {
@@ -47,7 +47,7 @@ export function nextManifest(previous: Manifest | undefined, plans: readonly Pac
  * run settles it from the disk (load/load-manifest.ts): an output holding its
  * pending entry's bytes was written, any other was not.
  */
-export function pendingManifest(previous: Manifest | undefined, writing: readonly PackPlan[]): Manifest {
+export function pendingManifest(previous: Manifest | undefined, writing: readonly OutputPlan[]): Manifest {
   return { version: 1, outputs: { ...previous?.outputs }, pending: Object.fromEntries(writing.map((plan) => [plan.profile.output, manifestEntry(plan)])) };
 }
 
@@ -56,16 +56,24 @@ export function manifestJson(manifest: Manifest): string {
   return `${JSON.stringify(sortKeys(manifest), null, 2)}\n`;
 }
 
+/** True when each key sorts after the one before it. */
+function inOrder(keys: readonly string[]): boolean {
+  let previous = "";
+  for (const key of keys) {
+    if (key < previous) return false;
+    previous = key;
+  }
+  return true;
+}
+
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === "object") {
     // A loop, not entries/sort/fromEntries: a manifest holds an object per atom per output.
     const keys = Object.keys(value);
-    let sorted = true;
-    for (let i = 1; i < keys.length && sorted; i++) sorted = (keys[i - 1] as string) < (keys[i] as string);
-    if (!sorted) keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (!inOrder(keys)) keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const result: Record<string, unknown> = {};
-    for (const key of keys) result[key] = sortKeys((value as Record<string, unknown>)[key]);
+    for (const key of keys) result[key] = sortKeys(Reflect.get(value, key));
     return result;
   }
   return value;

@@ -25,13 +25,18 @@ export function placeFile(write: FileWrite, shown: string): boolean {
   }
 }
 
+/** The bytes a write puts in its file: made now when the write carries what makes them. */
+export function bytesOf(write: FileWrite): string | Uint8Array {
+  return typeof write.data === "function" ? write.data() : write.data;
+}
+
 /** Writes a write's data to a fresh temporary file beside its target (making the target's dir) and returns its path. */
 export function writeTemp(write: FileWrite): string {
   mkdirSync(path.dirname(write.file), { recursive: true });
   const temp = tempBeside(write.file);
   const fd = openSync(temp, "wx");
   try {
-    writeFileSync(fd, write.data);
+    writeFileSync(fd, bytesOf(write));
     // On disk before any rename relies on it: a crash never leaves an empty file renamed into place.
     fsyncSync(fd);
   } catch (error) {

@@ -2,7 +2,13 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { random } from "../bench/corpus.js";
-import { build } from "../../src/index.js";
+import { openCaches } from "../../src/cache/open-caches.js";
+import { build, type TextSource } from "../../src/index.js";
+import { resolveLayout } from "../../src/load/layout.js";
+import { loadProject } from "../../src/load/load-project.js";
+import { plannedOutputs } from "../../src/outputs-to-check.js";
+import { changedFiles, planBuild } from "../../src/plan-build.js";
+import { textSource } from "../../src/text-source.js";
 import { atom, makeProject, snapshotTree } from "../helpers.js";
 
 const WORDS = "guard label policy secret the a of to every before after when `run()` $HOME naïve 数据 — x_1 42 retry audit".split(" ");
@@ -121,6 +127,35 @@ function outputs(project: string): Record<string, string> {
 }
 
 describe("incremental builds", () => {
+  it("read no atom and render no output when nothing changed: no stage asks for a text", () => {
+    const project = corpus(rng(4), 40);
+    build({ cwd: project });
+    const layout = resolveLayout({ cwd: project });
+    const caches = openCaches(layout, () => {});
+    const loaded = loadProject(layout, {}, caches);
+    const source = textSource(layout, caches);
+    const asked: string[] = [];
+    const texts: TextSource = {
+      atom: (atom) => {
+        asked.push(`atom ${atom.path}`);
+        return source.atom(atom);
+      },
+      plan: (plan) => {
+        asked.push(`plan ${plan.profile.name}`);
+        return source.plan(plan);
+      },
+    };
+
+    const plan = planBuild(loaded, caches, { texts });
+
+    expect(loaded.atoms.filter((atom) => atom.text !== undefined).map((atom) => atom.path)).toEqual([]);
+    expect(changedFiles(plan.files).map((file) => file.shown)).toEqual([]);
+    expect(asked).toEqual([]);
+    // What was deferred is still there to ask for: each restored plan renders to the bytes on disk.
+    for (const file of plannedOutputs(plan)) expect(texts.plan(file.plan).text).toBe(readFileSync(file.file, "utf8"));
+    expect(asked.filter((entry) => entry.startsWith("plan")).length).toBe(4);
+  });
+
   it("give the bytes a build from nothing gives: cold, warm, after random edits, after the cache is damaged", () => {
     for (const seed of [1, 2, 3]) {
       const r = rng(seed);

@@ -5,6 +5,7 @@ import { StatIndex, RACY_MS } from "../../src/cache/stat-index.js";
 import { build } from "../../src/index.js";
 import { loadAtoms } from "../../src/load/load-atoms.js";
 import { resolveLayout } from "../../src/load/layout.js";
+import { atomTextReader } from "../../src/load/read-atom-text.js";
 import { AtomCache } from "../../src/cache/atom-cache.js";
 import { atom, makeProject } from "../helpers.js";
 
@@ -72,10 +73,11 @@ describe("the stat index", () => {
 
     const { atoms } = loadAtoms(layout, cache, { files });
 
-    const unread = (id: string) => typeof Object.getOwnPropertyDescriptor(atoms.find((found) => found.id === id), "text")?.get === "function";
+    const unread = (id: string) => atoms.find((found) => found.id === id)?.text === undefined;
     expect(unread("first")).toBe(true);
     expect(unread("second")).toBe(false);
-    expect(atoms.map((found) => found.text)).toEqual(["Alpha bravo charlie.", "Delta echo foxtrot."]);
+    const text = atomTextReader(layout, { atoms: cache, files });
+    expect(atoms.map(text)).toEqual(["Alpha bravo charlie.", "Delta echo foxtrot."]);
   });
 
   it("a build after a file was rewritten with the same bytes writes the stat index alone", () => {
@@ -100,6 +102,8 @@ describe("the stat index", () => {
     const { atoms } = loadAtoms(layout, cache, { files });
     writeFileSync(first, readFileSync(first, "utf8").replace("Alpha", "Omega"));
 
-    expect(() => atoms[0]?.text).toThrow("atoms/first.md changed on disk while llmsgen ran: nothing was written; run the command again");
+    const text = atomTextReader(layout, { atoms: cache, files });
+    expect(atoms[0]?.text).toBeUndefined();
+    expect(() => atoms[0] && text(atoms[0])).toThrow("atoms/first.md changed on disk while llmsgen ran: nothing was written; run the command again");
   });
 });

@@ -73,7 +73,7 @@ describe("counting reports how far it has come", () => {
   it("on one thread: every 64 texts and at the end", () => {
     const events: Progress[] = [];
 
-    const counts = countMany(items, "o200k_base", count, 0, (progress) => events.push(progress));
+    const counts = countMany(items, "o200k_base", count, { workers: 0, progress: (progress) => events.push(progress) });
 
     expect(counts).toEqual(items.map(([segment]) => count(segment?.text ?? "")));
     expect(events).toEqual([64, 128, 192, 200].map((done) => ({ stage: "count", done, total: 200 })));
@@ -84,7 +84,7 @@ describe("counting reports how far it has come", () => {
     const { countMany: countCompiled } = (await import(compiled)) as { countMany: typeof countMany };
     const events: Progress[] = [];
 
-    const counts = countCompiled(items, "o200k_base", count, 1, (progress) => events.push(progress));
+    const counts = countCompiled(items, "o200k_base", count, { workers: 1, progress: (progress) => events.push(progress) });
 
     expect(counts).toEqual(items.map(([segment]) => count(segment?.text ?? "")));
     expect(events.at(-1)).toEqual({ stage: "count", done: 200, total: 200 });

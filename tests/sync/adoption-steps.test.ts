@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { sha256 } from "../../src/hash.js";
-import type { Atom, CheckedOutput, OutputToCheck, PlannedSection, Profile } from "../../src/model.js";
+import type { Atom, CheckedOutput, ComparedCheck, OutputToCheck, PlannedSection, Profile } from "../../src/model.js";
 import { renderFile, renderSection } from "../../src/render/render-output.js";
 import { adoptEdited } from "../../src/sync/adopt-edited.js";
 import { adoptMoved, reorder } from "../../src/sync/adopt-moved.js";
@@ -21,7 +21,7 @@ function atomOf(id: string, text: string, dir = ""): Atom {
 }
 
 function planned(tag: string, atoms: readonly Atom[], intro?: string, state: "full" | "brief" = "full"): PlannedSection {
-  const text = renderSection(tag, intro, atoms.map((atom) => (state === "full" ? atom.text : atom.brief)));
+  const text = renderSection(tag, intro, atoms.map((atom) => (state === "full" ? (atom.text ?? "") : atom.brief)));
   return { tag, ...(intro === undefined ? {} : { intro }), atoms: atoms.map((atom) => ({ atom, state, tokens: 1, required: false })), text, sha256: text === null ? null : sha256(text), tokens: 1 };
 }
 
@@ -30,7 +30,7 @@ const AUDIT = atomOf("audit", "Changes are logged.", "security/");
 const NOTES = atomOf("notes", "First note.");
 const MORE = atomOf("more", "Second note.");
 
-function checked(actual: string, options: { sections?: PlannedSection[]; include?: string[]; wrapper?: string } = {}): CheckedOutput {
+function checked(actual: string, options: { sections?: PlannedSection[]; include?: string[]; wrapper?: string } = {}): ComparedCheck {
   const sections = options.sections ?? [planned("KEYS", [KEYS], "Read first."), planned("AUDIT", [AUDIT]), planned("NOTES", [NOTES, MORE])];
   const profile: Profile = {
     name: "p",
@@ -47,13 +47,13 @@ function checked(actual: string, options: { sections?: PlannedSection[]; include
 }
 
 const BUILT = renderFile({}, [planned("KEYS", [KEYS], "Read first."), planned("AUDIT", [AUDIT]), planned("NOTES", [NOTES, MORE])].map((section) => section.text ?? ""));
-const at = (check: CheckedOutput, kind: string) =>
+const at = (check: ComparedCheck, kind: string) =>
   check.findings.filter((finding) => finding.kind === kind).map((finding) => {
     const section = check.parsed?.sections.find((candidate) => candidate.tag === finding.tag);
     return section ? { finding, checked: check, section } : { finding, checked: check };
   });
 
-const context = { atoms: [KEYS, AUDIT, NOTES, MORE], atomsDir: ATOMS, exists: (file: string) => file === `${ATOMS}/security/revoke.md`, show: (file: string) => path.relative(ROOT, file) };
+const context = { atoms: [KEYS, AUDIT, NOTES, MORE], atomsDir: ATOMS, text: (atom: Atom) => atom.text ?? "", exists: (file: string) => file === `${ATOMS}/security/revoke.md`, show: (file: string) => path.relative(ROOT, file) };
 
 describe("adoptUnbacked", () => {
   it("makes one atom beside the nearest section's atoms, never over an existing file, and an entry after the section before it", () => {
@@ -113,7 +113,7 @@ describe("orderedNames: a new atom's file name that path order puts between its 
 describe("adoptEdited", () => {
   it("splits an edit back into the one atom it touches, and the leading paragraph into the intro", () => {
     const check = checked(BUILT.replace("Read first.", "Read this first.").replace("Second note.", "Second note, edited."));
-    const result = adoptEdited([...at(check, "drift")], ATOMS);
+    const result = adoptEdited([...at(check, "drift")], context);
     expect({ texts: result.texts.map(({ file, text }) => ({ file, text })), intros: result.intros.map(({ tag, intro }) => ({ tag, intro })), skipped: result.skipped }).toEqual({
       texts: [{ file: `${ATOMS}/more.md`, text: "Second note, edited." }],
       intros: [{ tag: "KEYS", intro: "Read this first." }],
@@ -125,7 +125,7 @@ describe("adoptEdited", () => {
     const spanning = checked(BUILT.replace("First note.", "First, edited.").replace("Second note.", "Second, edited."));
     const briefSections = [planned("KEYS", [KEYS], undefined, "brief")];
     const brief = checked("<KEYS>\nkeys brief, edited.\n</KEYS>\n", { sections: briefSections });
-    expect([...adoptEdited(at(spanning, "drift"), ATOMS).skipped, ...adoptEdited(at(brief, "drift"), ATOMS).skipped].map(({ tag, reason }) => ({ tag, reason }))).toEqual([
+    expect([...adoptEdited(at(spanning, "drift"), context).skipped, ...adoptEdited(at(brief, "drift"), context).skipped].map(({ tag, reason }) => ({ tag, reason }))).toEqual([
       { tag: "NOTES", reason: "the edit spans several of its atoms (notes, more), or adds text between two of them, and cannot be split back unambiguously: edit those atoms by hand" },
       { tag: "KEYS", reason: "atom keys is rendered as its brief here: edit the brief in its frontmatter by hand" },
     ]);
@@ -136,7 +136,7 @@ describe("adoptEdited", () => {
     const [edited] = at(check, "drift");
     if (!edited?.section) throw new Error("the fixture has a drift section");
     const unchanged = BUILT.slice(BUILT.indexOf("<NOTES>"), BUILT.indexOf("</NOTES>") + "</NOTES>".length);
-    const result = adoptEdited([{ ...edited, section: { ...edited.section, text: unchanged } }], ATOMS);
+    const result = adoptEdited([{ ...edited, section: { ...edited.section, text: unchanged } }], context);
     expect({ texts: result.texts, intros: result.intros, skipped: result.skipped.map(({ tag, reason }) => ({ tag, reason })) }).toEqual({
       texts: [],
       intros: [],
@@ -174,6 +174,7 @@ describe("planAdoption: merging the steps into one list of writes", () => {
     checks,
     atoms: context.atoms,
     atomsDir: ATOMS,
+    text: context.text,
     sections: new Set(sections),
     read: (file) => files[file] ?? `(no file ${file})`,
     exists: () => false,

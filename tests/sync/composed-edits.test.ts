@@ -26,7 +26,7 @@ let parts: readonly PlannedPart[];
 beforeAll(async () => {
   project = await builtTree();
   const { project: loaded, plan } = loadAndPlan(resolveLayout({ root: project, atoms: path.join(project, "docs/topics"), profiles: path.join(project, "docs/profiles"), out: path.join(project, "public/llm"), cache: false }));
-  const found = outputsToCheck(loaded, plannedOutputs(plan)).find((candidate) => candidate.file === COMBINED);
+  const found = outputsToCheck(loaded, plannedOutputs(plan), plan.texts, { compareAll: true }).find((candidate) => candidate.file === COMBINED);
   if (!found) throw new Error("no combined output");
   output = found;
   parts = output.parts ?? [];

@@ -23,7 +23,7 @@ beforeAll(async () => {
   });
   expect((await runCli(["build"], { cwd: project })).code).toBe(0);
   const { project: loaded, plan } = loadAndPlan(resolveLayout({ root: project }));
-  const [first] = outputsToCheck(loaded, plannedOutputs(plan));
+  const [first] = outputsToCheck(loaded, plannedOutputs(plan), plan.texts, { compareAll: true });
   if (!first) throw new Error("the fixture has one output");
   output = first;
 });

@@ -260,8 +260,9 @@ describe("sync-check: no misses", () => {
 
     // What sync-check would hand the classifier, taken from the real build.
     const { project: loaded, plan } = loadAndPlan(resolveLayout({ root: project }));
-    const packed = plan.plans[0];
-    if (!packed) throw new Error("the fixture has one profile");
+    const first = plan.plans[0];
+    if (!first) throw new Error("the fixture has one profile");
+    const packed = plan.texts.plan(first);
     const base: Omit<OutputToCheck, "actual"> = {
       file: "out/security.txt",
       profile: packed.profile,
@@ -395,7 +396,7 @@ describe("sync-check: no misses under compound edits", () => {
         const project = makeProject(files);
         expect((await runCli(["build"], { cwd: project })).code).toBe(0);
         const { project: loaded, plan } = loadAndPlan(resolveLayout({ root: project }));
-        const outputs = outputsToCheck(loaded, plannedOutputs(plan));
+        const outputs = outputsToCheck(loaded, plannedOutputs(plan), plan.texts, { compareAll: true });
 
         fc.assert(
           fc.property(fc.nat(), fc.array(compoundEditArb, { minLength: 2, maxLength: 5 }), (which, edits) => {
