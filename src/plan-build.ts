@@ -8,6 +8,7 @@ import { naturalCompare } from "./load/natural-compare.js";
 import type { Caches } from "./cache/open-caches.js";
 import { type Encoding, type FileWrite, type IndexSpec, lazyText, type PackPlan, type Profile, type ProgressCallback, type Project, type ResolvedProfile } from "./model.js";
 import { type Piece, toPiece } from "./pack/compose.js";
+import type { CountAhead } from "./pack/count-ahead.js";
 import { countMany } from "./pack/count-parallel.js";
 import { packComposed } from "./pack/pack-composed.js";
 import { initialPieces, type PackResume, packTraced } from "./pack/pack-profile.js";
@@ -47,6 +48,8 @@ export interface PlanOptions {
   workers?: number;
   /** Told how far counting and packing have come. */
   progress?: ProgressCallback;
+  /** Counts begun while the atoms loaded (pack/count-ahead.ts), settled before the rest are counted. */
+  ahead?: CountAhead;
 }
 
 /**
@@ -96,8 +99,10 @@ export function planBuild(project: Project, caches: Caches, options: PlanOptions
       }
       for (const piece of initialPieces(resolved, encoding)) list.push(piece);
     }
+    // What was counted while the atoms loaded is settled first: the batches not yet counted are counted here, the rest waited for.
+    const early = ahead.size > 0 ? options.ahead?.settle((encoding) => tokenizers.counter(encoding)) : options.ahead?.stop();
     for (const [encoding, pieces] of ahead) {
-      counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), options.workers, options.progress));
+      counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), options.workers, options.progress), early?.get(encoding));
     }
     toPack.forEach((resolved, index) => {
       const { plan, trace } = packTraced(resolved, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file), resumes.get(resolved));

@@ -24,6 +24,11 @@ export class KeyedCache<T> {
     return value;
   }
 
+  /** True when there is an entry for `key`; it is not marked used. */
+  has(key: string): boolean {
+    return this.used.has(key) || this.saved.get(key) !== undefined;
+  }
+
   /** The first entry for which `test` holds, those this run used first; it is not marked used. */
   find(test: (value: T) => boolean): T | undefined {
     for (const value of this.used.values()) if (test(value)) return value;

@@ -25,6 +25,11 @@ export class TokenStore {
     return count;
   }
 
+  /** True when `key`'s count is known, without marking it used (saving keeps used counts first). */
+  has(key: string): boolean {
+    return this.memo.has(key) || this.stored.has(storeKey(key));
+  }
+
   set(key: string, count: number): void {
     this.memo.set(key, count);
     this.stored.set(storeKey(key), count);

@@ -1,7 +1,7 @@
 import { sha256 } from "../hash.js";
-import type { Atom, AtomState, PlannedAtom, PlannedSection, ResolvedProfile } from "../model.js";
+import type { Atom, AtomState, Encoding, PlannedAtom, PlannedSection, ResolvedProfile } from "../model.js";
 import { closeTag, fileFrame, literal, openTag, sectionSegments, type Segment } from "../render/segments.js";
-import { canCut, groupPieces, toPiece } from "./compose.js";
+import { canCut, groupPieces, type Piece, toPiece } from "./compose.js";
 import type { PieceCounting } from "./piece-counter.js";
 
 export interface Slot {
@@ -317,4 +317,19 @@ function segmentOf(atom: Atom, state: "full" | "brief"): Segment {
 
 function keyed(text: string): Segment {
   return { key: `\u0002${sha256(text)}`, text };
+}
+
+/**
+ * The pieces a first plan most likely counts for an atom: its full text with
+ * the blank line joining it to the next atom (every place but its section's
+ * edge) and, under budgets, its brief in both places (`touchBriefs`). These
+ * are what counting ahead counts (count-ahead.ts) while atoms are parsed.
+ */
+export function likelyPieces(atom: Atom, encoding: Encoding, briefs: boolean): Piece[] {
+  const after = canCut(encoding, "\n", "<");
+  const piece = (segment: Segment, joiner: Segment) => toPiece(after ? [segment, joiner] : [joiner, segment]);
+  const full = piece(segmentOf(atom, "full"), BLANK);
+  if (!briefs || atom.required) return [full];
+  const brief = segmentOf(atom, "brief");
+  return [full, piece(brief, BLANK), piece(brief, NEWLINE)];
 }
