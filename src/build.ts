@@ -107,11 +107,12 @@ function buildIn(layout: Layout, options: BuildOptions): BuildResult {
   };
 }
 
+/** Loads the project and plans the build, counting while atoms load; the counting worker is stopped whatever happens. */
 function loadAndPlan(layout: Layout, options: BuildOptions, caches: Caches, ahead: CountAhead): { project: Project; plan: BuildPlan } {
   try {
     const project = loadProject(layout, { ...options, onParsed: (atom, profiles) => ahead.offer(atom, profiles) }, caches);
     const plan = planBuild(project, caches, {
-      ahead,
+      countAhead: ahead,
       ...(options.workers === undefined ? {} : { workers: options.workers }),
       ...(options.progress ? { progress: options.progress } : {}),
     });

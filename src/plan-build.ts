@@ -49,7 +49,7 @@ export interface PlanOptions {
   /** Told how far counting and packing have come. */
   progress?: ProgressCallback;
   /** Counts begun while the atoms loaded (pack/count-ahead.ts), settled before the rest are counted. */
-  ahead?: CountAhead;
+  countAhead?: CountAhead;
 }
 
 /**
@@ -100,7 +100,7 @@ export function planBuild(project: Project, caches: Caches, options: PlanOptions
       for (const piece of initialPieces(resolved, encoding)) list.push(piece);
     }
     // What was counted while the atoms loaded is settled first: the batches not yet counted are counted here, the rest waited for.
-    const early = ahead.size > 0 ? options.ahead?.settle((encoding) => tokenizers.counter(encoding)) : options.ahead?.stop();
+    const early = ahead.size > 0 ? options.countAhead?.settle((encoding) => tokenizers.counter(encoding)) : undefined;
     for (const [encoding, pieces] of ahead) {
       counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), options.workers, options.progress), early?.get(encoding));
     }

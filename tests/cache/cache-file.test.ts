@@ -1,6 +1,7 @@
 import { createHash, createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { CACHE_LAYOUT, type CacheEntries, decodeCache, encodeCache, SavedEntry } from "../../src/cache/cache-file.js";
+import { KeyedCache } from "../../src/cache/keyed-cache.js";
 
 const KEY = Buffer.alloc(32, 7);
 const OTHER_KEY = Buffer.alloc(32, 8);
@@ -113,5 +114,28 @@ describe("cache files", () => {
     const entries: CacheEntries<number> | undefined = "entries" in decoded ? decoded.entries : undefined;
     expect(entries?.get("a1")).toBeUndefined();
     expect(entries?.get("b2")).toBe(2);
+  });
+});
+
+describe("saving a cache opened from a file", () => {
+  it("writes the entries a run never used back as they were read, without decoding them: the same bytes as decoding all", () => {
+    const saved = new Map(Array.from({ length: 50 }, (_, index) => [`k${index}`, index * 7]));
+    const file = encodeCache({ kind: expected.kind, stamp: expected.stamp, entries: saved }, KEY);
+    const seen: unknown[] = [];
+    const decoded = decodeCache(file, { ...expected, isEntry: (value: unknown): value is number => (seen.push(value), typeof value === "number") });
+    if (!("entries" in decoded)) throw new Error("not decoded");
+    const cache = new KeyedCache(decoded.entries, { limit: 1_000 });
+
+    expect(cache.get("k3")).toBe(21);
+    cache.set("new", 1);
+    const kept = cache.toSave();
+
+    expect(seen).toEqual([21]);
+    expect([...kept.keys()]).toEqual(["k3", "new", ...[...saved.keys()].filter((key) => key !== "k3")]);
+    expect(kept.get("k4")).toBeInstanceOf(SavedEntry);
+    const again = encodeCache({ kind: expected.kind, stamp: expected.stamp, entries: kept }, KEY);
+    const plain = encodeCache({ kind: expected.kind, stamp: expected.stamp, entries: new Map([["k3", 21], ["new", 1], ...[...saved].filter(([key]) => key !== "k3")]) }, KEY);
+    expect(again.equals(plain)).toBe(true);
+    expect(cache.entries()).toEqual(new Map([["k3", 21], ["new", 1], ...[...saved].filter(([key]) => key !== "k3")]));
   });
 });
