@@ -1,13 +1,14 @@
-import { openCaches } from "./cache/open-caches.js";
+import { type Caches, openCaches } from "./cache/open-caches.js";
 import { cacheWrites } from "./cache/save-caches.js";
 import { throwIfIssues } from "./errors.js";
 import { displayPath, resolveLayout, type LayoutOptions } from "./load/layout.js";
 import { loadProject } from "./load/load-project.js";
 import { readCurrentText, recordWritten } from "./load/read-current.js";
 import type { FileCheck, Issue, Layout, OutputPlan, ProgressCallback, Project, WriteFault } from "./model.js";
+import { CountAhead } from "./pack/count-ahead.js";
 import type { ProfileReport } from "./pack/plan-report.js";
 import { outputsToCheck } from "./outputs-to-check.js";
-import { buildWrites, changedFiles, fileText, planBuild, type PlannedFile } from "./plan-build.js";
+import { type BuildPlan, buildWrites, changedFiles, fileText, planBuild, type PlannedFile } from "./plan-build.js";
 import { checkOutputs, fileCheck, handWritten, rendersNothing } from "./sync/check-outputs.js";
 import { commitWrites } from "./write/commit-writes.js";
 import { withProjectLock } from "./write/project-lock.js";
@@ -79,9 +80,9 @@ export function build(options: BuildOptions = {}): BuildResult {
 
 function buildIn(layout: Layout, options: BuildOptions): BuildResult {
   const caches = openCaches(layout, options.warn ?? (() => {}));
-  const project = loadProject(layout, options, caches);
-  const { workers, progress, warn } = options;
-  const plan = planBuild(project, caches, { ...(workers === undefined ? {} : { workers }), ...(progress ? { progress } : {}), ...(warn ? { warn } : {}) });
+  // Large corpora start counting while their atoms are still being parsed; a load that fails stops it.
+  const ahead = new CountAhead({ ...(options.workers === undefined ? {} : { workers: options.workers }), known: (encoding, key) => caches.tokens(encoding).has(key) });
+  const { project, plan } = loadAndPlan(layout, options, caches, ahead);
   const changed = changedFiles(plan.files);
   if (options.force) throwIfIssues(plan.plans.filter(rendersNothing).map((packed) => nothingToRender(project, packed)));
   const toCheck = outputsToCheck(project, changed.filter((file) => !matchesLastBuild(project, file)), plan.texts);
@@ -107,6 +108,18 @@ function buildIn(layout: Layout, options: BuildOptions): BuildResult {
     written: write && changed.length > 0,
     ...(options.preview ? { previews: changed.map((file) => ({ file: file.shown, before: file.current ? readCurrentText(file.file, file.shown) : null, after: fileText(file, plan.texts) })) } : {}),
   };
+}
+
+/** Loads the project and plans the build, counting while atoms load; the counting worker is stopped whatever happens. */
+function loadAndPlan(layout: Layout, options: BuildOptions, caches: Caches, ahead: CountAhead): { project: Project; plan: BuildPlan } {
+  try {
+    const project = loadProject(layout, { ...options, onParsed: (atom, profiles) => ahead.offer(atom, profiles) }, caches);
+    const { workers, progress, warn } = options;
+    const plan = planBuild(project, caches, { countAhead: ahead, ...(workers === undefined ? {} : { workers }), ...(progress ? { progress } : {}), ...(warn ? { warn } : {}) });
+    return { project, plan };
+  } finally {
+    ahead.stop();
+  }
 }
 
 /** A profile started from an existing file, before adopt gave it atoms: a build must not replace that file with an empty one. */

@@ -388,7 +388,7 @@ export interface FileWrite {
   /** Absolute path. */
   file: string;
   /** The bytes, or what makes them as the file is written (a cache's text, never all held at once): write/ calls it once, then drops the result. */
-  data: string | Uint8Array | (() => string);
+  data: string | Uint8Array | (() => string | Uint8Array);
   guard: WriteGuard;
 }
 

@@ -8,6 +8,7 @@ import { naturalCompare } from "./load/natural-compare.js";
 import type { Caches } from "./cache/open-caches.js";
 import type { Encoding, FileWrite, IndexSpec, OutputPlan, PackPlan, Profile, ProgressCallback, Project, ResolvedProfile, TextSource } from "./model.js";
 import { type Piece, toPiece } from "./pack/compose.js";
+import type { CountAhead } from "./pack/count-ahead.js";
 import { countMany } from "./pack/count-parallel.js";
 import { packComposed } from "./pack/pack-composed.js";
 import { initialPieces, type PackResume, packTraced } from "./pack/pack-profile.js";
@@ -64,6 +65,8 @@ export interface PlanOptions {
   texts?: TextSource;
   /** Told when a counting worker thread failed (its texts were counted on the main thread instead). */
   warn?: (message: string) => void;
+  /** Counts begun while the atoms loaded (pack/count-ahead.ts), settled before the rest are counted. */
+  countAhead?: CountAhead;
 }
 
 /**
@@ -114,8 +117,10 @@ export function planBuild(project: Project, caches: Caches, options: PlanOptions
       }
       for (const piece of initialPieces(resolved, encoding, texts.atom)) list.push(piece);
     }
+    // What was counted while the atoms loaded is settled first: the batches not yet counted are counted here, the rest waited for.
+    const early = ahead.size > 0 ? options.countAhead?.settle((encoding) => tokenizers.counter(encoding)) : undefined;
     for (const [encoding, pieces] of ahead) {
-      counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), options));
+      counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), options), early?.get(encoding));
     }
     toPack.forEach((resolved, index) => {
       const { plan, trace } = packTraced(resolved, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file), resumes.get(resolved), texts.atom);

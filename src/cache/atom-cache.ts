@@ -1,6 +1,6 @@
 import { sha256 as hash } from "../hash.js";
 import type { Atom } from "../model.js";
-import { isRecord } from "./cache-file.js";
+import { isRecord, type SavedEntries, type SavedEntry } from "./cache-file.js";
 import { KeyedCache } from "./keyed-cache.js";
 
 /** What a valid atom file parses to, apart from its path: enough to skip YAML on the next run. */
@@ -16,7 +16,7 @@ export type CachedAtom = Omit<Atom, "path" | "sha256" | "text"> & {
 export class AtomCache {
   private readonly cache: KeyedCache<CachedAtom>;
 
-  constructor(saved: ReadonlyMap<string, CachedAtom> = new Map()) {
+  constructor(saved: SavedEntries<CachedAtom> = new Map()) {
     this.cache = new KeyedCache(saved, { keepUnused: false });
   }
 
@@ -66,6 +66,11 @@ export class AtomCache {
 
   entries(): Map<string, CachedAtom> {
     return this.cache.entries();
+  }
+
+  /** What saving keeps, entries nothing decoded as their bytes. */
+  toSave(): Map<string, CachedAtom | SavedEntry> {
+    return this.cache.toSave();
   }
 
   /** True when saving would change the file (a getter of this handle's live state; the atoms it gives are plain data). */

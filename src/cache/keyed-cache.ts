@@ -1,3 +1,5 @@
+import { CacheEntries, type SavedEntries, SavedEntry } from "./cache-file.js";
+
 /**
  * Entries read from a cache file plus those a run adds. Saving keeps what the
  * run used first; entries it did not use are kept too (up to `limit` in all),
@@ -11,7 +13,7 @@ export class KeyedCache<T> {
   private added = false;
 
   constructor(
-    private readonly saved: ReadonlyMap<string, T> = new Map(),
+    private readonly saved: SavedEntries<T> = new Map(),
     /** `group`: entries of one group (versions of one thing) are kept `perGroup` at most, the used ones first. */
     private readonly options: { limit?: number; keepUnused?: boolean; group?: (value: T) => string; perGroup?: number } = {},
   ) {}
@@ -22,10 +24,18 @@ export class KeyedCache<T> {
     return value;
   }
 
+  /** True when there is an entry for `key`; it is not marked used. */
+  has(key: string): boolean {
+    return this.used.has(key) || this.saved.get(key) !== undefined;
+  }
+
   /** The first entry for which `test` holds, those this run used first; it is not marked used. */
   find(test: (value: T) => boolean): T | undefined {
     for (const value of this.used.values()) if (test(value)) return value;
-    for (const value of this.saved.values()) if (test(value)) return value;
+    for (const key of this.saved.keys()) {
+      const value = this.saved.get(key);
+      if (value !== undefined && test(value)) return value;
+    }
     return undefined;
   }
 
@@ -34,8 +44,23 @@ export class KeyedCache<T> {
     this.used.set(key, value);
   }
 
+  /** What saving keeps, decoded. */
   entries(): Map<string, T> {
-    const result = new Map(this.used);
+    const result = new Map<string, T>();
+    for (const [key, value] of this.toSave()) {
+      const entry = value instanceof SavedEntry ? this.saved.get(key) : value;
+      if (entry !== undefined) result.set(key, entry);
+    }
+    return result;
+  }
+
+  /**
+   * What saving keeps: the entries used first, then the others while there
+   * is room. An entry of the opened file that nothing decoded is kept as its
+   * bytes (a SavedEntry), so saving costs no decoding and no JSON of it.
+   */
+  toSave(): Map<string, T | SavedEntry> {
+    const result = new Map<string, T | SavedEntry>(this.used);
     if (this.options.keepUnused === false) return result;
     const limit = this.options.limit ?? 1000;
     const { group, perGroup = Infinity } = this.options;
@@ -48,9 +73,17 @@ export class KeyedCache<T> {
       return count < perGroup;
     };
     for (const value of this.used.values()) keep(value);
-    for (const [key, value] of this.saved) {
+    const raw = this.saved instanceof CacheEntries ? this.saved : undefined;
+    for (const key of this.saved.keys()) {
       if (result.size >= limit) break;
-      if (!result.has(key) && keep(value)) result.set(key, value);
+      if (result.has(key)) continue;
+      if (!group && raw) {
+        const bytes = raw.saved(key);
+        if (bytes) result.set(key, bytes);
+        continue;
+      }
+      const value = this.saved.get(key);
+      if (value !== undefined && keep(value)) result.set(key, value);
     }
     return result;
   }

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Encoding, Layout } from "../model.js";
 import { AtomCache, isCachedAtom } from "./atom-cache.js";
-import { decodeCache } from "./cache-file.js";
+import { decodeCache, type SavedEntries } from "./cache-file.js";
 import { cacheKeyFile, loadCacheKey } from "./cache-key.js";
 import { type CachedPlan, isCachedPlan } from "./cached-plan.js";
 import { KeyedCache } from "./keyed-cache.js";
@@ -43,11 +43,12 @@ export const tokenCacheFile = (dir: string, encoding: Encoding): string => path.
  */
 export function openCaches(layout: Layout, warn: (message: string) => void): Caches {
   const store = cacheStore(layout.cacheDir, warn);
-  const read = <T>(file: string, kind: string, stamp: string, isEntry: (value: unknown) => value is T): Map<string, T> => {
+  // Opening a file verifies it and reads its index; each entry is decoded when a stage asks for it.
+  const read = <T>(file: string, kind: string, stamp: string, isEntry: (value: unknown) => value is T): SavedEntries<T> => {
     if (!store) return new Map();
-    const text = readCacheText(file, warn);
-    if (text === undefined) return new Map();
-    const decoded = decodeCache(text, { kind, stamp, key: store.key, isEntry });
+    const bytes = readCacheBytes(file, warn);
+    if (bytes === undefined) return new Map();
+    const decoded = decodeCache(bytes, { kind, stamp, key: store.key, isEntry });
     if ("entries" in decoded) return decoded.entries;
     if ("problem" in decoded) warn(`${file}: ${decoded.problem}; ignoring it (it is rebuilt as you build; deleting it is always safe)`);
     return new Map();
@@ -81,8 +82,8 @@ function cacheStore(dir: string | null, warn: (message: string) => void): Caches
   return { dir, key: loaded.key };
 }
 
-/** A cache file's text; undefined when there is none or it cannot be read (with a warning: never fatal). */
-function readCacheText(file: string, warn: (message: string) => void): string | undefined {
+/** A cache file's bytes; undefined when there is none or it cannot be read (with a warning: never fatal). */
+function readCacheBytes(file: string, warn: (message: string) => void): Buffer | undefined {
   try {
     // A FIFO (or socket, device) at a cache file's name would block the read forever: never opened.
     const stats = statSync(file);
@@ -90,7 +91,7 @@ function readCacheText(file: string, warn: (message: string) => void): string | 
       warn(`${file}: not a regular file, so not a cache file llmsgen wrote; ignoring it`);
       return undefined;
     }
-    return readFileSync(file, "utf8");
+    return readFileSync(file);
   } catch (error) {
     const code = error instanceof Error && "code" in error ? error.code : undefined;
     if (code !== "ENOENT") warn(`${file}: cannot read this cache file (${error instanceof Error ? error.message : String(error)}); ignoring it`);

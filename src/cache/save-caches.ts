@@ -17,18 +17,19 @@ export function cacheWrites(caches: Caches): FileWrite[] {
   const { store } = caches;
   if (!store) return [];
   const writes: FileWrite[] = [];
-  // Each file's text is made as it is written, never kept: a large project's caches are never all in memory at once.
+  // Each file's bytes are made as it is written, never kept: a large project's caches are never all in memory at once.
+  // Entries read and not decoded are written back as the bytes they were read as.
   const save = (file: string, kind: string, stamp: string, entries: () => ReadonlyMap<string, unknown>) =>
     writes.push({
       file,
       data: () => encodeCache({ kind, stamp, entries: entries() }, store.key),
       guard: "own",
     });
-  if (caches.files.changed) save(fileCacheFile(store.dir), FILE_CACHE, fileStamp(), () => caches.files.entries());
-  if (caches.atoms.changed) save(atomCacheFile(store.dir), ATOM_CACHE, atomStamp(), () => caches.atoms.entries());
-  if (caches.plans.changed) save(planCacheFile(store.dir), PLAN_CACHE, planStamp(), () => caches.plans.entries());
+  if (caches.files.changed) save(fileCacheFile(store.dir), FILE_CACHE, fileStamp(), () => caches.files.toSave());
+  if (caches.atoms.changed) save(atomCacheFile(store.dir), ATOM_CACHE, atomStamp(), () => caches.atoms.toSave());
+  if (caches.plans.changed) save(planCacheFile(store.dir), PLAN_CACHE, planStamp(), () => caches.plans.toSave());
   for (const [encoding, tokens] of caches.opened()) {
-    if (tokens.changed) save(tokenCacheFile(store.dir, encoding), TOKEN_CACHE, tokenStamp(encoding), () => tokens.entries());
+    if (tokens.changed) save(tokenCacheFile(store.dir, encoding), TOKEN_CACHE, tokenStamp(encoding), () => tokens.toSave());
   }
   if (writes.length === 0) return [];
   return [{ file: path.join(store.dir, ".gitignore"), data: IGNORE, guard: "once" }, ...writes];

@@ -1,4 +1,5 @@
 import type { Stats } from "node:fs";
+import type { SavedEntries, SavedEntry } from "./cache-file.js";
 import { KeyedCache } from "./keyed-cache.js";
 
 /**
@@ -25,7 +26,7 @@ export const RACY_MS = 2_000;
 export class StatIndex {
   private readonly cache: KeyedCache<StatEntry>;
 
-  constructor(saved: ReadonlyMap<string, StatEntry> = new Map()) {
+  constructor(saved: SavedEntries<StatEntry> = new Map()) {
     // Only the files this run looked at are kept: a deleted atom's entry goes with the next save.
     this.cache = new KeyedCache(saved, { keepUnused: false });
   }
@@ -61,6 +62,11 @@ export class StatIndex {
 
   entries(): Map<string, StatEntry> {
     return this.cache.entries();
+  }
+
+  /** What saving keeps, entries nothing decoded as their bytes. */
+  toSave(): Map<string, StatEntry | SavedEntry> {
+    return this.cache.toSave();
   }
 
   /** True when saving would change the file (a getter of this handle's live state, not of domain data). */

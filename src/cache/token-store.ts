@@ -1,4 +1,5 @@
 import { sha256 } from "../hash.js";
+import type { SavedEntries, SavedEntry } from "./cache-file.js";
 import { KeyedCache } from "./keyed-cache.js";
 
 /**
@@ -11,7 +12,7 @@ export class TokenStore {
   private readonly memo = new Map<string, number>();
   private readonly stored: KeyedCache<number>;
 
-  constructor(saved: ReadonlyMap<string, number> = new Map()) {
+  constructor(saved: SavedEntries<number> = new Map()) {
     this.stored = new KeyedCache(saved, { limit: 1_000_000 });
   }
 
@@ -24,6 +25,11 @@ export class TokenStore {
     return count;
   }
 
+  /** True when `key`'s count is known, without marking it used (saving keeps used counts first). */
+  has(key: string): boolean {
+    return this.memo.has(key) || this.stored.has(storeKey(key));
+  }
+
   set(key: string, count: number): void {
     this.memo.set(key, count);
     this.stored.set(storeKey(key), count);
@@ -32,6 +38,11 @@ export class TokenStore {
   /** Entries worth saving: those this run used, then older ones, up to a million. */
   entries(): Map<string, number> {
     return this.stored.entries();
+  }
+
+  /** What saving keeps, entries nothing decoded as their bytes. */
+  toSave(): Map<string, number | SavedEntry> {
+    return this.stored.toSave();
   }
 
   /** True when this run counted something the saved cache did not have. */

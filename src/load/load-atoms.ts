@@ -22,6 +22,8 @@ export interface AtomLoadOptions {
   knownKeys?: ReadonlySet<string>;
   /** Hashes of files known from their stat: such a file is read only when its text is needed. */
   files?: StatIndex;
+  /** Told of each atom parsed from its file (not restored from the cache), as soon as it is valid. */
+  onParsed?: (atom: Atom & { text: string }) => void;
 }
 
 /** Reads and validates every `**\/*.md` file of the atoms dir. */
@@ -71,6 +73,7 @@ export function loadAtoms(layout: Layout, cache: AtomCache = new AtomCache(), op
     if (atom) {
       atoms.push(atom);
       cache.set(atom, source.text);
+      options.onParsed?.(atom);
     } else {
       failed.push(relative);
     }

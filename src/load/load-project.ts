@@ -24,6 +24,8 @@ export interface LoadOptions {
   warn?: (message: string) => void;
   /** Frontmatter keys the project declares known: never taken for misspellings of llmsgen's keys. */
   knownKeys?: readonly string[];
+  /** Told of each atom parsed from its file (not restored from the cache) while the others load, with the chosen profiles. */
+  onParsed?: (atom: Atom & { text: string }, profiles: readonly Profile[]) => void;
 }
 
 /** What collecting a project found: everything that loaded, and every problem. */
@@ -59,8 +61,14 @@ export function collectProject(layout: Layout, options: LoadOptions & { atomCach
   const root = layoutProblem(layout);
   if (root) return { ...empty, issues: [root] };
   const knownKeys = new Set(options.knownKeys ?? []);
-  const { atoms, failed, issues } = loadAtoms(layout, options.atomCache, { knownKeys, ...(options.files ? { files: options.files } : {}) });
+  // Profiles first, so that whoever hears of each parsed atom knows what it will be packed into; their issues still follow the atoms'.
   const loaded = loadProfiles(layout, options.profile, options.cwd);
+  const { onParsed } = options;
+  const { atoms, failed, issues } = loadAtoms(layout, options.atomCache, {
+    knownKeys,
+    ...(options.files ? { files: options.files } : {}),
+    ...(onParsed ? { onParsed: (atom: Atom & { text: string }) => onParsed(atom, loaded.profiles) } : {}),
+  });
   append(issues, loaded.issues);
   // An index lists other outputs with their token counts, so it needs their plans even when they were not chosen.
   const chosen = new Set(loaded.profiles.map((profile) => profile.file));

@@ -1,7 +1,7 @@
 import { sha256 } from "../hash.js";
-import type { Atom, AtomState, AtomTextOf, PlannedAtom, PlannedSection, ResolvedProfile } from "../model.js";
+import type { Atom, AtomState, AtomTextOf, Encoding, PlannedAtom, PlannedSection, ResolvedProfile } from "../model.js";
 import { closeTag, fileFrame, literal, openTag, sectionSegments, type Segment } from "../render/segments.js";
-import { canCut, groupPieces, toPiece } from "./compose.js";
+import { canCut, groupPieces, type Piece, toPiece } from "./compose.js";
 import type { PieceCounting } from "./piece-counter.js";
 
 export interface Slot {
@@ -310,15 +310,7 @@ export class Packing {
 
   /** An atom's text or brief as a segment keyed by a hash of that text. */
   private segmentOf(atom: Atom, state: "full" | "brief"): Segment {
-    let entry = textKeys.get(atom);
-    if (!entry) {
-      const { keys } = atom;
-      const text = this.text(atom);
-      // Hashes the atom cache kept spare hashing every atom's text again when a profile is packed anew.
-      entry = keys ? { text: { key: `\u0002${keys.text}`, text }, brief: { key: `\u0002${keys.brief}`, text: atom.brief } } : { text: keyed(text), brief: keyed(atom.brief) };
-      textKeys.set(atom, entry);
-    }
-    return state === "full" ? entry.text : entry.brief;
+    return segmentOf(atom, state, this.text);
   }
 
   private presentCount(): number {
@@ -332,4 +324,32 @@ export class Packing {
 
 function keyed(text: string): Segment {
   return { key: `\u0002${sha256(text)}`, text };
+}
+
+/** An atom's text (given by `textOf`) or brief as a segment keyed by a hash of that text; made once per atom. */
+function segmentOf(atom: Atom, state: "full" | "brief", textOf: AtomTextOf): Segment {
+  let entry = textKeys.get(atom);
+  if (!entry) {
+    const { keys } = atom;
+    const text = textOf(atom);
+    // Hashes the atom cache kept spare hashing every atom's text again when a profile is packed anew.
+    entry = keys ? { text: { key: `\u0002${keys.text}`, text }, brief: { key: `\u0002${keys.brief}`, text: atom.brief } } : { text: keyed(text), brief: keyed(atom.brief) };
+    textKeys.set(atom, entry);
+  }
+  return state === "full" ? entry.text : entry.brief;
+}
+
+/**
+ * The pieces a first plan most likely counts for an atom: its full text with
+ * the blank line joining it to the next atom (every place but its section's
+ * edge) and, under budgets, its brief in both places (`touchBriefs`). These
+ * are what counting ahead counts (count-ahead.ts) while atoms are parsed.
+ */
+export function likelyPieces(atom: Atom, encoding: Encoding, briefs: boolean, textOf: AtomTextOf): Piece[] {
+  const after = canCut(encoding, "\n", "<");
+  const piece = (segment: Segment, joiner: Segment) => toPiece(after ? [segment, joiner] : [joiner, segment]);
+  const full = piece(segmentOf(atom, "full", textOf), BLANK);
+  if (!briefs || atom.required) return [full];
+  const brief = segmentOf(atom, "brief", textOf);
+  return [full, piece(brief, BLANK), piece(brief, NEWLINE)];
 }

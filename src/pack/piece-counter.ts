@@ -76,12 +76,19 @@ export class PieceCounter implements PieceCounting {
     return total;
   }
 
-  /** Counts every piece not yet known with `countMany` (which may use worker threads), so later lookups hit. */
-  prefetch(pieces: readonly Piece[], countMany: (items: readonly (readonly Segment[])[]) => number[]): void {
+  /**
+   * Counts every piece not yet known with `countMany` (which may use worker
+   * threads), so later lookups hit; a piece `counted` already (by key, while
+   * atoms loaded) is taken from there.
+   */
+  prefetch(pieces: readonly Piece[], countMany: (items: readonly (readonly Segment[])[]) => number[], counted?: ReadonlyMap<string, number>): void {
     const missing = new Map<string, Piece>();
     for (const piece of pieces) {
       const key = pieceKey(piece);
-      if (!missing.has(key) && this.store.get(key) === undefined) missing.set(key, piece);
+      if (missing.has(key) || this.store.get(key) !== undefined) continue;
+      const early = counted?.get(key);
+      if (early === undefined) missing.set(key, piece);
+      else this.store.set(key, early);
     }
     const keys = [...missing.keys()];
     const counts = countMany([...missing.values()].map((piece) => piece.segments));

@@ -43,8 +43,10 @@ describe("the cache", () => {
     await runCli(["build"], { cwd: project });
     const before = outputs(project);
     const cache = path.join(project, ".llmsgen-cache/tokens-o200k_base.json");
-    const [header = "", body = ""] = readFileSync(cache, "utf8").split("\n");
-    const edited = body.replace(/:(\d+)/, ":$1999");
+    const text = readFileSync(cache, "utf8");
+    const header = text.slice(0, text.indexOf("\n"));
+    const edited = text.slice(text.indexOf("\n") + 1).replace(/\n(\d+)\n/, "\n$1999\n");
+    expect(edited).not.toBe(text.slice(text.indexOf("\n") + 1));
     writeFileSync(cache, `${JSON.stringify({ ...JSON.parse(header), mac: createHash("sha256").update(edited).digest("hex") })}\n${edited}`);
     // Without the packed plans, the build needs token counts again and so reads the token cache.
     rmSync(path.join(project, ".llmsgen-cache/plans.json"));

@@ -38,6 +38,19 @@ async function truth(project: string): Promise<{ stdout: string; out: Record<str
   return { stdout: run.stdout, out: outTree(copy) };
 }
 
+/** A cache file's header and entries, read as a person with a text editor would: no key needed. */
+function readCache(text: string): { header: Record<string, string>; entries: Record<string, Json> } {
+  const [header = "", index = "", ...lines] = text.split("\n");
+  const { keys } = JSON.parse(index) as { keys: string[] };
+  return { header: JSON.parse(header) as Record<string, string>, entries: Object.fromEntries(keys.map((key, at) => [key, JSON.parse(lines[at] ?? "") as Json])) };
+}
+
+/** A cache file's body (index and entries) laid out as llmsgen lays it out. */
+function cacheBody(entries: Record<string, Json>): string {
+  const lines = Object.values(entries).map((entry) => JSON.stringify(entry));
+  return `${JSON.stringify({ keys: Object.keys(entries), sizes: lines.map((line) => Buffer.byteLength(line)) })}\n${lines.map((line) => `${line}\n`).join("")}`;
+}
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Changes one leaf of `value`, chosen by `pick`: a number moves, a string changes, a boolean flips. */
@@ -74,10 +87,10 @@ describe("a tampered cache cannot change a result", () => {
           const numberAt = numbers[Symbol.iterator]();
           const pick = () => numberAt.next().value ?? 0;
           const text = texts[name] ?? "";
-          const header = JSON.parse(text.slice(0, text.indexOf("\n"))) as Record<string, string>;
-          let body = JSON.parse(text.slice(text.indexOf("\n") + 1)) as Json;
+          const { header, entries } = readCache(text);
+          let body: Json = entries;
           for (let edit = 0; edit < edits; edit++) body = mutate(body, pick);
-          const edited = JSON.stringify(body);
+          const edited = cacheBody(body !== null && typeof body === "object" && !Array.isArray(body) ? body : {});
           const other = texts[CACHES.find((cache) => cache !== name) ?? "atoms.json"] ?? "";
           const mac = {
             checksum: createHash("sha256").update(edited).digest("hex"),
@@ -123,11 +136,11 @@ describe("a tampered cache cannot change a result", () => {
     const project = copyOf(base);
     const file = path.join(project, ".llmsgen-cache/plans.json");
     const text = readFileSync(file, "utf8");
-    const header = JSON.parse(text.slice(0, text.indexOf("\n"))) as { format: string; stamp: string };
-    const plans = JSON.parse(text.slice(text.indexOf("\n") + 1)) as Record<string, { tokens: number }>;
+    const { header, entries } = readCache(text);
+    const plans = entries as Record<string, { tokens: number }>;
     for (const plan of Object.values(plans)) plan.tokens += 1000;
     const key = Buffer.from(readFileSync(cacheKeyFile(), "utf8").trim(), "hex");
-    writeFileSync(file, encodeCache({ kind: header.format, stamp: header.stamp, entries: new Map(Object.entries(plans)) }, key));
+    writeFileSync(file, encodeCache({ kind: header.format ?? "", stamp: header.stamp ?? "", entries: new Map(Object.entries(plans)) }, key));
     nextVersion(project, 3);
 
     const run = await runCli(["build", "--json"], { cwd: project });
