@@ -84,21 +84,10 @@ export function planBuild(project: Project, caches: Caches, options: PlanOptions
       const resume = earlier && resumeFrom(resolved, earlier, shape);
       if (resume) resumes.set(resolved, resume);
     }
-    // Count what the plans will need up front, in bulk per encoding (in parallel for large corpora), so the walks hit memory.
-    const ahead = new Map<Encoding, Piece[]>();
-    for (const resolved of toPack) {
-      if (resumes.has(resolved)) continue;
-      const encoding = resolved.profile.encoding;
-      let list = ahead.get(encoding);
-      if (!list) {
-        list = [];
-        ahead.set(encoding, list);
-      }
-      for (const piece of initialPieces(resolved, encoding)) list.push(piece);
-    }
-    for (const [encoding, pieces] of ahead) {
-      counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), options.workers, options.progress));
-    }
+    countAhead(
+      toPack.filter((resolved) => !resumes.has(resolved)),
+      (encoding, pieces) => counter(encoding).prefetch(pieces, (items) => countMany(items, encoding, tokenizers.counter(encoding), options.workers, options.progress)),
+    );
     toPack.forEach((resolved, index) => {
       const { plan, trace } = packTraced(resolved, counter(resolved.profile.encoding), displayPath(layout, resolved.profile.file), resumes.get(resolved));
       const key = keys.get(resolved);
@@ -124,6 +113,26 @@ export function planBuild(project: Project, caches: Caches, options: PlanOptions
   const reports = files.map((file) => reportPlan(file.plan, file.shown, manifest?.outputs[file.plan.profile.output], showOutput));
   const lock = manifestJson(nextManifest(manifest, plans, project.allProfiles));
   return { plans, reports, files: [...files, planFile(manifestPath(layout), layout.root, lock, sha256(lock))] };
+}
+
+/**
+ * Counts what the plans of `profiles` will need up front, in bulk per
+ * encoding (in parallel for large corpora), so the walks hit memory. The
+ * pieces listed are dropped before packing starts: packing renders the
+ * outputs, and a large project's pieces are about as large as its atoms.
+ */
+function countAhead(profiles: readonly ResolvedProfile[], count: (encoding: Encoding, pieces: readonly Piece[]) => void): void {
+  const ahead = new Map<Encoding, Piece[]>();
+  for (const resolved of profiles) {
+    const encoding = resolved.profile.encoding;
+    let list = ahead.get(encoding);
+    if (!list) {
+      list = [];
+      ahead.set(encoding, list);
+    }
+    for (const piece of initialPieces(resolved, encoding)) list.push(piece);
+  }
+  for (const [encoding, pieces] of ahead) count(encoding, pieces);
 }
 
 /**

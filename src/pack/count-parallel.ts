@@ -63,7 +63,7 @@ export function countMany(items: readonly (readonly Segment[])[], encoding: Enco
   for (const thread of threads) {
     thread.unref();
     // A worker that fails leaves its batches unfinished; the main thread counts them (waitForWorkers).
-    thread.on("error", () => {});
+    thread.on("error", ignoreFailure);
   }
   const reportBatches = () => report(countedTexts(work));
   claimBatches(work, count, reportBatches);
@@ -72,6 +72,13 @@ export function countMany(items: readonly (readonly Segment[])[], encoding: Enco
   for (const thread of threads) void thread.terminate();
   return Array.from(new Int32Array(work.counts));
 }
+
+/**
+ * A listener made here, not inside countMany: a closure made there would hold
+ * countMany's scope, shared memory included, for as long as the worker object
+ * lives, and a synchronous build never returns to the event loop that drops it.
+ */
+function ignoreFailure(): void {}
 
 /** One worker per 4 MB of text, leaving a core to the main thread, at most 3. */
 function workerCount(size: number): number {
