@@ -56,16 +56,38 @@ export function manifestJson(manifest: Manifest): string {
   return `${JSON.stringify(sortKeys(manifest), null, 2)}\n`;
 }
 
+/**
+ * The value with every object's keys in code-unit order. What is in order
+ * already is returned as it is, not copied: a manifest holds an object per
+ * atom per output (already in order), and a large project's would otherwise
+ * be copied whole for each manifest text made.
+ */
 function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const sorted = sortKeys(item);
+      if (sorted !== item) (copy ??= [...value])[i] = sorted;
+    }
+    return copy ?? value;
+  }
   if (value !== null && typeof value === "object") {
-    // A loop, not entries/sort/fromEntries: a manifest holds an object per atom per output.
-    const keys = Object.keys(value);
-    let sorted = true;
-    for (let i = 1; i < keys.length && sorted; i++) sorted = (keys[i - 1] as string) < (keys[i] as string);
-    if (!sorted) keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const record = value as Record<string, unknown>;
+    // A loop, not entries/sort/fromEntries.
+    const keys = Object.keys(record);
+    let ordered = true;
+    for (let i = 1; i < keys.length && ordered; i++) ordered = (keys[i - 1] as string) < (keys[i] as string);
+    if (!ordered) keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    let copy: Record<string, unknown> | undefined;
+    for (const key of keys) {
+      const item = record[key];
+      const sorted = sortKeys(item);
+      if (sorted !== item) (copy ??= { ...record })[key] = sorted;
+    }
+    if (ordered) return copy ?? value;
     const result: Record<string, unknown> = {};
-    for (const key of keys) result[key] = sortKeys((value as Record<string, unknown>)[key]);
+    for (const key of keys) result[key] = (copy ?? record)[key];
     return result;
   }
   return value;
