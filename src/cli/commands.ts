@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
 import { adopt } from "../adopt.js";
-import { build } from "../build.js";
+import { build, type BuildResult } from "../build.js";
 import path from "node:path";
 import { InputError, LlmsgenError } from "../errors.js";
 import { findConfig } from "../load/load-config.js";
@@ -9,7 +9,7 @@ import { init } from "../init.js";
 import { lint } from "../lint.js";
 import { syncCheck } from "../sync-check.js";
 import { formatAdoptReport } from "./report-adopt.js";
-import { buildFailed, formatBuildReport, type BuildMode } from "./report-build.js";
+import { buildFailed, type BuildMode, type BuildOutcome, formatBuildReport } from "./report-build.js";
 import { formatExplanation } from "./report-explain.js";
 import { formatRefusal, formatSyncReport } from "./report-findings.js";
 import type { Format, ReportOptions } from "./report-format.js";
@@ -60,9 +60,9 @@ export function addBuild(program: Command, context: CommandContext): void {
       const workers = /^\d+$/.test(deps.env.LLMSGEN_WORKERS ?? "") ? Number(deps.env.LLMSGEN_WORKERS) : undefined;
       // A progress bar only where someone watches a terminal, and never in machine formats or quiet runs.
       const progress = report.format === "text" && !report.quiet && deps.stderr.isTTY ? progressDisplay(deps.stderr, deps.now ?? Date.now) : undefined;
-      let result;
+      let built: BuildResult | undefined;
       try {
-        result = build({
+        built = build({
           ...layoutOptions(flags, deps),
           profile: flags.profile,
           check: mode.check || mode.diff || flags.stdout === true,
@@ -77,9 +77,12 @@ export function addBuild(program: Command, context: CommandContext): void {
         progress?.stop();
       }
       if (flags.stdout) {
-        deps.stdout.write(result.plans[0]?.text ?? "");
+        deps.stdout.write(built.plans[0]?.text ?? "");
         return;
       }
+      // The report needs no plan: let go of them, and so of every atom and output text, before it is formatted.
+      const result = withoutPlans(built);
+      built = undefined;
       deps.stdout.write(formatBuildReport(result, mode, report, styleFor(deps.stdout, deps.env)));
       if (result.refused.length > 0) deps.stderr.write(formatRefusal(result.refused, styleFor(deps.stderr, deps.env)));
       context.setExit(buildFailed(result, mode) ? EXIT.findings : EXIT.ok);
@@ -206,4 +209,8 @@ function refuseNestedProject(cwd: string): void {
       },
     ]);
   }
+}
+
+function withoutPlans({ plans: _plans, ...outcome }: BuildResult): BuildOutcome {
+  return outcome;
 }

@@ -1,5 +1,8 @@
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from "diff";
 import type { BuildResult, FilePreview } from "../build.js";
+
+/** What the report reads of a build: everything but the plans, which hold every text (see commands.ts). */
+export type BuildOutcome = Omit<BuildResult, "plans">;
 import type { PackReason } from "../model.js";
 import type { AtomReport, PartReport, ProfileReport } from "../pack/plan-report.js";
 import { findingAnnotation } from "./report-findings.js";
@@ -22,7 +25,7 @@ export interface BuildMode {
  * with `--diff`). GitHub: one annotation per finding that stopped the
  * build, or per file `--check` finds changed.
  */
-export function formatBuildReport(result: BuildResult, mode: BuildMode, options: ReportOptions, style: Style): string {
+export function formatBuildReport(result: BuildOutcome, mode: BuildMode, options: ReportOptions, style: Style): string {
   if (options.format === "json") return buildReportJson(result, mode);
   if (options.format === "github") return buildAnnotations(result, mode);
   if (options.quiet) {
@@ -37,7 +40,7 @@ export function formatBuildReport(result: BuildResult, mode: BuildMode, options:
 }
 
 /** Each changed output as a diff; the manifest, bookkeeping that follows them, as one line (its diff is in the JSON form). */
-function formatDiffs(result: BuildResult, style: Style): string {
+function formatDiffs(result: BuildOutcome, style: Style): string {
   const outputs = new Set(result.reports.map((report) => report.output));
   return (result.previews ?? [])
     .map((preview) => (outputs.has(preview.file) ? colourDiff(fileDiff(preview), style) : `${preview.file} changes with them (the manifest: hashes and counts of what is built)\n`))
@@ -45,17 +48,17 @@ function formatDiffs(result: BuildResult, style: Style): string {
 }
 
 /** True when the run failed: hand-written text in the way, or `--check` found a change. */
-export function buildFailed(result: BuildResult, mode: BuildMode): boolean {
+export function buildFailed(result: BuildOutcome, mode: BuildMode): boolean {
   return result.refused.length > 0 || (mode.check && result.changed.length > 0);
 }
 
-function buildReportJson(result: BuildResult, mode: BuildMode): string {
+function buildReportJson(result: BuildOutcome, mode: BuildMode): string {
   const { reports: profiles, changed, refused, written } = result;
   const diffs = mode.diff ? { diffs: (result.previews ?? []).map((preview) => ({ file: preview.file, diff: fileDiff(preview) })) } : {};
   return json({ ok: !buildFailed(result, mode), profiles, changed, refused, written, ...diffs });
 }
 
-function buildAnnotations(result: BuildResult, mode: BuildMode): string {
+function buildAnnotations(result: BuildOutcome, mode: BuildMode): string {
   if (result.refused.length > 0) return result.refused.flatMap((check) => check.findings).map(findingAnnotation).join("");
   if (!mode.check) return "";
   return result.changed
@@ -117,7 +120,7 @@ function formatDelta(delta: number | null): string {
 
 const REFUSED = "holds hand-written text: build would refuse (see llmsgen sync-check):";
 
-function formatOutcome(result: BuildResult, mode: BuildMode, style: Style): string {
+function formatOutcome(result: BuildOutcome, mode: BuildMode, style: Style): string {
   if (result.refused.length > 0 && !mode.check && !mode.diff) return style.red("nothing written: hand-written text found (details on stderr)");
   if (result.changed.length === 0) return style.green("up to date: every output matches its atoms and profile");
   // A file with hand-written text is not one a build would change: it would refuse (exit 1) and write nothing.

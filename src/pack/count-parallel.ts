@@ -102,7 +102,7 @@ export function countMany(items: readonly (readonly Segment[])[], encoding: Enco
     thread.unref();
     // A failing worker records its failure in shared memory (count-worker.ts), read below: this thread is blocked until
     // the count is done, so the error event arrives too late to tell anyone. The listener only keeps it from crashing the process.
-    thread.on("error", () => {});
+    thread.on("error", ignoreFailure);
   }
   const reportBatches = () => report(countedTexts(work));
   claimBatches(work, count, reportBatches);
@@ -125,6 +125,13 @@ function workerProblem(work: SharedWork, stalled: boolean): string | undefined {
   if (stalled) return `a token-counting worker thread finished none of its texts for ${STALL_MS / 1000} s: ${recount}`;
   return undefined;
 }
+
+/**
+ * A listener made here, not inside countMany: a closure made there would hold
+ * countMany's scope, shared memory included, for as long as the worker object
+ * lives, and a synchronous build never returns to the event loop that drops it.
+ */
+function ignoreFailure(): void {}
 
 /** One worker per 4 MB of text, leaving a core to the main thread, at most 3. */
 function workerCount(size: number): number {

@@ -66,15 +66,44 @@ function inOrder(keys: readonly string[]): boolean {
   return true;
 }
 
+/**
+ * The value with every object's keys in code-unit order. What is in order
+ * already is returned as it is, not copied: a manifest holds an object per
+ * atom per output (already in order), and a large project's would otherwise
+ * be copied whole for each manifest text made.
+ */
 function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const sorted = sortKeys(item);
+      if (sorted !== item) (copy ??= [...value])[i] = sorted;
+    }
+    return copy ?? value;
+  }
   if (value !== null && typeof value === "object") {
-    // A loop, not entries/sort/fromEntries: a manifest holds an object per atom per output.
+    // A loop, not entries/sort/fromEntries.
     const keys = Object.keys(value);
-    if (!inOrder(keys)) keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const ordered = inOrder(keys);
+    if (!ordered) keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    let copy: Record<string, unknown> | undefined;
+    for (const key of keys) {
+      const item: unknown = Reflect.get(value, key);
+      const sorted = sortKeys(item);
+      if (sorted !== item) (copy ??= recordOf(value))[key] = sorted;
+    }
+    if (ordered) return copy ?? value;
     const result: Record<string, unknown> = {};
-    for (const key of keys) result[key] = sortKeys(Reflect.get(value, key));
+    for (const key of keys) result[key] = Reflect.get(copy ?? value, key);
     return result;
   }
   return value;
+}
+
+/** A shallow copy of an object's own enumerable properties. */
+function recordOf(value: object): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) record[key] = Reflect.get(value, key);
+  return record;
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, type BigIntStats, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ConcurrentEditError } from "../errors.js";
-import { sha256 } from "../hash.js";
+import { sha256, textChunks } from "../hash.js";
 import type { FileWrite } from "../model.js";
 
 /**
@@ -36,7 +36,7 @@ export function writeTemp(write: FileWrite): string {
   const temp = tempBeside(write.file);
   const fd = openSync(temp, "wx");
   try {
-    writeFileSync(fd, bytesOf(write));
+    writeData(fd, bytesOf(write));
     // On disk before any rename relies on it: a crash never leaves an empty file renamed into place.
     fsyncSync(fd);
   } catch (error) {
@@ -46,6 +46,12 @@ export function writeTemp(write: FileWrite): string {
   }
   closeSync(fd);
   return temp;
+}
+
+/** Writes a text a chunk at a time: its UTF-8 bytes are never all in memory at once next to it. */
+function writeData(fd: number, data: string | Uint8Array): void {
+  if (typeof data !== "string") return writeFileSync(fd, data);
+  for (const chunk of textChunks(data)) writeFileSync(fd, chunk);
 }
 
 /** Puts a temporary file written by `writeTemp` in place as `write.file`, as its guard allows (see placeFile). */
