@@ -43,14 +43,16 @@ export const tokenCacheFile = (dir: string, encoding: Encoding): string => path.
  */
 export function openCaches(layout: Layout, warn: (message: string) => void): Caches {
   const store = cacheStore(layout.cacheDir, warn);
+  // Named as every other file in messages: relative to the root, with slashes.
+  const shown = (file: string) => path.relative(layout.root, file).split(path.sep).join("/");
   // Opening a file verifies it and reads its index; each entry is decoded when a stage asks for it.
   const read = <T>(file: string, kind: string, stamp: string, isEntry: (value: unknown) => value is T): SavedEntries<T> => {
     if (!store) return new Map();
-    const bytes = readCacheBytes(file, warn);
+    const bytes = readCacheBytes(file, shown(file), warn);
     if (bytes === undefined) return new Map();
     const decoded = decodeCache(bytes, { kind, stamp, key: store.key, isEntry });
     if ("entries" in decoded) return decoded.entries;
-    if ("problem" in decoded) warn(`${file}: ${decoded.problem}; ignoring it (it is rebuilt as you build; deleting it is always safe)`);
+    if ("problem" in decoded) warn(`${shown(file)}: ${decoded.problem}; ignoring it (it is rebuilt as you build; deleting it is always safe)`);
     return new Map();
   };
   const stores = new Map<Encoding, TokenStore>();
@@ -83,18 +85,18 @@ function cacheStore(dir: string | null, warn: (message: string) => void): Caches
 }
 
 /** A cache file's bytes; undefined when there is none or it cannot be read (with a warning: never fatal). */
-function readCacheBytes(file: string, warn: (message: string) => void): Buffer | undefined {
+function readCacheBytes(file: string, shown: string, warn: (message: string) => void): Buffer | undefined {
   try {
     // A FIFO (or socket, device) at a cache file's name would block the read forever: never opened.
     const stats = statSync(file);
     if (stats.isFIFO() || stats.isSocket() || stats.isCharacterDevice() || stats.isBlockDevice()) {
-      warn(`${file}: not a regular file, so not a cache file llmsgen wrote; ignoring it`);
+      warn(`${shown}: not a regular file, so not a cache file llmsgen wrote; ignoring it`);
       return undefined;
     }
     return readFileSync(file);
   } catch (error) {
     const code = error instanceof Error && "code" in error ? error.code : undefined;
-    if (code !== "ENOENT") warn(`${file}: cannot read this cache file (${error instanceof Error ? error.message : String(error)}); ignoring it`);
+    if (code !== "ENOENT") warn(`${shown}: cannot read this cache file (${error instanceof Error ? error.message : String(error)}); ignoring it`);
     return undefined;
   }
 }
