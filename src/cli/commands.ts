@@ -1,20 +1,11 @@
 import { type Command, Option } from "commander";
-import { adopt } from "../adopt.js";
 import { build, type BuildResult } from "../build.js";
 import path from "node:path";
 import { InputError, LlmsgenError } from "../errors.js";
 import { findConfig } from "../load/load-config.js";
-import { explain } from "../explain.js";
-import { init } from "../init.js";
-import { lint } from "../lint.js";
-import { syncCheck } from "../sync-check.js";
-import { formatAdoptReport } from "./report-adopt.js";
 import { buildFailed, type BuildMode, type BuildOutcome, formatBuildReport } from "./report-build.js";
-import { formatExplanation } from "./report-explain.js";
-import { formatRefusal, formatSyncReport } from "./report-findings.js";
+import { formatRefusal } from "./report-findings.js";
 import type { Format, ReportOptions } from "./report-format.js";
-import { formatInitReport } from "./report-init.js";
-import { formatLintReport } from "./report-lint.js";
 import { collect, examples, layoutOptions, reportOptions, withLayoutOptions, withReportOptions, type CliDeps, type LayoutFlags, type ReportFlags } from "./options.js";
 import { progressDisplay } from "./progress.js";
 import { styleFor } from "./style.js";
@@ -23,6 +14,9 @@ import { styleFor } from "./style.js";
  * Exit codes: 0 ok, 1 problems found or refused, 2 bad input or usage, 3 an
  * internal error (a bug), 4 another llmsgen is writing the same project.
  */
+// Only build's code is loaded with the CLI; each other command loads its own
+// modules when it runs, so a build does not pay for sync, lint, explain or init.
+
 export const EXIT = { ok: 0, findings: 1, input: 2, internal: 3, busy: 4 } as const;
 
 /** What a command's action reports back to `main`: the exit code, and the format errors are to be printed in. */
@@ -105,8 +99,9 @@ export function addSyncCheck(program: Command, context: CommandContext): void {
     .description("find text written by hand into generated files: sections with no atom, edited sections, stray text")
     .option("--file <path>", "check this file against the one --profile given, instead of that profile's output")
     .addHelpText("after", examples(["llmsgen sync-check", "llmsgen sync-check --format github", "llmsgen sync-check --profile full --file downloaded/llms-security.txt"]))
-    .action((flags: LayoutFlags & ReportFlags & { file?: string }) => {
+    .action(async (flags: LayoutFlags & ReportFlags & { file?: string }) => {
       const report = reportFor(flags, context);
+      const [{ syncCheck }, { formatSyncReport }] = await Promise.all([import("../sync-check.js"), import("./report-findings.js")]);
       const result = syncCheck({ ...layoutOptions(flags, deps), profile: flags.profile, ...(flags.file === undefined ? {} : { file: flags.file }) });
       deps.stdout.write(formatSyncReport(result, report, styleFor(deps.stdout, deps.env)));
       context.setExit(result.ok ? EXIT.ok : EXIT.findings);
@@ -122,9 +117,10 @@ export function addSync(program: Command, context: CommandContext): void {
     .option("--dry-run", "print the plan and its diffs; write nothing")
     .addOption(new Option("--section <TAG>", "also adopt this drift section; repeatable").argParser(collect).default([], "none"))
     .addHelpText("after", examples(["llmsgen sync --adopt --dry-run", "llmsgen sync --adopt", "llmsgen sync --adopt --section SIGN_VERIFY"]))
-    .action((flags: LayoutFlags & ReportFlags & { adopt?: boolean; dryRun?: boolean; section: string[] }) => {
+    .action(async (flags: LayoutFlags & ReportFlags & { adopt?: boolean; dryRun?: boolean; section: string[] }) => {
       const report = reportFor(flags, context);
       if (!flags.adopt) throw new LlmsgenError("sync needs --adopt (try: llmsgen sync --adopt --dry-run)");
+      const [{ adopt }, { formatAdoptReport }] = await Promise.all([import("../adopt.js"), import("./report-adopt.js")]);
       const dryRun = flags.dryRun === true;
       const result = adopt({ ...layoutOptions(flags, deps), profile: flags.profile, section: flags.section, dryRun, ...(deps.fault ? { fault: deps.fault } : {}) });
       deps.stdout.write(formatAdoptReport(result, dryRun, report, styleFor(deps.stdout, deps.env)));
@@ -139,8 +135,9 @@ export function addLint(program: Command, context: CommandContext): void {
     .description("check atoms and profiles: schema, ids, tags, related ids, fences, tag-like lines")
     .option("--examples", "also run each fenced code block through the checker the config or its profile configures (examples:)")
     .addHelpText("after", examples(["llmsgen lint", "llmsgen lint --quiet", "llmsgen lint --format github", "llmsgen lint --examples"]))
-    .action((flags: LayoutFlags & ReportFlags & { examples?: boolean }) => {
+    .action(async (flags: LayoutFlags & ReportFlags & { examples?: boolean }) => {
       const report = reportFor(flags, context);
+      const [{ lint }, { formatLintReport }] = await Promise.all([import("../lint.js"), import("./report-lint.js")]);
       const result = lint({ ...layoutOptions(flags, deps), profile: flags.profile, examples: flags.examples === true });
       deps.stdout.write(formatLintReport(result, report, styleFor(deps.stdout, deps.env)));
       context.setExit(result.errors > 0 ? EXIT.findings : EXIT.ok);
@@ -156,8 +153,9 @@ export function addExplain(program: Command, context: CommandContext): void {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--json", "the same as --format json")
     .addHelpText("after", examples(["llmsgen explain policy-defaults", "llmsgen explain atoms/guards/guard-basics.md --profile brief", "llmsgen explain policy-defaults --format json"]))
-    .action((atom: string, flags: LayoutFlags & ReportFlags) => {
+    .action(async (atom: string, flags: LayoutFlags & ReportFlags) => {
       const format = reportFor(flags, context).format === "json" ? "json" : "text";
+      const [{ explain }, { formatExplanation }] = await Promise.all([import("../explain.js"), import("./report-explain.js")]);
       const explanation = explain(atom, { ...layoutOptions(flags, deps), profile: flags.profile });
       deps.stdout.write(formatExplanation(explanation, format, styleFor(deps.stdout, deps.env)));
     });
@@ -176,8 +174,9 @@ export function addInit(program: Command, context: CommandContext): void {
     .option("--from <file>", "start from an existing hand-written file of tagged sections: each section becomes an atom")
     .helpOption("-h, --help", "show help for this command")
     .addHelpText("after", examples(["llmsgen init", "llmsgen init --atoms docs/atoms --out public/llm", "llmsgen init --from public/llms-full.txt"]))
-    .action((flags: { root?: string; atoms?: string; profiles?: string; out?: string; from?: string }) => {
+    .action(async (flags: { root?: string; atoms?: string; profiles?: string; out?: string; from?: string }) => {
       if (flags.root === undefined) refuseNestedProject(deps.cwd);
+      const [{ init }, { formatInitReport }] = await Promise.all([import("../init.js"), import("./report-init.js")]);
       const result = init({
         cwd: deps.cwd,
         ...flags,

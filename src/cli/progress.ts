@@ -1,7 +1,11 @@
 import { Writable } from "node:stream";
-import cliProgress from "cli-progress";
+import { createRequire } from "node:module";
+import type { SingleBar } from "cli-progress";
 import type { Progress, ProgressCallback } from "../model.js";
 import type { OutStream } from "./style.js";
+
+// Loaded when a progress bar is first shown (a terminal, a large build), not with the CLI.
+const require = createRequire(import.meta.url);
 
 /** Nothing is drawn for runs shorter than this: quick builds print nothing extra. */
 export const PROGRESS_DELAY_MS = 1000;
@@ -22,12 +26,13 @@ export interface ProgressDisplay {
  */
 export function progressDisplay(stream: OutStream, now: () => number): ProgressDisplay {
   const started = now();
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: SingleBar | undefined;
   let stage: Progress["stage"] | undefined;
   return {
     update(progress) {
       if (!bar) {
         if (now() - started < PROGRESS_DELAY_MS) return;
+        const cliProgress: typeof import("cli-progress") = require("cli-progress");
         bar = new cliProgress.SingleBar({
           stream: new TerminalWriter(stream),
           format: "{stage} {bar} {percentage}% {value}/{total}",

@@ -1,4 +1,4 @@
-import matter from "gray-matter";
+import { createRequire } from "node:module";
 import type { Issue } from "../model.js";
 import { parseYamlSource, yamlData, type YamlSource } from "./yaml-source.js";
 
@@ -12,6 +12,11 @@ export interface Frontmatter {
   /** 1-based line of the file where `body` starts. */
   bodyLine: number;
 }
+
+// Loaded on the first atom parsed, not with the module: a build whose atoms all
+// come from the cache (a warm build) never loads gray-matter (~20 ms).
+const require = createRequire(import.meta.url);
+let grayMatter: typeof import("gray-matter") | undefined;
 
 const DELIMITER = "---";
 /** `---yaml` asks for the engine llmsgen uses anyway; every other name is refused. */
@@ -61,7 +66,11 @@ export function parseFrontmatter(text: string, file: string): { frontmatter?: Fr
     if ("issue" in data) yamlIssues = [data.issue];
     return { value: "data" in data ? data.data : null };
   };
-  const parsed = matter(text, { language: "yaml", engines: { yaml: parseYaml, ...REFUSED_ENGINES } });
+  if (!grayMatter) {
+    const loaded: typeof import("gray-matter") = require("gray-matter");
+    grayMatter = loaded;
+  }
+  const parsed = grayMatter(text, { language: "yaml", engines: { yaml: parseYaml, ...REFUSED_ENGINES } });
   const emptyBlock = yaml === undefined; // gray-matter skips the engine for a block of only comments
   if (yamlIssues.length > 0) return { issues: yamlIssues };
   const data: unknown = emptyBlock ? {} : parsed.data.value;

@@ -1,5 +1,19 @@
-import { get_encoding, type Tiktoken } from "tiktoken";
+import { createRequire } from "node:module";
+import type { Tiktoken } from "tiktoken";
 import type { Encoding } from "../model.js";
+
+// Loaded on the first count, not with the module: a build whose counts all come
+// from the cache (a warm build) never loads the tokenizer's code (~20 ms).
+const require = createRequire(import.meta.url);
+let tiktoken: typeof import("tiktoken") | undefined;
+
+function getEncoding(encoding: Encoding): Tiktoken {
+  if (!tiktoken) {
+    const loaded: typeof import("tiktoken") = require("tiktoken");
+    tiktoken = loaded;
+  }
+  return tiktoken.get_encoding(encoding);
+}
 
 /** Counts tokens of a text exactly; special-token strings count as ordinary text. */
 export type CountTokens = (text: string) => number;
@@ -18,7 +32,7 @@ export class Tokenizers {
     return (text) => {
       let encoder = this.encoders.get(encoding);
       if (!encoder) {
-        encoder = get_encoding(encoding);
+        encoder = getEncoding(encoding);
         this.encoders.set(encoding, encoder);
       }
       // encode_ordinary: `<|endoftext|>` in a document is text, not a control token.
