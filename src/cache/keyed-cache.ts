@@ -56,11 +56,19 @@ export class KeyedCache<T> {
 
   /**
    * What saving keeps: the entries used first, then the others while there
-   * is room. An entry of the opened file that nothing decoded is kept as its
-   * bytes (a SavedEntry), so saving costs no decoding and no JSON of it.
+   * is room. An entry of the opened file that nothing decoded, or that was
+   * decoded and not replaced, is kept as its bytes (a SavedEntry), so saving
+   * costs no decoding and no JSON of it. (Entries are never changed in place:
+   * a changed entry is a new value given to `set`.)
    */
   toSave(): Map<string, T | SavedEntry> {
-    const result = new Map<string, T | SavedEntry>(this.used);
+    const raw = this.saved instanceof CacheEntries ? this.saved : undefined;
+    const result = new Map<string, T | SavedEntry>();
+    for (const [key, value] of this.used) {
+      // Read and not replaced: kept as the bytes it was read as, with no JSON made of it again.
+      const bytes = raw && raw.get(key) === value ? raw.saved(key) : undefined;
+      result.set(key, bytes ?? value);
+    }
     if (this.options.keepUnused === false) return result;
     const limit = this.options.limit ?? 1000;
     const { group, perGroup = Infinity } = this.options;
@@ -73,7 +81,6 @@ export class KeyedCache<T> {
       return count < perGroup;
     };
     for (const value of this.used.values()) keep(value);
-    const raw = this.saved instanceof CacheEntries ? this.saved : undefined;
     for (const key of this.saved.keys()) {
       if (result.size >= limit) break;
       if (result.has(key)) continue;

@@ -138,4 +138,23 @@ describe("saving a cache opened from a file", () => {
     expect(again.equals(plain)).toBe(true);
     expect(cache.entries()).toEqual(new Map([["k3", 21], ["new", 1], ...[...saved].filter(([key]) => key !== "k3")]));
   });
+
+  it("writes an entry a run read and did not replace as the bytes it was read as, and a replaced one as its new value", () => {
+    const saved = new Map([["atom", { id: "a", lines: [1, 2] }], ["other", { id: "b", lines: [3] }]]);
+    const file = encodeCache({ kind: expected.kind, stamp: expected.stamp, entries: saved }, KEY);
+    const isEntry = (value: unknown): value is { id: string; lines: number[] } => typeof value === "object" && value !== null;
+    const decoded = decodeCache(file, { ...expected, isEntry });
+    if (!("entries" in decoded)) throw new Error("not decoded");
+    const cache = new KeyedCache(decoded.entries, { keepUnused: false });
+
+    expect(cache.get("atom")).toEqual({ id: "a", lines: [1, 2] });
+    cache.set("other", { id: "b", lines: [4] });
+    const kept = cache.toSave();
+
+    expect(kept.get("atom")).toEqual(new SavedEntry(Buffer.from('{"id":"a","lines":[1,2]}')));
+    expect(kept.get("other")).toEqual({ id: "b", lines: [4] });
+    const again = encodeCache({ kind: expected.kind, stamp: expected.stamp, entries: kept }, KEY);
+    const plain = encodeCache({ kind: expected.kind, stamp: expected.stamp, entries: new Map([["atom", { id: "a", lines: [1, 2] }], ["other", { id: "b", lines: [4] }]]) }, KEY);
+    expect(again.equals(plain)).toBe(true);
+  });
 });
