@@ -127,6 +127,8 @@ export class CountAhead {
       }
       for (let index = 0; index < batch.keys.length; index++) byKey.set(batch.keys[index] ?? "", counts[batch.first + index] ?? 0);
     }
+    // The batches hold a copy of every text counted (about the corpus's size): let go now, not when the build ends.
+    this.batches.length = 0;
     this.stop();
     return result;
   }
@@ -164,7 +166,7 @@ export class CountAhead {
     this.worker = new Worker(script, { workerData: this.memory });
     this.worker.unref();
     // A worker that fails leaves its batches claimed or open; settle counts them on the main thread.
-    this.worker.on("error", () => {});
+    this.worker.on("error", ignoreFailure);
     for (const { atom, encodings } of this.held.splice(0)) this.add(atom, encodings);
   }
 
@@ -204,3 +206,10 @@ function workerScript(): URL | undefined {
   const url = new URL("./count-ahead-worker.js", import.meta.url);
   return url.protocol === "file:" && existsSync(fileURLToPath(url)) ? url : undefined;
 }
+
+/**
+ * The worker's `error` listener, made here: an arrow function made in a
+ * method would hold the CountAhead, and so what it holds, for as long as the
+ * worker object lives.
+ */
+function ignoreFailure(): void {}
