@@ -1,26 +1,13 @@
-import { createRequire } from "node:module";
 import type { BuildResult, FilePreview } from "../build.js";
-
-/** What the report reads of a build: everything but the plans, which hold every text (see commands.ts). */
-export type BuildOutcome = Omit<BuildResult, "plans">;
 import type { PackReason } from "../model.js";
 import type { AtomReport, PartReport, ProfileReport } from "../pack/plan-report.js";
+import { diffPackage } from "../sync/diff-package.js";
 import { findingAnnotation } from "./report-findings.js";
 import { annotation, json, plural, type ReportOptions } from "./report-format.js";
 import { formatCount, table, type Style } from "./style.js";
 
-// Loaded on the first diff, not with the module: a build or check that finds
-// nothing to show never loads the diff package.
-const require = createRequire(import.meta.url);
-let diffModule: typeof import("diff") | undefined;
-
-function diff(): typeof import("diff") {
-  if (!diffModule) {
-    const loaded: typeof import("diff") = require("diff");
-    diffModule = loaded;
-  }
-  return diffModule;
-}
+/** What the report reads of a build: everything but the plans, which hold every text (see commands.ts). */
+export type BuildOutcome = Omit<BuildResult, "plans">;
 
 /** What `build` was asked to do, as far as its report cares. */
 export interface BuildMode {
@@ -81,7 +68,7 @@ function buildAnnotations(result: BuildOutcome, mode: BuildMode): string {
 
 /** A git-style unified diff of one file, from what is on disk to what a build writes. */
 function fileDiff(preview: FilePreview): string {
-  const { FILE_HEADERS_ONLY, formatPatch, structuredPatch } = diff();
+  const { FILE_HEADERS_ONLY, formatPatch, structuredPatch } = diffPackage();
   const patch = structuredPatch(preview.before === null ? "/dev/null" : `a/${preview.file}`, `b/${preview.file}`, preview.before ?? "", preview.after, undefined, undefined, { context: 3 });
   return formatPatch(patch, FILE_HEADERS_ONLY);
 }

@@ -1,17 +1,4 @@
-import { createRequire } from "node:module";
-
-// Loaded on the first diff, not with the module: a build or check that finds
-// nothing to show never loads the diff package.
-const require = createRequire(import.meta.url);
-let diffModule: typeof import("diff") | undefined;
-
-function diff(): typeof import("diff") {
-  if (!diffModule) {
-    const loaded: typeof import("diff") = require("diff");
-    diffModule = loaded;
-  }
-  return diffModule;
-}
+import { diffPackage } from "./diff-package.js";
 
 /** A run of the expected lines that one thing owns: the frame (wrapper, preamble, blank lines between parts) or one part. */
 export interface Region {
@@ -160,7 +147,7 @@ function lineHunks(expected: readonly string[], actual: readonly string[]): Hunk
     return slide([{ e0: head, e1: head + oldMiddle.length, a0: head, a1: head + newMiddle.length }], expected, actual);
   }
   const maxEditLength = Math.max(1, Math.min(MAX_CHANGED_LINES, Math.floor(MAX_DIFF_WORK / (oldMiddle.length + newMiddle.length))));
-  const changes = oldMiddle.length === 0 ? [] : diff().diffArrays(oldMiddle, newMiddle, { maxEditLength });
+  const changes = oldMiddle.length === 0 ? [] : diffPackage().diffArrays(oldMiddle, newMiddle, { maxEditLength });
   if (changes === undefined) return undefined;
   const hunks: Hunk[] = [];
   let e = head;

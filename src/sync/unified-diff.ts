@@ -1,17 +1,4 @@
-import { createRequire } from "node:module";
-
-// Loaded on the first diff, not with the module: a build or check that finds
-// nothing to show never loads the diff package.
-const require = createRequire(import.meta.url);
-let diffModule: typeof import("diff") | undefined;
-
-function diff(): typeof import("diff") {
-  if (!diffModule) {
-    const loaded: typeof import("diff") = require("diff");
-    diffModule = loaded;
-  }
-  return diffModule;
-}
+import { diffPackage } from "./diff-package.js";
 
 export interface DiffSide {
   lines: readonly string[];
@@ -25,7 +12,7 @@ export interface DiffSide {
  * whole lines, so no "No newline at end of file" marker is ever printed.
  */
 export function unifiedDiff(file: string, build: DiffSide, actual: DiffSide, labels: readonly [string, string] = ["build", "file"]): string {
-  const { FILE_HEADERS_ONLY, formatPatch, structuredPatch } = diff();
+  const { FILE_HEADERS_ONLY, formatPatch, structuredPatch } = diffPackage();
   const patch = structuredPatch(file, file, joinLines(build.lines), joinLines(actual.lines), labels[0], labels[1], { context: 3 });
   for (const hunk of patch.hunks) {
     hunk.oldStart += build.start - 1;
